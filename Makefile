@@ -1,0 +1,51 @@
+# 干部轮岗交流与竞争上岗系统 — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+
+.PHONY: run test venv fonts chromium migrate seed clean worker
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+# A TrueType CJK font for WeasyPrint (never an OTF Noto CJK: ~10x slower) and poppler for PDF checks.
+fonts:
+	@if [ ! -f $(CJK_FONT) ] || ! command -v pdftoppm >/dev/null; then \
+	  echo "installing fonts-wqy-zenhei and poppler-utils"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei poppler-utils >/dev/null; \
+	fi
+
+# Debian's chromium for the Playwright tests (never a downloaded browser).
+chromium:
+	@if ! command -v chromium >/dev/null; then \
+	  echo "installing chromium"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: venv fonts seed
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: venv
+	$(VENV)/bin/celery -A config worker -l info
+
+test: venv fonts chromium
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media .test-media staticfiles .pytest_cache

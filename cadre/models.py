@@ -1,0 +1,372 @@
+"""Records: org units, posts, cadres and their histories. Data and constraints only, no workflow."""
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from .choices import (
+    ETHNICITIES,
+    ETHNICITY_NAME,
+    RANK_ORDER,
+    AppointmentMethod,
+    AssessmentGrade,
+    CadreStatus,
+    Education,
+    EducationMode,
+    Gender,
+    KeyArea,
+    PoliticalStatus,
+    PostKind,
+    RankLevel,
+    SanctionKind,
+    StaffingType,
+    TitleLevel,
+    UnitKind,
+)
+
+
+def month_text(value: dt.date | None) -> str:
+    """`2016.03` for a date on the 1st (year-month precision), `2016.03.15` otherwise; '' for None."""
+    if value is None:
+        return ""
+    if value.day == 1:
+        return f"{value.year}.{value.month:02d}"
+    return f"{value.year}.{value.month:02d}.{value.day:02d}"
+
+
+class OrgUnit(models.Model):
+    name = models.CharField("单位名称", max_length=100, unique=True)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    code = models.CharField("单位代码", max_length=32, unique=True)
+    kind = models.CharField("单位类别", max_length=8, choices=UnitKind.choices, default=UnitKind.ORGAN)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    locality = models.CharField("所在地", max_length=50, blank=True, help_text="用于地域回避，例如：东林镇")
+    is_key_unit = models.BooleanField("重要单位（回避）", default=False)
+    key_area = models.CharField("重要单位类别", max_length=8, choices=KeyArea.choices, blank=True)
+    order = models.PositiveIntegerField("排序", default=1000, db_index=True)
+    is_active = models.BooleanField("有效", default=True)
+    history = HistoricalRecords(verbose_name="单位变更记录")
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_key_unit=False) | ~Q(key_area=""), name="orgunit_key_unit_has_area"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Post(models.Model):
+    unit = models.ForeignKey(OrgUnit, verbose_name="所在单位", on_delete=models.PROTECT, related_name="posts")
+    title = models.CharField("职位名称", max_length=50, help_text="单位内的职务名称，例如：副局长")
+    level = models.CharField("职位层次", max_length=8, choices=RankLevel.choices)
+    kind = models.CharField("职位类别", max_length=8, choices=PostKind.choices, default=PostKind.LEADERSHIP)
+    headcount = models.PositiveSmallIntegerField("职数", default=1)
+    is_key_post = models.BooleanField("重要岗位", default=False)
+    needs_local_avoidance = models.BooleanField("需本地籍回避", default=False)
+    is_open_for_competition = models.BooleanField("列入竞争上岗", default=False)
+    requires_full_time_education = models.BooleanField("要求全日制学历", default=False)
+    order = models.PositiveIntegerField("排序", default=1000)
+    is_active = models.BooleanField("有效", default=True)
+    history = HistoricalRecords(verbose_name="职位变更记录")
+
+    class Meta:
+        verbose_name = "职位"
+        verbose_name_plural = "职位"
+        ordering = ["unit__order", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "title"], name="post_unique_title_in_unit"),
+            models.CheckConstraint(condition=Q(headcount__gte=1) & Q(headcount__lte=50), name="post_headcount_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit.name}{self.title}"
+
+    @property
+    def full_title(self) -> str:
+        return f"{self.unit.short_name or self.unit.name}{self.title}"
+
+
+class Cadre(models.Model):
+    # identity
+    name = models.CharField("姓名", max_length=30, db_index=True)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
+    id_number = models.CharField("身份证号", max_length=18, unique=True)
+    birth_date = models.DateField("出生日期", db_index=True)
+    ethnicity = models.CharField("民族", max_length=2, choices=ETHNICITIES, default="01")
+    native_place = models.CharField("籍贯", max_length=50, blank=True)
+    birthplace = models.CharField("出生地", max_length=50, blank=True)
+    grew_up_place = models.CharField("成长地", max_length=50, blank=True, help_text="用于地域回避")
+    political_status = models.CharField("政治面貌", max_length=8, choices=PoliticalStatus.choices, default="中共党员")
+    party_join_date = models.DateField("入党时间", null=True, blank=True)
+    work_start_date = models.DateField("参加工作时间", null=True, blank=True)
+    staffing_type = models.CharField("编制类型", max_length=4, choices=StaffingType.choices, default="公务员")
+    works_in_organ = models.BooleanField("在机关工作的企事业编制人员", default=False)
+    health = models.CharField("健康状况", max_length=30, blank=True, default="健康")
+    professional_title = models.CharField("专业技术职务", max_length=50, blank=True)
+    title_level = models.CharField("职称级别", max_length=4, choices=TitleLevel.choices, blank=True)
+    expertise = models.CharField("熟悉专业有何专长", max_length=200, blank=True)
+    photo = models.ImageField("照片", upload_to="photos/", blank=True)
+    # current position (mirrors the open rows of post history and rank history)
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name="工作单位", null=True, blank=True, on_delete=models.PROTECT, related_name="cadres"
+    )
+    position_title = models.CharField("现任职务", max_length=50, blank=True)
+    rank_level = models.CharField("职务层次", max_length=8, choices=RankLevel.choices, blank=True)
+    position_start = models.DateField("任现职时间", null=True, blank=True)
+    rank_start = models.DateField("任现职级时间", null=True, blank=True)
+    rank_order = models.PositiveSmallIntegerField("职务排序", default=99, editable=False)
+    note = models.CharField("备注", max_length=500, blank=True)
+    status = models.CharField("状态", max_length=4, choices=CadreStatus.choices, default=CadreStatus.ACTIVE)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登录账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cadre",
+    )
+    created_at = models.DateTimeField("建档时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    history = HistoricalRecords(verbose_name="档案变更记录", excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = "干部"
+        verbose_name_plural = "干部"
+        ordering = ["rank_order", "id"]
+        indexes = [
+            models.Index(fields=["status", "rank_order", "id"], name="cadre_roster_order"),
+            models.Index(fields=["unit", "rank_order"], name="cadre_unit_order"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(gender__in=["男", "女"]), name="cadre_gender_valid"),
+            models.CheckConstraint(
+                condition=Q(id_number__regex=r"^[0-9]{17}[0-9X]$"), name="cadre_id_number_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(position_start__isnull=True) | Q(position_start__gt=models.F("birth_date")),
+                name="cadre_position_after_birth",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.rank_order = RANK_ORDER.get(self.rank_level, 99)
+        super().save(*args, **kwargs)
+
+    @property
+    def ethnicity_name(self) -> str:
+        return ETHNICITY_NAME.get(self.ethnicity, "")
+
+    def age_on(self, on: dt.date) -> int:
+        b = self.birth_date
+        return on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+
+    @property
+    def age(self) -> int:
+        from django.utils import timezone
+
+        return self.age_on(timezone.localdate())
+
+    @property
+    def current_job(self) -> str:
+        unit = self.unit.short_name or self.unit.name if self.unit_id else ""
+        return f"{unit}{self.position_title}"
+
+    @property
+    def masked_id_number(self) -> str:
+        return f"{self.id_number[:6]}********{self.id_number[-4:]}"
+
+
+class EducationRecord(models.Model):
+    """One row per mode (全日制 / 在职): the highest education in that mode, as the 任免审批表 shows it."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="educations")
+    mode = models.CharField("教育类别", max_length=4, choices=EducationMode.choices)
+    level = models.CharField("学历", max_length=8, choices=Education.choices, blank=True)
+    degree = models.CharField("学位", max_length=30, blank=True)
+    school = models.CharField("毕业院校", max_length=100, blank=True)
+    major = models.CharField("专业", max_length=100, blank=True)
+    graduated_on = models.DateField("毕业时间", null=True, blank=True)
+    history = HistoricalRecords(verbose_name="学历变更记录")
+
+    class Meta:
+        verbose_name = "学历学位"
+        verbose_name_plural = "学历学位"
+        ordering = ["cadre_id", "mode"]
+        constraints = [models.UniqueConstraint(fields=["cadre", "mode"], name="education_one_per_mode")]
+
+    def __str__(self):
+        return f"{self.mode} {self.level}"
+
+    @property
+    def school_and_major(self) -> str:
+        return " ".join(p for p in (self.school, self.major) if p)
+
+
+class PostHistory(models.Model):
+    """任职经历. The open row (end is null) is a current holding; resume lines derive from these rows."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="post_history")
+    unit = models.ForeignKey(OrgUnit, verbose_name="单位", null=True, blank=True, on_delete=models.PROTECT)
+    post = models.ForeignKey(
+        Post, verbose_name="职位", null=True, blank=True, on_delete=models.PROTECT, related_name="holdings"
+    )
+    seat = models.PositiveSmallIntegerField("职数序号", null=True, blank=True)
+    unit_name = models.CharField("单位（当时名称）", max_length=100, blank=True)
+    title = models.CharField("职务", max_length=100)
+    level = models.CharField("职务层次", max_length=8, choices=RankLevel.choices, blank=True)
+    start = models.DateField("起始时间")
+    end = models.DateField("终止时间", null=True, blank=True)
+    method = models.CharField("任职方式", max_length=8, choices=AppointmentMethod.choices, blank=True)
+    is_secondment = models.BooleanField("挂职", default=False)
+    history = HistoricalRecords(verbose_name="任职经历变更记录")
+
+    class Meta:
+        verbose_name = "任职经历"
+        verbose_name_plural = "任职经历"
+        ordering = ["cadre_id", "start", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="posthistory_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(post__isnull=True, seat__isnull=True) | Q(post__isnull=False, seat__gte=1),
+                name="posthistory_seat_with_post",
+            ),
+            models.UniqueConstraint(
+                fields=["post", "seat"], condition=Q(end__isnull=True), name="posthistory_one_open_per_seat"
+            ),
+            models.UniqueConstraint(
+                fields=["cadre", "post"], condition=Q(end__isnull=True), name="posthistory_one_open_per_cadre_post"
+            ),
+        ]
+
+    def __str__(self):
+        return self.resume_line
+
+    @property
+    def resume_line(self) -> str:
+        start = f"{self.start.year}.{self.start.month:02d}"
+        end = f"{self.end.year}.{self.end.month:02d}" if self.end else "       "
+        return f"{start}--{end}  {self.unit_name}{self.title}"
+
+
+class RankHistory(models.Model):
+    """职务层次/职级 history. The open row is the current level."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="rank_history")
+    level = models.CharField("职务层次", max_length=8, choices=RankLevel.choices)
+    start = models.DateField("起始时间")
+    end = models.DateField("终止时间", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+    history = HistoricalRecords(verbose_name="职级变更记录")
+
+    class Meta:
+        verbose_name = "职务层次经历"
+        verbose_name_plural = "职务层次经历"
+        ordering = ["cadre_id", "start", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="rankhistory_end_after_start"),
+            models.UniqueConstraint(fields=["cadre"], condition=Q(end__isnull=True), name="rankhistory_one_open_per_cadre"),
+        ]
+
+    def __str__(self):
+        return f"{self.level} {month_text(self.start)}"
+
+
+class AnnualAssessment(models.Model):
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="assessments")
+    year = models.PositiveSmallIntegerField("年度")
+    grade = models.CharField("考核结果", max_length=4, choices=AssessmentGrade.choices)
+    reason = models.CharField("说明", max_length=200, blank=True, help_text="未定等次时填写原因")
+    history = HistoricalRecords(verbose_name="考核变更记录")
+
+    class Meta:
+        verbose_name = "年度考核"
+        verbose_name_plural = "年度考核"
+        ordering = ["cadre_id", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["cadre", "year"], name="assessment_one_per_year"),
+            models.CheckConstraint(condition=Q(year__gte=1950) & Q(year__lte=2100), name="assessment_year_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年度 {self.grade}"
+
+
+class RewardPunishment(models.Model):
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="rewards_punishments")
+    kind = models.CharField("类别", max_length=4, choices=SanctionKind.choices)
+    name = models.CharField("名称", max_length=100, help_text="例如：党内警告、记三等功")
+    reason = models.CharField("事由", max_length=300, blank=True)
+    decided_on = models.DateField("决定时间")
+    effect_start = models.DateField("影响期起", null=True, blank=True)
+    effect_end = models.DateField("影响期止", null=True, blank=True)
+    issuer = models.CharField("决定机关", max_length=100, blank=True)
+    history = HistoricalRecords(verbose_name="奖惩变更记录")
+
+    class Meta:
+        verbose_name = "奖惩情况"
+        verbose_name_plural = "奖惩情况"
+        ordering = ["cadre_id", "decided_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effect_end__isnull=True) | Q(effect_start__isnull=True) | Q(effect_end__gte=models.F("effect_start")),
+                name="reward_effect_period_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{month_text(self.decided_on)} {self.name}"
+
+    @property
+    def is_sanction(self) -> bool:
+        return self.kind in (SanctionKind.PARTY_SANCTION, SanctionKind.ADMIN_SANCTION)
+
+    def in_effect_on(self, on: dt.date) -> bool:
+        if not self.is_sanction:
+            return False
+        start = self.effect_start or self.decided_on
+        return start <= on and (self.effect_end is None or on <= self.effect_end)
+
+
+class FamilyMember(models.Model):
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="family")
+    relation = models.CharField("称谓", max_length=20)
+    name = models.CharField("姓名", max_length=30)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    political_status = models.CharField("政治面貌", max_length=8, choices=PoliticalStatus.choices, blank=True)
+    work_unit_and_post = models.CharField("工作单位及职务", max_length=200, blank=True)
+    id_number = models.CharField("身份证号", max_length=18, blank=True)
+    relative_cadre = models.ForeignKey(
+        Cadre,
+        verbose_name="对应干部档案",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="relatives_in_system",
+        help_text="亲属本人也在干部名册中时关联，用于任职回避",
+    )
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    history = HistoricalRecords(verbose_name="家庭成员变更记录")
+
+    class Meta:
+        verbose_name = "家庭成员"
+        verbose_name_plural = "家庭成员"
+        ordering = ["cadre_id", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(relative_cadre=models.F("cadre")), name="family_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.relation} {self.name}"

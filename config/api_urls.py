@@ -1,0 +1,6 @@
+"""All DRF routes, one router per app, mounted under /api/."""
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("cadre.api_urls")),
+]
