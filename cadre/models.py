@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from .sortkeys import pinyin_key, stroke_key
 from .choices import (
     ETHNICITIES,
     ETHNICITY_NAME,
@@ -125,6 +126,8 @@ class Cadre(models.Model):
     position_start = models.DateField("任现职时间", null=True, blank=True)
     rank_start = models.DateField("任现职级时间", null=True, blank=True)
     rank_order = models.PositiveSmallIntegerField("职务排序", default=99, editable=False)
+    pinyin_key = models.CharField("拼音排序键", max_length=100, blank=True, editable=False, db_index=True)
+    stroke_key = models.CharField("笔画排序键", max_length=120, blank=True, editable=False, db_index=True)
     note = models.CharField("备注", max_length=500, blank=True)
     status = models.CharField("状态", max_length=4, choices=CadreStatus.choices, default=CadreStatus.ACTIVE)
     user = models.OneToOneField(
@@ -137,7 +140,9 @@ class Cadre(models.Model):
     )
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
-    history = HistoricalRecords(verbose_name="档案变更记录", excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        verbose_name="档案变更记录", excluded_fields=["updated_at", "rank_order", "pinyin_key", "stroke_key"]
+    )
 
     class Meta:
         verbose_name = "干部"
@@ -161,8 +166,14 @@ class Cadre(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
+    def fill_sort_keys(self):
+        """Derived columns; bulk writers (the roster import) call this since bulk_create skips save()."""
         self.rank_order = RANK_ORDER.get(self.rank_level, 99)
+        self.pinyin_key = pinyin_key(self.name)
+        self.stroke_key = stroke_key(self.name)
+
+    def save(self, *args, **kwargs):
+        self.fill_sort_keys()
         super().save(*args, **kwargs)
 
     @property

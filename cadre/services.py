@@ -14,7 +14,7 @@ from .choices import UnitKind
 from .idnumber import IdNumberError, parse_id_number
 from .models import Cadre, OrgUnit, Post, PostHistory, RankHistory
 
-CADRE_FIELDS = [f.name for f in Cadre._meta.concrete_fields if f.name not in ("id", "created_at", "updated_at", "rank_order")]
+CADRE_FIELDS = [f.name for f in Cadre._meta.concrete_fields if f.name not in ("id", "created_at", "updated_at", "rank_order", "pinyin_key", "stroke_key")]
 
 
 def infer_unit_kind(name: str) -> str:
