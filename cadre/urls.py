@@ -1,20 +1,20 @@
 from django.urls import path
 
-from . import views, views_import
+from . import views, views_excel
 
 app_name = "cadre"
 
 urlpatterns = [
     path("", views.roster, name="roster"),
-    path("export/", views.roster_export, name="roster-export"),
+    path("export/", views_excel.roster_export, name="roster-export"),
     path("new/", views.cadre_create_view, name="cadre-create"),
     path("me/", views.my_record, name="my-record"),
     path("<int:pk>/", views.cadre_detail, name="cadre-detail"),
     path("<int:pk>/edit/", views.cadre_edit_view, name="cadre-edit"),
     path("units/", views.unit_tree, name="units"),
     path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
-    path("import/", views_import.import_upload, name="import"),
-    path("import/<int:pk>/", views_import.import_preview, name="import-preview"),
-    path("import/<int:pk>/confirm/", views_import.import_confirm, name="import-confirm"),
-    path("import/<int:pk>/errors.xlsx", views_import.import_error_copy, name="import-error-copy"),
+    path("import/", views_excel.import_upload, name="import"),
+    path("import/<int:pk>/", views_excel.import_preview, name="import-preview"),
+    path("import/<int:pk>/confirm/", views_excel.import_confirm, name="import-confirm"),
+    path("import/<int:pk>/errors.xlsx", views_excel.import_error_copy, name="import-error-copy"),
 ]

@@ -6,10 +6,6 @@ def roster(request, pk=None):
     return HttpResponse(status=501)
 
 
-def roster_export(request, pk=None):
-    return HttpResponse(status=501)
-
-
 def cadre_create_view(request, pk=None):
     return HttpResponse(status=501)
 

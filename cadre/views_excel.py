@@ -17,3 +17,6 @@ def import_confirm(request, pk=None):
 def import_error_copy(request, pk=None):
     return HttpResponse(status=501)
 
+
+def roster_export(request, pk=None):
+    return HttpResponse(status=501)
