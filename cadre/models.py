@@ -381,3 +381,105 @@ class FamilyMember(models.Model):
 
     def __str__(self):
         return f"{self.relation} {self.name}"
+
+
+# ---------------------------------------------------------------- 任职资格 (eligibility)
+
+
+class EligibilityRuleSet(models.Model):
+    """Overrides of the code defaults (cadre.eligibility.LEVEL_DEFAULTS) for one post level.
+
+    Resolution, each layer deep-merged over the previous: code defaults of the level → the level row
+    (post and scope empty) → the post's row → the campaign's row (scope `campaign:<id>`, post empty).
+    `params` holds only the keys that differ, e.g. {"新任": {"age": {"male": 44}}}.
+    """
+
+    class Level(models.TextChoices):
+        ZHENGKE = "正科", "正科"
+        FUKE = "副科", "副科"
+
+    level = models.CharField("职位层次", max_length=4, choices=Level.choices)
+    post = models.OneToOneField(
+        Post, verbose_name="职位", null=True, blank=True, on_delete=models.CASCADE, related_name="eligibility_rule_set"
+    )
+    scope = models.CharField("适用范围", max_length=40, blank=True, help_text="例如 campaign:12；为空表示层次默认或职位")
+    params = models.JSONField("规则参数", default=dict, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    history = HistoricalRecords(verbose_name="任职资格规则变更记录")
+
+    class Meta:
+        verbose_name = "任职资格规则"
+        verbose_name_plural = "任职资格规则"
+        ordering = ["level", "post_id", "scope"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level"], condition=Q(post__isnull=True, scope=""), name="ruleset_one_default_per_level"
+            ),
+            models.UniqueConstraint(
+                fields=["scope", "level"], condition=~Q(scope=""), name="ruleset_one_per_scope_level"
+            ),
+            models.CheckConstraint(condition=Q(post__isnull=True) | Q(scope=""), name="ruleset_post_or_scope"),
+        ]
+
+    def __str__(self):
+        if self.post_id:
+            return f"{self.post}任职资格"
+        if self.scope:
+            return f"{self.scope} {self.level}任职资格"
+        return f"{self.level}默认任职资格"
+
+
+class EligibilityWaiver(models.Model):
+    """经批准放宽: a leader lifts one waivable rule (年龄/学历/任职年限) for one person and a post or a campaign."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="eligibility_waivers")
+    post = models.ForeignKey(
+        Post, verbose_name="职位", null=True, blank=True, on_delete=models.CASCADE, related_name="eligibility_waivers"
+    )
+    scope = models.CharField("适用范围", max_length=40, blank=True, help_text="例如 campaign:12；与职位二选一")
+    rule = models.CharField(
+        "放宽条件", max_length=16, choices=[("age", "年龄"), ("education", "学历"), ("tenure", "任职年限")]
+    )
+    reason = models.CharField("放宽理由", max_length=300)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="批准人", on_delete=models.PROTECT, related_name="+"
+    )
+    approved_on = models.DateField("批准日期")
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="撤销人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoke_reason = models.CharField("撤销理由", max_length=300, blank=True)
+    history = HistoricalRecords(verbose_name="放宽记录变更记录")
+
+    class Meta:
+        verbose_name = "任职资格放宽"
+        verbose_name_plural = "任职资格放宽"
+        ordering = ["-approved_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(post__isnull=False) & Q(scope="")) | (Q(post__isnull=True) & ~Q(scope="")),
+                name="waiver_post_xor_scope",
+            ),
+            models.CheckConstraint(condition=Q(rule__in=["age", "education", "tenure"]), name="waiver_rule_waivable"),
+            models.CheckConstraint(condition=~Q(reason=""), name="waiver_reason_required"),
+            models.UniqueConstraint(
+                fields=["cadre", "post", "rule"], condition=Q(revoked_at__isnull=True, post__isnull=False),
+                name="waiver_one_active_per_post_rule",
+            ),
+            models.UniqueConstraint(
+                fields=["cadre", "scope", "rule"], condition=Q(revoked_at__isnull=True) & ~Q(scope=""),
+                name="waiver_one_active_per_scope_rule",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cadre} {self.get_rule_display()}放宽"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
