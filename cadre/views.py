@@ -1,31 +1,235 @@
-"""Placeholder: replaced by the pages/import work in this session."""
-from django.http import HttpResponse
+"""Staff pages of the cadre records (花名册, 档案, 录入/修改, 单位与职位) and the person's own record. Thin:
+permissions from cadre.permissions, reads from cadre.selectors, writes through cadre.services*."""
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_http_methods
+
+from core.exceptions import ApplicationError
+
+from . import permissions, selectors
+from .choices import FAMILY_RELATIONS
+from .forms import CadreForm, record_formsets
+from .models import Cadre, OrgUnit
+from .services import cadre_create, cadre_update
+from .services_records import cadre_records_save
+
+PAGE_SIZE = 50
 
 
-def roster(request, pk=None):
-    return HttpResponse(status=501)
+def require(predicate):
+    """Log in first (anonymous → login page), then `predicate(user)` or 403."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not predicate(request.user):
+                raise PermissionDenied("您没有访问该页面的权限")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
-def cadre_create_view(request, pk=None):
-    return HttpResponse(status=501)
+def _is_htmx_fragment(request) -> bool:
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
 
 
-def my_record(request, pk=None):
-    return HttpResponse(status=501)
+# ---------------------------------------------------------------- 花名册
+@require(permissions.can_view_roster)
+def roster(request):
+    filterset, queryset = selectors.roster_search(user=request.user, params=request.GET)
+    paginator = Paginator(queryset, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    full_ids = permissions.can_see_full_id_number(request.user)
+    rows = []
+    for number, cadre in enumerate(page.object_list, start=page.start_index()):
+        rows.append(
+            {
+                "number": number,
+                "cadre": cadre,
+                "education": selectors.education_text(cadre.educations.all()),
+                "id_number": cadre.id_number if full_ids else cadre.masked_id_number,
+            }
+        )
+    context = {
+        "filter": filterset,
+        "page": page,
+        "page_links": list(paginator.get_elided_page_range(page.number, on_each_side=3, on_ends=1)),
+        "ellipsis": Paginator.ELLIPSIS,
+        "rows": rows,
+        "querystring": query.urlencode(),
+        "export_querystring": query.urlencode(),
+        "can_edit": permissions.can_edit_cadre(request.user),
+        "today": timezone.localdate(),
+    }
+    template = "cadre/_roster_table.html" if _is_htmx_fragment(request) else "cadre/roster.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
-def cadre_detail(request, pk=None):
-    return HttpResponse(status=501)
+# ---------------------------------------------------------------- 档案
+def _record_context(request, cadre: Cadre, *, own_page: bool) -> dict:
+    user = request.user
+    today = timezone.localdate()
+    show_history = permissions.can_see_change_log(user) and not own_page
+    return {
+        "cadre": cadre,
+        "own_page": own_page,
+        "today": today,
+        "age": cadre.age_on(today),
+        "id_number": cadre.id_number if permissions.can_see_full_id_number(user, cadre) else cadre.masked_id_number,
+        "educations": selectors.education_by_mode(cadre),
+        "resume": selectors.resume_lines(cadre),
+        "rewards": selectors.rewards_with_effect(cadre, today),
+        "show_relative_ids": permissions.can_see_relative_id_numbers(user) and not own_page,
+        "show_history": show_history,
+        "change_log": selectors.cadre_change_log(cadre) if show_history else [],
+        "can_edit": permissions.can_edit_cadre(user),
+    }
 
 
-def cadre_edit_view(request, pk=None):
-    return HttpResponse(status=501)
+@login_required
+def cadre_detail(request, pk):
+    try:
+        cadre = selectors.cadre_detail(pk)
+    except Cadre.DoesNotExist:
+        if not permissions.can_view_roster(request.user):
+            raise PermissionDenied("您只能查看本人的档案") from None
+        raise Http404("没有找到该干部档案") from None
+    if not permissions.can_view_cadre(request.user, cadre):
+        raise PermissionDenied("您只能查看本人的档案")
+    own = permissions.is_own_record(request.user, cadre) and not permissions.can_view_roster(request.user)
+    return render(request, "cadre/detail.html", _record_context(request, cadre, own_page=own))
 
 
-def unit_tree(request, pk=None):
-    return HttpResponse(status=501)
+@login_required
+def my_record(request):
+    cadre_id = Cadre.objects.filter(user=request.user).values_list("pk", flat=True).first()
+    if cadre_id is None:
+        return render(request, "cadre/no_record.html")
+    cadre = selectors.cadre_detail(cadre_id)
+    return render(request, "cadre/detail.html", _record_context(request, cadre, own_page=True))
 
 
-def unit_detail(request, pk=None):
-    return HttpResponse(status=501)
+# ---------------------------------------------------------------- 录入 / 修改
+def _attach_error(exc: ApplicationError, form, formsets) -> None:
+    if exc.field in formsets:
+        formset = formsets[exc.field]
+        formset.non_form_errors().append(exc.message)
+    elif exc.field and exc.field in form.fields:
+        form.add_error(exc.field, exc.message)
+    else:
+        form.add_error(None, exc.message)
 
+
+def _family_rows(formset) -> list[dict]:
+    rows = formset.service_rows()
+    for i, row in enumerate(rows, start=1):
+        row["order"] = i * 10
+    return rows
+
+
+def _edit_page(request, cadre: Cadre | None):
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    form = CadreForm(data, files, instance=cadre)
+    formsets = record_formsets(cadre, data)
+    if request.method == "POST":
+        valid = form.is_valid()
+        valid = all([fs.is_valid() for fs in formsets.values()]) and valid
+        if valid:
+            try:
+                with transaction.atomic():
+                    if cadre is None:
+                        saved = cadre_create(actor=request.user, data=form.service_data())
+                    else:
+                        saved = cadre_update(actor=request.user, cadre=cadre, data=form.service_data())
+                    cadre_records_save(
+                        actor=request.user,
+                        cadre=saved,
+                        educations=[f.cleaned_data for f in formsets["educations"].forms],
+                        assessments=formsets["assessments"].service_rows(),
+                        family=_family_rows(formsets["family"]),
+                        rewards=formsets["rewards"].service_rows(),
+                    )
+            except ApplicationError as exc:
+                _attach_error(exc, form, formsets)
+            else:
+                messages.success(request, f"已保存{saved.name}的干部档案")
+                return redirect("cadre:cadre-detail", pk=saved.pk)
+        messages.error(request, "保存失败，请按提示修改后重新提交")
+    return render(
+        request,
+        "cadre/form.html",
+        {
+            "form": form,
+            "formsets": formsets,
+            "cadre": cadre,
+            "relations": FAMILY_RELATIONS,
+        },
+    )
+
+
+@require(permissions.can_edit_cadre)
+@require_http_methods(["GET", "POST"])
+def cadre_create_view(request):
+    return _edit_page(request, None)
+
+
+@require(permissions.can_edit_cadre)
+@require_http_methods(["GET", "POST"])
+def cadre_edit_view(request, pk):
+    cadre = get_object_or_404(Cadre.objects.select_related("unit").prefetch_related("educations"), pk=pk)
+    return _edit_page(request, cadre)
+
+
+# ---------------------------------------------------------------- 单位与职位
+@require(permissions.can_view_units)
+def unit_tree(request):
+    tree = selectors.unit_tree()
+    totals = {
+        "units": len(tree),
+        "posts": sum(s.post_count for s in tree),
+        "headcount": sum(s.headcount for s in tree),
+        "holders": sum(s.holders for s in tree),
+        "vacancies": sum(s.vacancies for s in tree),
+        "cadres": sum(s.cadre_count for s in tree),
+    }
+    return render(request, "cadre/units.html", {"tree": tree, "totals": totals})
+
+
+@require(permissions.can_view_units)
+def unit_detail(request, pk):
+    unit = get_object_or_404(OrgUnit.objects.select_related("parent"), pk=pk)
+    posts = selectors.unit_posts(unit)
+    cadres = [
+        {"cadre": c, "education": selectors.education_text(c.educations.all())} for c in selectors.unit_cadres(unit)
+    ]
+    return render(
+        request,
+        "cadre/unit_detail.html",
+        {
+            "unit": unit,
+            "posts": posts,
+            "totals": selectors.unit_totals(posts),
+            "children": list(selectors.unit_children(unit)),
+            "cadres": cadres,
+            "today": timezone.localdate(),
+        },
+    )

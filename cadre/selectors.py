@@ -1,0 +1,348 @@
+"""Reads of the cadre records: the roster search, one record with its histories, the change log, the unit tree.
+
+Every list here runs a fixed number of queries whatever the number of rows (pinned in the tests).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .choices import EDUCATION_RANK, CadreStatus, EducationMode
+from .filters import CadreFilter
+from .models import (
+    AnnualAssessment,
+    Cadre,
+    EducationRecord,
+    FamilyMember,
+    OrgUnit,
+    Post,
+    PostHistory,
+    RankHistory,
+    RewardPunishment,
+    month_text,
+)
+from .services import post_vacancies
+
+DEFAULT_STATUS = CadreStatus.ACTIVE
+
+
+# ---------------------------------------------------------------- roster
+def roster_base_queryset():
+    """Columns of the roster: the unit comes with the row, the education records with the page (prefetch)."""
+    return Cadre.objects.select_related("unit").prefetch_related(
+        Prefetch("educations", queryset=EducationRecord.objects.order_by("mode"))
+    )
+
+
+def roster_params(params) -> dict:
+    """GET parameters → filter data; `status` defaults to 在职 when the parameter is absent altogether."""
+    data = params.copy() if hasattr(params, "copy") else dict(params)
+    if "status" not in data:
+        data["status"] = DEFAULT_STATUS
+    return data
+
+
+def roster_search(*, user, params):
+    """The roster's filter set and its filtered, sorted queryset (the list page and the Excel export share it).
+
+    `params` is request.GET (or any mapping). Education records are prefetched, so iterating a page — or
+    the whole queryset with `.iterator(chunk_size=…)` — costs one extra query per chunk, not per row.
+    """
+
+    class _Request:
+        pass
+
+    request = _Request()
+    request.user = user
+    filterset = CadreFilter(roster_params(params), queryset=roster_base_queryset(), request=request)
+    return filterset, filterset.qs
+
+
+def highest_education(records) -> EducationRecord | None:
+    """The higher of the 全日制 and 在职 records (全日制 wins a tie); None when neither has a 学历."""
+    best = None
+    for record in records:
+        if not record.level:
+            continue
+        rank = EDUCATION_RANK.get(record.level, 0)
+        if best is None or rank > EDUCATION_RANK.get(best.level, 0) or (
+            rank == EDUCATION_RANK.get(best.level, 0) and record.mode == EducationMode.FULL_TIME
+        ):
+            best = record
+    return best
+
+
+def education_text(records) -> str:
+    """`大学本科（在职）` style text for the roster's 学历 column."""
+    best = highest_education(records)
+    if best is None:
+        return ""
+    return best.level if best.mode == EducationMode.FULL_TIME else f"{best.level}（在职）"
+
+
+# ---------------------------------------------------------------- one record
+def cadre_detail(pk: int) -> Cadre:
+    """A record with every section of the 档案 loaded (a fixed number of queries)."""
+    return (
+        Cadre.objects.select_related("unit", "user")
+        .prefetch_related(
+            Prefetch("educations", queryset=EducationRecord.objects.order_by("mode")),
+            Prefetch("post_history", queryset=PostHistory.objects.select_related("unit", "post").order_by("start", "id")),
+            Prefetch("rank_history", queryset=RankHistory.objects.order_by("start", "id")),
+            Prefetch("assessments", queryset=AnnualAssessment.objects.order_by("-year")),
+            Prefetch("rewards_punishments", queryset=RewardPunishment.objects.order_by("-decided_on", "-id")),
+            Prefetch("family", queryset=FamilyMember.objects.select_related("relative_cadre").order_by("order", "id")),
+        )
+        .get(pk=pk)
+    )
+
+
+def resume_lines(cadre: Cadre) -> list[str]:
+    """简历 lines from the post history: `2008.07--2012.05  某某镇党政办科员` (open rows end blank)."""
+    return [row.resume_line.rstrip() for row in cadre.post_history.all()]
+
+
+def education_by_mode(cadre: Cadre) -> dict[str, EducationRecord | None]:
+    found = {r.mode: r for r in cadre.educations.all()}
+    return {mode: found.get(mode) for mode in EducationMode.values}
+
+
+def rewards_with_effect(cadre: Cadre, on: dt.date | None = None) -> list[tuple[RewardPunishment, bool]]:
+    on = on or timezone.localdate()
+    return [(r, r.in_effect_on(on)) for r in cadre.rewards_punishments.all()]
+
+
+# ---------------------------------------------------------------- change log
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class ChangeEntry:
+    when: dt.datetime
+    who: str
+    section: str
+    target: str
+    action: str  # 新增 / 修改 / 删除
+    changes: list[FieldChange] = field(default_factory=list)
+    reason: str = ""
+
+
+HISTORY_SECTIONS = [
+    # model, label, filter field, text of the object
+    (Cadre, "基本信息", "id", lambda h: h.name),
+    (EducationRecord, "学历学位", "cadre_id", lambda h: h.mode),
+    (PostHistory, "任职经历", "cadre_id", lambda h: f"{h.unit_name}{h.title}"),
+    (RankHistory, "职务层次经历", "cadre_id", lambda h: h.level),
+    (AnnualAssessment, "年度考核", "cadre_id", lambda h: f"{h.year}年度"),
+    (RewardPunishment, "奖惩情况", "cadre_id", lambda h: h.name),
+    (FamilyMember, "家庭成员", "cadre_id", lambda h: f"{h.relation} {h.name}"),
+]
+FK_MODELS = {"unit": OrgUnit, "post": Post, "relative_cadre": Cadre}
+HIDDEN_HISTORY_FIELDS = {"cadre", "id", "user"}
+
+
+def _display(model, name: str, value, fk_names: dict) -> str:
+    if value is None or value == "":
+        return "（空）"
+    f = model._meta.get_field(name)
+    if name in FK_MODELS:
+        return fk_names.get((name, value), f"#{value}")
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return month_text(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def _label(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
+
+
+def _who(record) -> str:
+    user = record.history_user
+    if user is None:
+        return "系统"
+    return user.get_full_name() or user.username
+
+
+def cadre_change_log(cadre: Cadre, *, limit: int = 300) -> list[ChangeEntry]:
+    """变更记录 of a record and its related rows, newest first: who, when, which fields changed old → new.
+
+    One query per history table plus one per referenced table (units, posts, cadres) for display names.
+    """
+    raw = []
+    for model, section, key, text in HISTORY_SECTIONS:
+        records = list(
+            model.history.filter(**{key: cadre.pk}).select_related("history_user").order_by("id", "history_date", "history_id")
+        )
+        raw.append((model, section, text, records))
+
+    fk_ids: dict[str, set] = {name: set() for name in FK_MODELS}
+    for model, _, _, records in raw:
+        for name in FK_MODELS:
+            if any(f.name == name for f in model._meta.fields):
+                fk_ids[name].update(getattr(r, f"{name}_id") for r in records if getattr(r, f"{name}_id"))
+    fk_names: dict[tuple[str, object], str] = {}
+    for name, ids in fk_ids.items():
+        if ids:
+            for obj in FK_MODELS[name].objects.filter(pk__in=ids).select_related(
+                *(["unit"] if name == "post" else [])
+            ):
+                fk_names[(name, obj.pk)] = str(obj)
+
+    entries: list[ChangeEntry] = []
+    for model, section, text, records in raw:
+        tracked = [f.name for f in model._meta.fields if f.editable and f.name not in HIDDEN_HISTORY_FIELDS]
+        previous = {}
+        for record in records:
+            prev = previous.get(record.id)
+            entry = ChangeEntry(
+                when=record.history_date,
+                who=_who(record),
+                section=section,
+                target=text(record),
+                action={"+": "新增", "~": "修改", "-": "删除"}[record.history_type],
+                reason=record.history_change_reason or "",
+            )
+            if record.history_type == "+" or prev is None:
+                for name in tracked:
+                    value = getattr(record, f"{name}_id" if name in FK_MODELS else name)
+                    if value not in (None, "") and not (model is Cadre and name == "photo" and not value):
+                        entry.changes.append(FieldChange(_label(model, name), "", _display(model, name, value, fk_names)))
+            elif record.history_type == "~":
+                delta = record.diff_against(prev, included_fields=tracked)
+                for change in delta.changes:
+                    entry.changes.append(
+                        FieldChange(
+                            _label(model, change.field),
+                            _display(model, change.field, change.old, fk_names),
+                            _display(model, change.field, change.new, fk_names),
+                        )
+                    )
+                if not entry.changes:
+                    previous[record.id] = record
+                    continue
+            previous[record.id] = record
+            entries.append(entry)
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]
+
+
+# ---------------------------------------------------------------- units
+@dataclass
+class UnitSummary:
+    unit: OrgUnit
+    depth: int
+    post_count: int = 0
+    headcount: int = 0
+    holders: int = 0
+    vacancies: int = 0
+    over: int = 0
+    cadre_count: int = 0
+
+
+def _active_cadre_count():
+    return Coalesce(
+        Subquery(
+            Cadre.objects.filter(unit=OuterRef("pk"), status=CadreStatus.ACTIVE)
+            .order_by()
+            .values("unit")
+            .annotate(n=Count("id"))
+            .values("n")[:1]
+        ),
+        Value(0),
+    )
+
+
+def unit_tree() -> list[UnitSummary]:
+    """Every unit in tree order (parents before children, siblings by 排序) with its posts' totals.
+
+    Two queries: the units (with their active-cadre count), the posts with their open holdings.
+    """
+    units = list(OrgUnit.objects.annotate(cadre_count=_active_cadre_count()).order_by("order", "id"))
+    totals: dict[int, UnitSummary] = {}
+    for post in post_vacancies(Post.objects.filter(is_active=True).order_by()).values("unit_id", "headcount", "holders"):
+        s = totals.setdefault(post["unit_id"], UnitSummary(unit=None, depth=0))
+        s.post_count += 1
+        s.headcount += post["headcount"]
+        s.holders += post["holders"]
+        s.vacancies += max(post["headcount"] - post["holders"], 0)
+        s.over += max(post["holders"] - post["headcount"], 0)
+
+    children: dict[int | None, list[OrgUnit]] = {}
+    ids = {u.pk for u in units}
+    for u in units:
+        parent = u.parent_id if u.parent_id in ids else None
+        children.setdefault(parent, []).append(u)
+
+    out: list[UnitSummary] = []
+    seen: set[int] = set()
+
+    def walk(parent, depth):
+        for u in children.get(parent, []):
+            if u.pk in seen:
+                continue
+            seen.add(u.pk)
+            s = totals.get(u.pk) or UnitSummary(unit=None, depth=0)
+            s.unit, s.depth, s.cadre_count = u, depth, u.cadre_count
+            out.append(s)
+            walk(u.pk, depth + 1)
+
+    walk(None, 0)
+    for u in units:  # a cycle in parent links would hide units: show them at the top level
+        if u.pk not in seen:
+            seen.add(u.pk)
+            s = totals.get(u.pk) or UnitSummary(unit=None, depth=0)
+            s.unit, s.cadre_count = u, u.cadre_count
+            out.append(s)
+    return out
+
+
+def unit_detail(pk: int) -> OrgUnit:
+    return OrgUnit.objects.select_related("parent").get(pk=pk)
+
+
+def unit_posts(unit: OrgUnit):
+    """The unit's posts with holders (count and the people) and vacancy, in 排序."""
+    open_rows = PostHistory.objects.filter(end__isnull=True).select_related("cadre").order_by("seat", "id")
+    posts = list(
+        post_vacancies(Post.objects.filter(unit=unit))
+        .prefetch_related(Prefetch("holdings", queryset=open_rows, to_attr="open_holdings"))
+        .order_by("-is_active", "order", "id")
+    )
+    for post in posts:
+        post.vacancy = max(post.headcount - post.holders, 0)
+        post.over = max(post.holders - post.headcount, 0)
+    return posts
+
+
+def unit_cadres(unit: OrgUnit):
+    return (
+        Cadre.objects.filter(unit=unit, status=CadreStatus.ACTIVE)
+        .prefetch_related(Prefetch("educations", queryset=EducationRecord.objects.order_by("mode")))
+        .order_by("rank_order", "id")
+    )
+
+
+def unit_children(unit: OrgUnit):
+    return OrgUnit.objects.filter(parent=unit).order_by("order", "id")
+
+
+def unit_totals(posts) -> dict:
+    return {
+        "post_count": len(posts),
+        "headcount": sum(p.headcount for p in posts if p.is_active),
+        "holders": sum(p.holders for p in posts if p.is_active),
+        "vacancies": sum(p.vacancy for p in posts if p.is_active),
+    }
+
