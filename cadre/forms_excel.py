@@ -1,0 +1,34 @@
+"""Forms of the roster Excel pages: the upload (size, type and "really an xlsx" checks)."""
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from core.exceptions import ApplicationError
+
+from .roster_import import check_upload
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(
+        label="花名册文件",
+        help_text="Excel（.xlsx）文件，工作表“干部名册”，表头含姓名、性别、身份证号、出生年月等列。",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-control"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.ROSTER_UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"文件过大（{filesizeformat(upload.size)}），不能超过{filesizeformat(limit)}"
+            )
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("请上传Excel（.xlsx）文件；.xls 或 .csv 请先在Excel中另存为.xlsx")
+        try:
+            self.estimated_rows = check_upload(upload)
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from None
+        upload.seek(0)
+        return upload
