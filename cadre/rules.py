@@ -409,10 +409,13 @@ def check_age(
     """Age limit as a birth-date cutoff: eligible when born on or after it.
 
     The cutoff is the plan's explicit date for the gender, else 1 January of (as-of year − limit).
-    `label` names the appointment, e.g. 新提任正科.
+    `label` names the appointment, e.g. 新提任正科. The reason quotes an explicit cutoff
+    (`1957年3月出生，早于1959年1月1日（男45周岁）`); with the default cutoff it quotes the age when the person
+    is over the limit on the as-of date (`年龄46岁，超过新提任正科男性45岁上限…`).
     """
     limit_years = male if gender == "男" else female
-    cutoff = (male_cutoff if gender == "男" else female_cutoff) or birth_cutoff(as_of, limit_years)
+    explicit = male_cutoff if gender == "男" else female_cutoff
+    cutoff = explicit or birth_cutoff(as_of, limit_years)
     who = f"{label}{'男性' if gender == '男' else '女性'}"
     age = age_on(birth_date, as_of)
     value = f"{age}岁（{fmt_month(birth_date)}出生）"
@@ -422,7 +425,7 @@ def check_age(
             "age", PASS, value, limit,
             f"{fmt_month(birth_date)}出生，不早于{fmt_date(cutoff)}（{who}{limit_years}周岁以下）", waivable,
         )
-    if age > limit_years:
+    if age > limit_years and not explicit:
         reason = f"年龄{age}岁，超过{who}{limit_years}岁上限（{fmt_month(birth_date)}出生，早于{fmt_date(cutoff)}）"
     else:
         reason = f"{fmt_month(birth_date)}出生，早于{fmt_date(cutoff)}（{gender}{limit_years}周岁）"

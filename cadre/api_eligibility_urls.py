@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import api_eligibility as api
+
+urlpatterns = [
+    path("eligibility/explain/", api.ExplainApi.as_view(), name="eligibility-explain"),
+    path("eligibility/posts/<int:pk>/screen/", api.PostScreenApi.as_view(), name="eligibility-post-screen"),
+    path("eligibility/waivers/", api.WaiverCreateApi.as_view(), name="eligibility-waiver-create"),
+    path("eligibility/waivers/<int:pk>/revoke/", api.WaiverRevokeApi.as_view(), name="eligibility-waiver-revoke"),
+]

@@ -1,0 +1,272 @@
+"""Eligibility pages: who qualifies for a post, which posts a cadre could apply for, one explanation with
+waivers, a candidate's own check, and the staff rule-set editor. Thin: selectors read, services write."""
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from core import roles
+from core.exceptions import ApplicationError
+
+from . import eligibility as E
+from . import rules as R
+from . import selectors_eligibility as S
+from . import services_eligibility as services
+from .forms_eligibility import AsOfForm, OptionsFilterForm, RevokeForm, RuleSetForm, ScreenFilterForm, WaiverForm
+from .models import Cadre, EligibilityRuleSet, EligibilityWaiver, Post
+
+PAGE_SIZE = 50
+
+
+def _reader(request):
+    if not roles.can_read_roster(request.user):
+        raise PermissionDenied
+
+
+def _staff(request):
+    if not roles.is_staff_member(request.user):
+        raise PermissionDenied
+
+
+def _as_of(request):
+    try:
+        return S.parse_as_of(request.GET.get("as_of"))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return E.today()
+
+
+@login_required
+def index(request):
+    _reader(request)
+    posts = list(S.posts_qs())
+    return render(request, "eligibility/index.html", {"posts": posts, "as_of": _as_of(request)})
+
+
+def _screen_rows(request, post):
+    form = ScreenFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    as_of = filters.get("as_of") or E.today()
+    unit = filters.get("unit")
+    rows = S.post_screen(
+        post, as_of, result=filters.get("result") or "", appointment=filters.get("appointment") or "",
+        unit_id=unit.pk if unit else None,
+    )
+    return form, as_of, rows
+
+
+@login_required
+def post_screen(request, pk):
+    _reader(request)
+    post = get_object_or_404(Post.objects.select_related("unit"), pk=pk)
+    form, as_of, rows = _screen_rows(request, post)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "eligibility/post_screen.html", {
+        "post": post, "form": form, "as_of": as_of, "page": page, "total": len(rows),
+        "counts": S.post_screen_counts(rows), "query": query.urlencode(),
+        "rule_set": E.resolve_rule_set(E.level_key(post.level), post=post),
+    })
+
+
+@login_required
+def post_export(request, pk):
+    _reader(request)
+    post = get_object_or_404(Post.objects.select_related("unit"), pk=pk)
+    _form, as_of, rows = _screen_rows(request, post)
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "任职资格筛查"
+    ws.append([f"{post}任职资格筛查（截止{R.fmt_date(as_of)}）"])
+    ws["A1"].font = Font(bold=True, size=14)
+    codes = [c for c in E.RULE_ORDER if any(r.code == c for row in rows[:1] for r in row.rules)] or list(E.RULE_ORDER)
+    header = ["序号", "姓名", "性别", "出生年月", "工作单位", "现任职务", "职务层次", "任职方式", "结果"]
+    header += [R.RULE_NAMES[c] for c in codes] + ["原因"]
+    ws.append(header)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for i, row in enumerate(rows, 1):
+        by_code = {r.code: r for r in row.rules}
+        cf = row.cadre
+        ws.append(
+            [i, cf.name, cf.gender, f"{cf.birth_date.year}.{cf.birth_date.month:02d}", cf.unit_name, cf.position_title,
+             cf.rank_level, row.appointment_text, row.result]
+            + [by_code[c].status_label if c in by_code else "—" for c in codes]
+            + [row.reasons_text]
+        )
+        ws.cell(row=i + 2, column=len(header)).alignment = Alignment(wrap_text=True, vertical="top")
+    widths = [6, 10, 6, 10, 24, 16, 12, 16, 14] + [10] * len(codes) + [80]
+    for col, width in enumerate(widths, 1):
+        ws.column_dimensions[ws.cell(row=2, column=col).column_letter].width = width
+    ws.freeze_panes = "C3"
+    buf = io.BytesIO()
+    wb.save(buf)
+    response = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = content_disposition_header(True, f"{post}任职资格筛查{as_of:%Y%m%d}.xlsx")
+    return response
+
+
+@login_required
+def cadre_options(request, pk):
+    _reader(request)
+    cadre = get_object_or_404(Cadre.objects.select_related("unit"), pk=pk)
+    form = OptionsFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    as_of = filters.get("as_of") or E.today()
+    rows = S.cadre_options(cadre, as_of, level=filters.get("level") or "")
+    return render(request, "eligibility/cadre_options.html", {"cadre": cadre, "form": form, "as_of": as_of, "rows": rows})
+
+
+def _explain_context(request, cadre, post, *, own=False):
+    form = AsOfForm(request.GET or None)
+    as_of = (form.cleaned_data.get("as_of") if form.is_valid() else None) or E.today()
+    explanation = E.explain(cadre, post, as_of)
+    return {
+        "cadre": cadre, "post": post, "form": form, "as_of": as_of, "x": explanation, "own": own,
+        "rule_set": E.resolve_rule_set(E.level_key(post.level), post=post),
+    }
+
+
+@login_required
+def explain(request, cadre_pk, post_pk):
+    _reader(request)
+    cadre = get_object_or_404(Cadre.objects.select_related("unit"), pk=cadre_pk)
+    post = get_object_or_404(Post.objects.select_related("unit"), pk=post_pk)
+    ctx = _explain_context(request, cadre, post)
+    is_leader = roles.has_role(request.user, roles.LEADER)
+    ctx.update({
+        "waivers": list(S.waivers_for(cadre, post)),
+        "can_waive": is_leader,
+        "waiver_form": WaiverForm(initial={"rule": next((r.code for r in ctx["x"].failed if r.waivable), "age")}) if is_leader else None,
+        "revoke_form": RevokeForm() if is_leader else None,
+    })
+    return render(request, "eligibility/explain.html", ctx)
+
+
+@login_required
+@require_POST
+def waiver_grant(request, cadre_pk, post_pk):
+    if not roles.has_role(request.user, roles.LEADER):
+        raise PermissionDenied
+    cadre = get_object_or_404(Cadre, pk=cadre_pk)
+    post = get_object_or_404(Post.objects.select_related("unit"), pk=post_pk)
+    form = WaiverForm(request.POST)
+    target = reverse("eligibility:explain", args=[cadre.pk, post.pk])
+    if not form.is_valid():
+        messages.error(request, "请选择放宽条件并填写放宽理由")
+        return redirect(target)
+    try:
+        services.waiver_grant(actor=request.user, cadre=cadre, post=post, rule=form.cleaned_data["rule"], reason=form.cleaned_data["reason"])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已批准放宽{R.RULE_NAMES[form.cleaned_data['rule']]}条件")
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def waiver_revoke(request, pk):
+    if not roles.has_role(request.user, roles.LEADER):
+        raise PermissionDenied
+    waiver = get_object_or_404(EligibilityWaiver.objects.select_related("cadre"), pk=pk)
+    form = RevokeForm(request.POST)
+    target = reverse("eligibility:explain", args=[waiver.cadre_id, waiver.post_id]) if waiver.post_id else reverse("eligibility:cadre-options", args=[waiver.cadre_id])
+    if not form.is_valid():
+        messages.error(request, "请填写撤销理由")
+        return redirect(target)
+    try:
+        services.waiver_revoke(actor=request.user, waiver=waiver, reason=form.cleaned_data["reason"])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已撤销放宽")
+    return redirect(target)
+
+
+def _own_cadre(request) -> Cadre:
+    cadre = Cadre.objects.select_related("unit").filter(user=request.user).first()
+    if cadre is None:
+        raise PermissionDenied
+    return cadre
+
+
+@login_required
+def my_posts(request):
+    cadre = _own_cadre(request)
+    as_of = _as_of(request)
+    rows = S.cadre_options(cadre, as_of)
+    return render(request, "eligibility/my_posts.html", {"cadre": cadre, "rows": rows, "as_of": as_of, "form": AsOfForm(request.GET or None)})
+
+
+@login_required
+def my_explain(request, pk):
+    cadre = _own_cadre(request)
+    post = S.open_posts().filter(pk=pk).first()
+    if post is None:
+        raise Http404("该职位未列入竞争上岗")
+    return render(request, "eligibility/explain.html", _explain_context(request, cadre, post, own=True))
+
+
+@login_required
+def rule_sets(request):
+    _staff(request)
+    levels = [(level, E.resolve_rule_set(level)) for level in E.LEVELS]
+    return render(request, "eligibility/rule_sets.html", {
+        "levels": levels, "rows": list(S.rule_set_rows()), "posts": list(S.posts_qs()),
+    })
+
+
+def _rule_set_form_view(request, *, level, post=None):
+    _staff(request)
+    resolved = E.resolve_rule_set(level, post=post)
+    form = RuleSetForm(request.POST or None, params=resolved.params)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rule_set_save(actor=request.user, level=level, post=post, params=form.to_params(), note=form.cleaned_data["note"])
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已保存{post or level + '级'}任职资格规则")
+            return redirect("eligibility:rule-sets")
+    return render(request, "eligibility/rule_set_form.html", {"form": form, "level": level, "post": post, "rule_set": resolved})
+
+
+@login_required
+def rule_set_level(request, level):
+    if level not in E.LEVELS:
+        raise Http404
+    return _rule_set_form_view(request, level=level)
+
+
+@login_required
+def rule_set_post(request, pk):
+    post = get_object_or_404(Post.objects.select_related("unit"), pk=pk)
+    return _rule_set_form_view(request, level=E.level_key(post.level), post=post)
+
+
+@login_required
+@require_POST
+def rule_set_delete(request, pk):
+    _staff(request)
+    row = get_object_or_404(EligibilityRuleSet, pk=pk)
+    try:
+        services.rule_set_reset(actor=request.user, rule_set=row)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已恢复为上级规则")
+    return redirect("eligibility:rule-sets")
