@@ -1,0 +1,263 @@
+"""Codes, anonymity, refusals, lifecycle and paper ballots."""
+import logging
+import threading
+import uuid
+
+import pytest
+from django.db import connection, models
+
+from assessment import services
+from assessment.codes import code_digest, normalize_code
+from assessment.models import Ballot, BallotCode, BallotMark, CodeStatus, SessionStatus
+from core.exceptions import ApplicationError
+from core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def open_session(make_session, staff_user):
+    s = make_session()
+    return services.session_open(actor=staff_user, session=s)
+
+
+def _marks(session, choice="称职"):
+    return {t.pk: {"choice": choice} for t in session.targets.all()}
+
+
+def test_codes_stored_only_as_hmac(open_session, staff_user):
+    group = open_session.groups.first()
+    codes = services.codes_issue(actor=staff_user, session=open_session, group=group, count=5)
+    assert len(set(codes)) == 5 and all(len(c) == 10 for c in codes)
+    stored = list(BallotCode.objects.values_list("digest", flat=True))
+    assert sorted(stored) == sorted(code_digest(c) for c in codes)
+    dump = repr(list(BallotCode.objects.values())) + repr(list(AuditEvent.objects.values()))
+    assert not any(c in dump for c in codes)
+
+
+def test_hmac_key_from_setting(settings):
+    settings.ASSESSMENT_BALLOT_HMAC_KEY = "k1"
+    a = code_digest("ABCDEFGHJK")
+    settings.ASSESSMENT_BALLOT_HMAC_KEY = "k2"
+    assert code_digest("ABCDEFGHJK") != a
+    assert code_digest("abcd-efgh-jk") == code_digest("ABCDEFGHJK")
+
+
+def test_ballot_table_has_no_linking_column():
+    fields = {f.name: f for f in Ballot._meta.get_fields() if f.concrete}
+    assert set(fields) == {"id", "session", "group", "is_paper"}
+    assert isinstance(fields["id"], models.UUIDField) and fields["id"].primary_key
+    assert not any(isinstance(f, (models.DateField, models.DateTimeField, models.GenericIPAddressField)) for f in fields.values())
+    mark_fields = {f.name for f in BallotMark._meta.get_fields() if f.concrete}
+    assert mark_fields == {"id", "ballot", "target", "choice", "valid"}
+    assert isinstance(BallotMark._meta.pk, models.UUIDField)
+    # and the code table has no way to reach a ballot
+    assert not [f for f in BallotCode._meta.get_fields() if f.is_relation and f.related_model in (Ballot, BallotMark)]
+
+
+def test_submission_logs_no_code(open_session, staff_user, caplog, client):
+    group = open_session.groups.first()
+    code1, code2 = services.codes_issue(actor=staff_user, session=open_session, group=group, count=2)
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="django.db.backends")
+    services.ballot_submit(session_id=open_session.public_id, code=code1, marks=_marks(open_session))
+    with pytest.raises(ApplicationError):
+        services.ballot_submit(session_id=open_session.public_id, code=code1, marks=_marks(open_session))
+    # through the API, with DEBUG SQL logging on
+    from django.conf import settings as dj_settings
+
+    old_debug = dj_settings.DEBUG
+    dj_settings.DEBUG = True
+    try:
+        resp = client.post(
+            "/api/ballots/",
+            {"session": str(open_session.public_id), "code": code2, "marks": {str(k): v for k, v in _marks(open_session).items()}},
+            content_type="application/json",
+        )
+    finally:
+        dj_settings.DEBUG = old_debug
+    assert resp.status_code == 201, resp.content
+    assert caplog.records, "DEBUG logging captured nothing"
+    for code in (code1, code2):
+        assert code not in caplog.text
+        assert code.lower() not in caplog.text.lower()
+    assert Ballot.objects.count() == 2
+
+
+def test_one_code_one_ballot(open_session, staff_user):
+    group = open_session.groups.first()
+    (code,) = services.codes_issue(actor=staff_user, session=open_session, group=group, count=1)
+    services.ballot_submit(session_id=open_session.public_id, code=code, marks=_marks(open_session))
+    assert BallotCode.objects.get().status == CodeStatus.USED
+    with pytest.raises(ApplicationError, match="已使用"):
+        services.ballot_submit(session_id=open_session.public_id, code=code, marks=_marks(open_session, "优秀"))
+    assert Ballot.objects.count() == 1 and BallotMark.objects.filter(choice="优秀").count() == 0
+
+
+def _refused(session, code, message):
+    before = (Ballot.objects.count(), BallotMark.objects.count(), list(BallotCode.objects.values_list("status", flat=True)))
+    with pytest.raises(ApplicationError) as exc:
+        services.ballot_submit(session_id=session.public_id, code=code, marks=_marks(session))
+    assert message in exc.value.message
+    after = (Ballot.objects.count(), BallotMark.objects.count(), list(BallotCode.objects.values_list("status", flat=True)))
+    assert before == after
+
+
+def test_revoked_unknown_foreign_codes_refused(open_session, make_session, staff_user):
+    group = open_session.groups.first()
+    lost, kept = services.codes_issue(actor=staff_user, session=open_session, group=group, count=2)
+    services.code_revoke(actor=staff_user, session=open_session, code=lost)
+    _refused(open_session, lost, "测评码已作废")
+    _refused(open_session, "ABCDEFGHJK", "测评码无效")
+    _refused(open_session, "abc", "测评码格式不正确")
+    other = services.session_open(actor=staff_user, session=make_session())
+    (foreign,) = services.codes_issue(actor=staff_user, session=other, group=other.groups.first(), count=1)
+    _refused(open_session, foreign, "不属于本次测评")
+    assert BallotCode.objects.get(digest=code_digest(foreign)).status == CodeStatus.UNUSED
+    services.ballot_submit(session_id=open_session.public_id, code=kept.lower(), marks=_marks(open_session))
+
+
+def test_revoke_by_serial_and_not_after_use(open_session, staff_user):
+    group = open_session.groups.first()
+    a, b = services.codes_issue(actor=staff_user, session=open_session, group=group, count=2)
+    services.ballot_submit(session_id=open_session.public_id, code=a, marks=_marks(open_session))
+    with pytest.raises(ApplicationError, match="已使用，不能作废"):
+        services.code_revoke(actor=staff_user, session=open_session, code=a)
+    row = services.code_revoke(actor=staff_user, session=open_session, serial=2)
+    assert row.status == CodeStatus.REVOKED and row.digest == code_digest(b)
+    with pytest.raises(ApplicationError, match="已作废"):
+        services.code_revoke(actor=staff_user, session=open_session, serial=2)
+
+
+def test_unknown_target_or_option_refused_and_nothing_written(open_session, staff_user):
+    (code,) = services.codes_issue(actor=staff_user, session=open_session, group=open_session.groups.first(), count=1)
+    with pytest.raises(ApplicationError, match="不属于本次测评"):
+        services.ballot_submit(session_id=open_session.public_id, code=code, marks={999999: "优秀"})
+    with pytest.raises(ApplicationError, match="选项“很好”无效"):
+        services.ballot_submit(session_id=open_session.public_id, code=code, marks={open_session.targets.first().pk: "很好"})
+    assert Ballot.objects.count() == 0 and BallotCode.objects.get().status == CodeStatus.UNUSED
+
+
+def test_lifecycle(make_session, staff_user):
+    s = make_session()
+    (code,) = services.codes_issue(actor=staff_user, session=s, group=s.groups.first(), count=1)
+    with pytest.raises(ApplicationError, match="未开始或已结束"):
+        services.ballot_submit(session_id=s.public_id, code=code, marks={})
+    with pytest.raises(ApplicationError, match="只有测评中的场次可以结束"):
+        services.session_close(actor=staff_user, session=s)
+    services.session_open(actor=staff_user, session=s)
+    with pytest.raises(ApplicationError, match="只有草稿可以开始"):
+        services.session_open(actor=staff_user, session=s)
+    services.session_close(actor=staff_user, session=s)
+    with pytest.raises(ApplicationError, match="未开始或已结束"):
+        services.ballot_submit(session_id=s.public_id, code=code, marks={})
+    with pytest.raises(ApplicationError, match="不能再发放"):
+        services.codes_issue(actor=staff_user, session=s, group=s.groups.first(), count=1)
+    with pytest.raises(ApplicationError, match="须填写原因"):
+        services.session_void(actor=staff_user, session=s, reason=" ")
+    s = services.session_void(actor=staff_user, session=s, reason="发现组织程序不规范")
+    assert s.status == SessionStatus.VOID
+    assert list(AuditEvent.objects.values_list("action", flat=True).order_by("id")) == [
+        "ballot_session.create", "ballot_code.issue", "ballot_session.open", "ballot_session.close", "ballot_session.void",
+    ]
+
+
+def test_session_create_validation(staff_user, cadres, leader_user):
+    def create(**kw):
+        args = dict(actor=staff_user, title="测评", option_set="评价", targets=cadres, groups=[("全体", 100)])
+        args.update(kw)
+        return services.ballot_session_create(**args)
+
+    with pytest.raises(ApplicationError, match="权重之和为 90%，应为 100%"):
+        create(groups=[("领导", 40), ("干部", 50)])
+    with pytest.raises(ApplicationError, match="测评人类别重复：领导"):
+        create(groups=[("领导", 50), ("领导", 50)])
+    with pytest.raises(ApplicationError, match="至少需要一名测评对象"):
+        create(targets=[])
+    with pytest.raises(ApplicationError, match="“张三”重复"):
+        create(targets=[cadres[0], cadres[0]])
+    with pytest.raises(ApplicationError, match="选项类型“投票”无效"):
+        create(option_set="投票")
+    with pytest.raises(ApplicationError, match="不属于评价选项"):
+        create(score_map={"同意": 100})
+    with pytest.raises(ApplicationError, match="只有组织部工作人员"):
+        create(actor=leader_user)
+    s = create(targets=[cadres[0], {"name": "王五", "description": "外单位报名人员"}])
+    assert [(t.name, t.cadre_id) for t in s.targets.order_by("order")] == [("张三", cadres[0].pk), ("王五", None)]
+    assert s.score_map == {"优秀": 100, "称职": 80, "基本称职": 60, "不称职": 0}
+
+
+def test_paper_ballots_invalid_marks(open_session, staff_user):
+    group = open_session.groups.get(name="领导班子成员")
+    services.paper_issued_set(actor=staff_user, session=open_session, group=group, count=5)
+    result = services.paper_ballots_enter(
+        actor=staff_user, session=open_session, group=group,
+        rows=[["优秀", "称职"], ["优秀 称职", "2"], ["1,1", ""]], blank_ballots=1,
+    )
+    assert (result.entered, result.invalid_marks, result.voided) == (4, 1, False)
+    r = services.tally(open_session)
+    zhang = r["targets"][0]["overall"]
+    assert zhang["counts"]["优秀"] == 2 and zhang["invalid"] == 1 and zhang["blank"] == 1  # "1,1" = one option
+    li = r["targets"][1]["overall"]
+    assert li["counts"]["称职"] == 2 and li["blank"] == 2
+
+
+def test_paper_entry_errors_write_nothing(open_session, staff_user):
+    group = open_session.groups.first()
+    services.paper_issued_set(actor=staff_user, session=open_session, group=group, count=5)
+    with pytest.raises(ApplicationError) as exc:
+        services.paper_ballots_enter(actor=staff_user, session=open_session, group=group, rows=[["优秀"], ["很好"]])
+    assert exc.value.errors[0]["message"].startswith("第 2 张“张三”：“很好”不是有效选项")
+    assert Ballot.objects.count() == 0
+
+
+def test_more_paper_returned_than_issued_voids_session(open_session, staff_user):
+    group = open_session.groups.first()
+    services.paper_issued_set(actor=staff_user, session=open_session, group=group, count=2)
+    result = services.paper_ballots_enter(actor=staff_user, session=open_session, group=group, rows=[["优秀"]] * 3)
+    assert result.voided and "收回纸质票 3 张，多于发出的 2 张" in result.message
+    open_session.refresh_from_db()
+    assert open_session.status == SessionStatus.VOID and "废票处理" in open_session.void_reason
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_duplicate_submissions_store_one_ballot(make_session, staff_user):
+    from django.db import connections
+
+    s = services.session_open(actor=staff_user, session=make_session())
+    (code,) = services.codes_issue(actor=staff_user, session=s, group=s.groups.first(), count=1)
+    marks = _marks(s)
+    attempts = 120
+    barrier = threading.Barrier(attempts)
+    outcomes = []
+    lock = threading.Lock()
+
+    def attempt():
+        try:
+            barrier.wait()
+            services.ballot_submit(session_id=s.public_id, code=code, marks=marks)
+            result = "ok"
+        except ApplicationError as exc:
+            result = exc.message
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=attempt) for _ in range(attempts)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(outcomes) == attempts
+    assert outcomes.count("ok") == 1
+    assert set(outcomes) == {"ok", services.MSG_USED}
+    assert Ballot.objects.filter(session=s).count() == 1
+    assert BallotMark.objects.filter(ballot__session=s).count() == 2
+
+
+def test_public_id_lookup(open_session, staff_user):
+    with pytest.raises(ApplicationError, match="测评场次不存在"):
+        services.ballot_submit(session_id=uuid.uuid4(), code="ABCDEFGHJK", marks={})
+    assert normalize_code(" abcd-efgh-jk ") == "ABCDEFGHJK"
