@@ -149,9 +149,15 @@ FK_MODELS = {"unit": OrgUnit, "post": Post, "relative_cadre": Cadre}
 HIDDEN_HISTORY_FIELDS = {"cadre", "id", "user"}
 
 
-def _display(model, name: str, value, fk_names: dict) -> str:
+def mask_id_number(value: str) -> str:
+    return f"{value[:6]}********{value[-4:]}" if len(value) == 18 else "*" * len(value)
+
+
+def _display(model, name: str, value, fk_names: dict, mask_ids: bool = False) -> str:
     if value is None or value == "":
         return "（空）"
+    if name == "id_number" and mask_ids:
+        return mask_id_number(str(value))
     f = model._meta.get_field(name)
     if name in FK_MODELS:
         return fk_names.get((name, value), f"#{value}")
@@ -175,8 +181,10 @@ def _who(record) -> str:
     return user.get_full_name() or user.username
 
 
-def cadre_change_log(cadre: Cadre, *, limit: int = 300) -> list[ChangeEntry]:
+def cadre_change_log(cadre: Cadre, *, mask_ids: bool = True, limit: int = 300) -> list[ChangeEntry]:
     """变更记录 of a record and its related rows, newest first: who, when, which fields changed old → new.
+
+    `mask_ids` shows every 身份证号 (the person's and relatives') as `330502********3110`.
 
     One query per history table plus one per referenced table (units, posts, cadres) for display names.
     """
@@ -218,15 +226,17 @@ def cadre_change_log(cadre: Cadre, *, limit: int = 300) -> list[ChangeEntry]:
                 for name in tracked:
                     value = getattr(record, f"{name}_id" if name in FK_MODELS else name)
                     if value not in (None, "") and not (model is Cadre and name == "photo" and not value):
-                        entry.changes.append(FieldChange(_label(model, name), "", _display(model, name, value, fk_names)))
+                        entry.changes.append(
+                            FieldChange(_label(model, name), "", _display(model, name, value, fk_names, mask_ids))
+                        )
             elif record.history_type == "~":
                 delta = record.diff_against(prev, included_fields=tracked)
                 for change in delta.changes:
                     entry.changes.append(
                         FieldChange(
                             _label(model, change.field),
-                            _display(model, change.field, change.old, fk_names),
-                            _display(model, change.field, change.new, fk_names),
+                            _display(model, change.field, change.old, fk_names, mask_ids),
+                            _display(model, change.field, change.new, fk_names, mask_ids),
                         )
                     )
                 if not entry.changes:

@@ -99,7 +99,11 @@ def _record_context(request, cadre: Cadre, *, own_page: bool) -> dict:
         "rewards": selectors.rewards_with_effect(cadre, today),
         "show_relative_ids": permissions.can_see_relative_id_numbers(user) and not own_page,
         "show_history": show_history,
-        "change_log": selectors.cadre_change_log(cadre) if show_history else [],
+        "change_log": (
+            selectors.cadre_change_log(cadre, mask_ids=not permissions.can_see_relative_id_numbers(user))
+            if show_history
+            else []
+        ),
         "can_edit": permissions.can_edit_cadre(user),
     }
 
