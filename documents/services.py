@@ -1,0 +1,263 @@
+"""Writes of the documents app: store rendered documents (content-addressed, versioned) and notifications."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from core.audit import audit
+from core.exceptions import ApplicationError
+from core.models import BackgroundJob
+
+from . import campaign_docs, rendering, selectors
+from .models import DocumentKind, DocumentSeries, GeneratedDocument, Notification
+
+logger = logging.getLogger(__name__)
+
+APPROVAL_TEMPLATE = "documents/print/approval_form.html"
+
+
+def content_hash(kind: str, data: dict, template_version: str, *, exclude=()) -> str:
+    """SHA-256 of the kind, the template version and the canonical JSON of the inputs."""
+    payload = {k: v for k, v in data.items() if k not in exclude}
+    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(f"{kind}\n{template_version}\n{canonical}".encode()).hexdigest()
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _series(kind: str, subject_key: str) -> DocumentSeries:
+    try:
+        with transaction.atomic():
+            series, _ = DocumentSeries.objects.get_or_create(kind=kind, subject_key=subject_key)
+    except IntegrityError:  # created meanwhile by a concurrent task
+        series = DocumentSeries.objects.get(kind=kind, subject_key=subject_key)
+    return series
+
+
+def _file_name(kind: str, digest: str) -> str:
+    return f"documents/{kind}/{digest[:2]}/{digest}.pdf"
+
+
+def find_document(kind: str, subject_key: str, digest: str) -> GeneratedDocument | None:
+    return GeneratedDocument.objects.filter(kind=kind, subject_key=subject_key, content_hash=digest).first()
+
+
+def document_store(
+    *,
+    actor,
+    kind: str,
+    subject_key: str,
+    digest: str,
+    template_version: str,
+    title: str,
+    pdf: bytes,
+    page_count: int,
+    subject_ids=(),
+    cadre_id: int | None = None,
+    job: BackgroundJob | None = None,
+) -> tuple[GeneratedDocument, bool]:
+    """Store a rendered PDF unless the same content is already stored. Returns (document, created).
+
+    The series row is locked (select_for_update) so two tasks racing on the same subject get consecutive
+    versions; the unique (kind, subject, hash) constraint turns a duplicate into a lookup of the first copy.
+    The file name is the content hash, so a second write of the same content is the same file.
+    """
+    series = _series(kind, subject_key)
+    try:
+        with transaction.atomic():
+            series = DocumentSeries.objects.select_for_update().get(pk=series.pk)
+            existing = find_document(kind, subject_key, digest)
+            if existing is not None:
+                return existing, False
+            name = _file_name(kind, digest)
+            if not default_storage.exists(name):
+                name = default_storage.save(name, ContentFile(pdf))
+            version = series.latest_version + 1
+            document = GeneratedDocument.objects.create(
+                series=series,
+                kind=kind,
+                subject_key=subject_key,
+                subject_ids=list(subject_ids),
+                cadre_id=cadre_id,
+                title=title[:200],
+                version=version,
+                content_hash=digest,
+                template_version=template_version,
+                file=name,
+                page_count=page_count,
+                size=len(pdf),
+                created_by=_user(actor),
+                job=job,
+            )
+            series.latest_version = version
+            series.save(update_fields=["latest_version"])
+            audit(
+                actor=actor,
+                action="document.generate",
+                obj=document,
+                summary=f"生成文书 {document.title}（第{version}版）",
+                data={"kind": kind, "subject": subject_key, "hash": digest},
+            )
+    except IntegrityError:
+        existing = find_document(kind, subject_key, digest)
+        if existing is None:
+            raise
+        return existing, False
+    return document, True
+
+
+# --- 干部任免审批表 -----------------------------------------------------------------------------------------------
+def _approval_item(cadre_id: int, proposal: dict | None, tv: str) -> dict:
+    try:
+        cadre = selectors.cadre_for_documents(cadre_id)
+    except selectors.Cadre.DoesNotExist:
+        raise ApplicationError(f"干部档案（编号{cadre_id}）不存在") from None
+    data = selectors.approval_form_data(cadre, proposal)
+    digest = content_hash(DocumentKind.APPROVAL_FORM, data, tv, exclude=selectors.APPROVAL_FORM_VOLATILE)
+    return {
+        "cadre_id": cadre.pk,
+        "data": data,
+        "digest": digest,
+        "subject_key": f"cadre:{cadre.pk}",
+        "title": f"干部任免审批表-{cadre.name}",
+    }
+
+
+def approval_forms_generate(
+    *, actor, cadre_ids: list[int], proposals: dict | None = None, job: BackgroundJob | None = None, workers: int = 1
+) -> list[GeneratedDocument]:
+    """任免审批表 for many cadres: unchanged ones are found by hash, the rest rendered in one batch."""
+    proposals = proposals or {}
+    tv = rendering.template_version(APPROVAL_TEMPLATE)
+    items = [_approval_item(cid, proposals.get(str(cid)) or proposals.get(cid), tv) for cid in cadre_ids]
+    found = {}
+    for item in items:
+        doc = find_document(DocumentKind.APPROVAL_FORM, item["subject_key"], item["digest"])
+        if doc is not None:
+            found[item["digest"]] = doc
+    todo = [item for item in items if item["digest"] not in found]
+    if job is not None:
+        job_progress(job, done=len(items) - len(todo), total=len(items), message="正在生成干部任免审批表")
+    if todo:
+        parts = [
+            rendering.render_part_html(APPROVAL_TEMPLATE, {"p": item["data"]}, index=i) for i, item in enumerate(todo)
+        ]
+        done_before = len(items) - len(todo)
+
+        def progress(done, total):
+            if job is not None:
+                job_progress(job, done=done_before + done, total=len(items), message="正在生成干部任免审批表")
+
+        rendered = rendering.render_many(parts, [item["title"] for item in todo], workers=workers, progress=progress)
+        for item, part in zip(todo, rendered):
+            doc, _ = document_store(
+                actor=actor,
+                kind=DocumentKind.APPROVAL_FORM,
+                subject_key=item["subject_key"],
+                digest=item["digest"],
+                template_version=tv,
+                title=item["title"],
+                pdf=part.pdf,
+                page_count=part.page_count,
+                subject_ids=[item["cadre_id"]],
+                cadre_id=item["cadre_id"],
+                job=job,
+            )
+            found[item["digest"]] = doc
+    return [found[item["digest"]] for item in items]
+
+
+def approval_form_generate(*, actor, cadre_id: int, proposal: dict | None = None, job=None) -> GeneratedDocument:
+    return approval_forms_generate(
+        actor=actor, cadre_ids=[cadre_id], proposals={cadre_id: proposal} if proposal else None, job=job
+    )[0]
+
+
+# --- campaign documents -------------------------------------------------------------------------------------------
+def campaign_document_html(kind: str, data, index: int = 0) -> tuple[str, dict]:
+    context = campaign_docs.build_context(kind, data)
+    return rendering.render_part_html(campaign_docs.TEMPLATES[kind], context, index=index), context
+
+
+def campaign_document_generate(
+    *, actor, kind: str, subject_key: str, data, subject_ids=(), job: BackgroundJob | None = None
+) -> GeneratedDocument:
+    """One campaign document from plain data (a dataclass of documents.campaign_docs or its dict)."""
+    if kind not in campaign_docs.DATA_CLASSES:
+        raise ApplicationError(f"未知的文书类型：{kind}")
+    plain = campaign_docs.to_plain(data)
+    tv = rendering.template_version(campaign_docs.TEMPLATES[kind])
+    digest = content_hash(kind, plain, tv)
+    existing = find_document(kind, subject_key, digest)
+    if existing is not None:
+        return existing
+    html, context = campaign_document_html(kind, plain)
+    title = context["title"]
+    part = rendering.render_chunk([html], [title])[0]
+    doc, _ = document_store(
+        actor=actor, kind=kind, subject_key=subject_key, digest=digest, template_version=tv, title=title,
+        pdf=part.pdf, page_count=part.page_count, subject_ids=subject_ids, job=job,
+    )
+    return doc
+
+
+def document_record_download(*, actor, document: GeneratedDocument) -> None:
+    now = timezone.now()
+    GeneratedDocument.objects.filter(pk=document.pk).update(download_count=F("download_count") + 1)
+    GeneratedDocument.objects.filter(pk=document.pk, first_downloaded_at__isnull=True).update(first_downloaded_at=now)
+
+
+# --- background jobs ------------------------------------------------------------------------------------------------
+def job_create(*, actor, kind: str, params: dict, total: int = 0) -> BackgroundJob:
+    return BackgroundJob.objects.create(kind=kind, created_by=_user(actor), params=params, total=total)
+
+
+def job_progress(job: BackgroundJob, *, done: int, total: int, message: str = "") -> None:
+    BackgroundJob.objects.filter(pk=job.pk).update(
+        status=BackgroundJob.Status.RUNNING, progress=done, total=total, message=message[:500], updated_at=timezone.now()
+    )
+
+
+def job_finish(job: BackgroundJob, *, result: dict, message: str) -> None:
+    job.refresh_from_db()
+    job.status = BackgroundJob.Status.DONE
+    job.result = result
+    job.message = message[:500]
+    job.progress = job.total or job.progress
+    job.save(update_fields=["status", "result", "message", "progress", "updated_at"])
+
+
+def job_fail(job: BackgroundJob, *, message: str) -> None:
+    BackgroundJob.objects.filter(pk=job.pk).update(
+        status=BackgroundJob.Status.FAILED, message=message[:500], updated_at=timezone.now()
+    )
+
+
+# --- notifications --------------------------------------------------------------------------------------------------
+def notification_create(*, user, source: str, dedup_key: str, title: str, body: str = "", link: str = "") -> tuple[Notification, bool]:
+    """Idempotent: the same (user, dedup_key) is stored once."""
+    try:
+        with transaction.atomic():
+            return Notification.objects.get_or_create(
+                user=user, dedup_key=dedup_key[:200],
+                defaults={"source": source, "title": title[:200], "body": body, "link": link[:300]},
+            )
+    except IntegrityError:
+        return Notification.objects.get(user=user, dedup_key=dedup_key[:200]), False
+
+
+def notification_mark_read(*, user, notification_id: int | None = None) -> int:
+    """Mark one of the user's notifications (or all when no id) as read; returns how many changed."""
+    qs = Notification.objects.filter(user=user, is_read=False)
+    if notification_id is not None:
+        qs = qs.filter(pk=notification_id)
+    return qs.update(is_read=True, read_at=timezone.now())

@@ -1,0 +1,91 @@
+"""Celery tasks: thin, take ids (or plain JSON data), idempotent (a rerun finds the stored document by its
+content hash), retried with exponential backoff on transient errors; progress goes into core.BackgroundJob."""
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+from django.db import InterfaceError, OperationalError
+
+from core.exceptions import ApplicationError
+from core.models import BackgroundJob
+
+from . import reminders, services
+
+logger = logging.getLogger(__name__)
+
+# errors worth another try: the database or the file system hiccuped, the broker connection dropped
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, OSError, ConnectionError, TimeoutError)
+RETRY = {
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "retry_jitter": True,
+    "max_retries": 3,
+}
+
+
+def _actor(actor_id):
+    if not actor_id:
+        return None
+    return get_user_model().objects.filter(pk=actor_id).first()
+
+
+def _job(job_id):
+    return BackgroundJob.objects.filter(pk=job_id).first() if job_id else None
+
+
+def _run(task, job, work):
+    """Run ``work()``; record the outcome on the job. Transient errors propagate (Celery retries) and mark
+    the job failed only once the retries are used up."""
+    try:
+        return work()
+    except ApplicationError as exc:
+        if job:
+            services.job_fail(job, message=exc.message)
+        raise
+    except TRANSIENT_ERRORS as exc:
+        if job and task.request.retries >= task.max_retries:
+            services.job_fail(job, message=f"生成失败（已重试{task.max_retries}次）：{exc}")
+        raise
+
+
+@shared_task(bind=True, name="documents.render_approval_forms", **RETRY)
+def render_approval_forms(self, cadre_ids: list[int], actor_id: int | None = None, job_id: int | None = None,
+                          proposals: dict | None = None) -> list[int]:
+    job = _job(job_id)
+
+    def work():
+        docs = services.approval_forms_generate(
+            actor=_actor(actor_id), cadre_ids=list(cadre_ids), proposals=proposals, job=job
+        )
+        ids = [d.pk for d in docs]
+        if job:
+            services.job_finish(job, result={"document_ids": ids}, message=f"已生成{len(ids)}份干部任免审批表")
+        return ids
+
+    return _run(self, job, work)
+
+
+@shared_task(bind=True, name="documents.render_campaign_document", **RETRY)
+def render_campaign_document(self, kind: str, subject_key: str, data: dict, subject_ids: list | None = None,
+                             actor_id: int | None = None, job_id: int | None = None) -> int:
+    job = _job(job_id)
+
+    def work():
+        doc = services.campaign_document_generate(
+            actor=_actor(actor_id), kind=kind, subject_key=subject_key, data=data, subject_ids=subject_ids or [], job=job
+        )
+        if job:
+            services.job_finish(job, result={"document_ids": [doc.pk]}, message=f"已生成{doc.title}")
+        return doc.pk
+
+    return _run(self, job, work)
+
+
+@shared_task(bind=True, name="documents.send_daily_reminders", **RETRY)
+def send_daily_reminders(self) -> dict:
+    created = reminders.run_reminders()
+    logger.info("daily reminders: %s", created)
+    return created

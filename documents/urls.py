@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("", views.document_list, name="list"),
+    path("<int:pk>/download/", views.download, name="download"),
+    path("cadre/<int:cadre_id>/approval-form/", views.approval_form_generate, name="approval-form"),
+    path("approval-forms/", views.approval_forms_batch, name="approval-forms-batch"),
+    path("jobs/<int:pk>/", views.job_page, name="job"),
+    path("cadre/<int:cadre_id>/lrmx/", views.lrmx_export, name="lrmx-export"),
+    path("lrmx/import/", views.lrmx_import, name="lrmx-import"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/bell/", views.bell, name="bell"),
+    path("notifications/read/", views.notification_read, name="notifications-read-all"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
+]
