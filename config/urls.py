@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("jobs/<int:pk>/", core_views.job_status, name="job-status"),
     path("cadre/", include("cadre.urls")),
+    path("rotation/", include("rotation.urls")),
     path("documents/", include("documents.urls")),
     path("eligibility/", include("cadre.urls_eligibility")),
     path("assessment/", include("assessment.urls")),
