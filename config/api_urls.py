@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("cadre.api_urls")),
+    path("", include("rotation.api_urls")),
     path("", include("cadre.api_eligibility_urls")),
     path("", include("assessment.api_urls")),
 ]

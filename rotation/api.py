@@ -1,0 +1,293 @@
+"""DRF API of the rotation app: thin views over selectors and services; staff write, leaders decide, observers read."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import permissions as drf_permissions
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cadre.models import Cadre, OrgUnit, Post
+
+from . import permissions, selectors, services
+from .models import Direction, MoveKind, MoveType, RotationMove, RotationPlan, RotationSuggestion, Secondment
+
+
+class CanRead(drf_permissions.BasePermission):
+    message = "您没有查看轮岗交流信息的权限。"
+
+    def has_permission(self, request, view):
+        if not permissions.can_read(request.user):
+            return False
+        if request.method in drf_permissions.SAFE_METHODS:
+            return True
+        if getattr(view, "decision_action", False):
+            return permissions.can_decide(request.user)
+        return permissions.can_write(request.user)
+
+
+# ---------------------------------------------------------------- due list
+
+
+class FindingOut(serializers.Serializer):
+    rule = serializers.CharField(help_text="规则代码")
+    rule_name = serializers.CharField(help_text="适用规定")
+    reason = serializers.CharField(help_text="事实与理由")
+    facts = serializers.DictField(help_text="事实数据")
+    exempt_reason = serializers.CharField(help_text="暂缓情形（为空则应交流）")
+
+
+class DueOut(serializers.Serializer):
+    cadre_id = serializers.IntegerField(source="person.cadre_id")
+    name = serializers.CharField(source="person.name", help_text="姓名")
+    unit = serializers.CharField(source="person.unit_name", help_text="单位")
+    post = serializers.CharField(source="person.post_title", help_text="现任职务")
+    position_start = serializers.DateField(source="person.position_start", help_text="任现职时间")
+    due = serializers.BooleanField(help_text="是否应交流")
+    kind = serializers.CharField(help_text="交流类型")
+    findings = FindingOut(many=True)
+
+
+class DueListView(APIView):
+    permission_classes = [CanRead]
+
+    @extend_schema(
+        summary="应轮岗交流人员",
+        description="按默认口径测算全部在职干部：同一职位任职年限、重要岗位满一届、地域回避、亲属任职回避；含事实与中文理由。",
+        parameters=[
+            OpenApiParameter("as_of", str, description="测算基准日 YYYY-MM-DD，默认今天"),
+            OpenApiParameter("unit", int, description="单位编号"),
+            OpenApiParameter("rule", str, description="规则代码：same_post / key_post / local / kinship"),
+            OpenApiParameter("exempt", str, description="1 = 包含暂缓人员"),
+        ],
+        responses=DueOut(many=True),
+    )
+    def get(self, request):
+        try:
+            as_of = dt.date.fromisoformat(request.query_params.get("as_of") or selectors.today().isoformat())
+        except ValueError:
+            return Response({"detail": "测算基准日格式应为 YYYY-MM-DD"}, status=status.HTTP_400_BAD_REQUEST)
+        unit = request.query_params.get("unit")
+        groups = selectors.due_list(
+            as_of, unit_id=int(unit) if unit and unit.isdigit() else None, rule=request.query_params.get("rule", ""),
+            include_exempt=request.query_params.get("exempt") == "1",
+        )
+        rows = [r for _u, items in groups for r in items]
+        return Response(DueOut(rows, many=True).data)
+
+
+# ---------------------------------------------------------------- plans
+
+
+class MoveOut(serializers.ModelSerializer):
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+    to_job = serializers.CharField(source="to_post.__str__", read_only=True)
+
+    class Meta:
+        model = RotationMove
+        fields = ["id", "cadre", "cadre_name", "from_post", "from_job", "from_start", "to_post", "to_job", "kind",
+                  "direction", "move_type", "reason", "from_suggestion"]
+
+
+class PlanOut(serializers.ModelSerializer):
+    moves = MoveOut(many=True, read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = RotationPlan
+        fields = ["id", "name", "as_of", "effective_date", "units", "posts", "status", "status_display", "note",
+                  "return_reason", "created_at", "approved_at", "executed_at", "moves"]
+
+
+class PlanIn(serializers.Serializer):
+    name = serializers.CharField(max_length=100, help_text="方案名称")
+    as_of = serializers.DateField(help_text="测算基准日")
+    effective_date = serializers.DateField(required=False, allow_null=True, help_text="交流生效日期")
+    units = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), many=True, required=False, help_text="范围单位")
+    posts = serializers.PrimaryKeyRelatedField(queryset=Post.objects.all(), many=True, required=False, help_text="范围职位")
+    note = serializers.CharField(required=False, allow_blank=True, help_text="说明")
+
+
+class MoveIn(serializers.Serializer):
+    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all(), help_text="交流人员")
+    to_post = serializers.PrimaryKeyRelatedField(queryset=Post.objects.all(), help_text="拟任职位")
+    kind = serializers.ChoiceField(choices=MoveKind.choices, help_text="交流类型")
+    direction = serializers.ChoiceField(choices=Direction.choices, default=Direction.OTHER, help_text="交流方向")
+    move_type = serializers.ChoiceField(choices=MoveType.choices, required=False, help_text="任职方式（缺省按职务层次判断）")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="交流理由")
+
+
+class ReasonIn(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="理由")
+
+
+class SuggestionOut(serializers.ModelSerializer):
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+    to_job = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RotationSuggestion
+        fields = ["id", "run", "cadre", "cadre_name", "from_post", "to_post", "to_job", "kind", "score", "explanation", "status"]
+
+    def get_to_job(self, obj) -> str:
+        return str(obj.to_post) if obj.to_post_id else "留任"
+
+
+class AcceptIn(serializers.Serializer):
+    to_post = serializers.PrimaryKeyRelatedField(queryset=Post.objects.all(), required=False, allow_null=True, help_text="调整后的拟任职位")
+    kind = serializers.ChoiceField(choices=MoveKind.choices, required=False, help_text="调整后的交流类型")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="交流方案列表", description="全部轮岗交流方案及其交流人员。"),
+    retrieve=extend_schema(summary="交流方案详情"),
+    create=extend_schema(summary="新建交流方案", request=PlanIn, description="组织部工作人员新建方案：范围单位/职位、基准日。"),
+)
+class PlanViewSet(viewsets.ViewSet):
+    permission_classes = [CanRead]
+    decision_actions = ("approve", "return_plan")
+
+    def get_permissions(self):
+        self.decision_action = getattr(self, "action", None) in self.decision_actions
+        return super().get_permissions()
+
+    def _plan(self, pk):
+        return get_object_or_404(RotationPlan, pk=pk)
+
+    def list(self, request):
+        plans = RotationPlan.objects.prefetch_related("units", "posts", "moves__cadre", "moves__to_post__unit")
+        return Response(PlanOut(plans, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(PlanOut(self._plan(pk)).data)
+
+    def create(self, request):
+        data = PlanIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = services.plan_create(actor=request.user, **data.validated_data)
+        return Response(PlanOut(plan).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="添加交流人员", request=MoveIn, responses=MoveOut)
+    @action(detail=True, methods=["post"])
+    def moves(self, request, pk=None):
+        data = MoveIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        move = services.move_add(actor=request.user, plan=self._plan(pk), **data.validated_data)
+        return Response(MoveOut(move).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="审批前校验", description="返回全部问题（每条注明交流项）；为空表示可提交审批。", request=None,
+                   responses={200: {"type": "object", "properties": {"errors": {"type": "array", "items": {"type": "string"}}}}})
+    @action(detail=True, methods=["get"])
+    def check(self, request, pk=None):
+        return Response({"errors": services.plan_check(self._plan(pk))})
+
+    @extend_schema(summary="提交审批", request=None, responses=PlanOut)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return Response(PlanOut(services.plan_submit(actor=request.user, plan=self._plan(pk))).data)
+
+    @extend_schema(summary="批准方案（领导小组成员）", request=None, responses=PlanOut)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return Response(PlanOut(services.plan_approve(actor=request.user, plan=self._plan(pk))).data)
+
+    @extend_schema(summary="退回方案（领导小组成员，须填理由）", request=ReasonIn, responses=PlanOut)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_plan(self, request, pk=None):
+        data = ReasonIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(PlanOut(services.plan_return(actor=request.user, plan=self._plan(pk), reason=data.validated_data["reason"])).data)
+
+    @extend_schema(summary="执行方案（一个事务内更新全部任职记录）", request=None, responses=PlanOut)
+    @action(detail=True, methods=["post"])
+    def execute(self, request, pk=None):
+        return Response(PlanOut(services.plan_execute(actor=request.user, plan=self._plan(pk))).data)
+
+    @extend_schema(summary="交流建议", description="GET 返回最近一次测算；POST 重新测算（线性指派，满足全部硬性条件，匹配分最高）。",
+                   request=None, responses=SuggestionOut(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def suggestions(self, request, pk=None):
+        plan = self._plan(pk)
+        if request.method == "POST":
+            services.suggestions_generate(actor=request.user, plan=plan)
+        return Response(SuggestionOut(selectors.plan_suggestions(plan), many=True).data)
+
+
+class SuggestionViewSet(viewsets.ViewSet):
+    permission_classes = [CanRead]
+
+    @extend_schema(summary="采纳交流建议（可调整职位或类型）", request=AcceptIn, responses=MoveOut)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        s = get_object_or_404(RotationSuggestion, pk=pk)
+        data = AcceptIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        move = services.suggestion_accept(actor=request.user, suggestion=s, to_post=data.validated_data.get("to_post"),
+                                          kind=data.validated_data.get("kind", ""))
+        return Response(MoveOut(move).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="不采纳交流建议", request=ReasonIn, responses=SuggestionOut)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        s = get_object_or_404(RotationSuggestion, pk=pk)
+        data = ReasonIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(SuggestionOut(services.suggestion_reject(actor=request.user, suggestion=s,
+                                                                 reason=data.validated_data["reason"])).data)
+
+
+# ---------------------------------------------------------------- secondments
+
+
+class SecondmentSerializer(serializers.ModelSerializer):
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+    host_unit_name = serializers.CharField(source="host_unit.name", read_only=True)
+
+    class Meta:
+        model = Secondment
+        fields = ["id", "cadre", "cadre_name", "home_unit", "home_job", "host_unit", "host_unit_name", "host_post",
+                  "host_title", "start", "planned_end", "actual_end", "duties", "summary", "counts_as_grassroots"]
+        read_only_fields = ["home_unit"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="挂职锻炼列表", parameters=[OpenApiParameter("state", str, description="active / ended / all")]),
+    retrieve=extend_schema(summary="挂职记录"),
+    create=extend_schema(summary="登记挂职锻炼"),
+    partial_update=extend_schema(summary="修改挂职记录（结束时间、总结等）"),
+)
+class SecondmentViewSet(viewsets.ViewSet):
+    permission_classes = [CanRead]
+
+    def list(self, request):
+        state = request.query_params.get("state", "all")
+        qs = selectors.secondment_list(active={"active": True, "ended": False}.get(state))
+        return Response(SecondmentSerializer(qs, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(SecondmentSerializer(get_object_or_404(Secondment, pk=pk)).data)
+
+    def create(self, request):
+        data = SecondmentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        s = services.secondment_create(actor=request.user, data=data.validated_data)
+        return Response(SecondmentSerializer(s).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        s = get_object_or_404(Secondment, pk=pk)
+        data = SecondmentSerializer(s, data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        s = services.secondment_update(actor=request.user, secondment=s, data=data.validated_data)
+        return Response(SecondmentSerializer(s).data)
+
+    @extend_schema(summary="即将期满的挂职", parameters=[OpenApiParameter("days", int, description="提前天数，默认30")])
+    @action(detail=False, methods=["get"], url_path="due-soon")
+    def due_soon(self, request):
+        days = request.query_params.get("days", "30")
+        qs = selectors.secondments_due_soon(selectors.today(), days=int(days) if days.isdigit() else 30)
+        return Response(SecondmentSerializer(qs, many=True).data)
+
