@@ -43,3 +43,12 @@ def vote(staff_user):
         return codes[len(ballots):]
 
     return _vote
+
+
+@pytest.fixture(autouse=True)
+def _clear_throttle_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
