@@ -523,9 +523,11 @@ def local_conflict_at(p: PersonFacts, post: PostFacts, policy: Policy) -> str:
     """'' or the reason taking `post` would break 地域回避."""
     if not policy.local_avoidance or not post.unit_locality:
         return ""
-    q = person_at(p, post, dt.date.min)
-    if not needs_local_avoidance(is_key=q.is_key, is_head=q.is_head, post_flag=post.needs_local_avoidance):
+    is_head = post.kind == "领导职务" and post.level == "正科级" and not post.title.startswith("副")
+    is_key = post.is_key_post or (post.unit_is_key and is_head)
+    if not needs_local_avoidance(is_key=is_key, is_head=is_head, post_flag=post.needs_local_avoidance):
         return ""
+    q = person_at(p, post, dt.date.min)
     hits = local_conflicts(q)
     if not hits:
         return ""

@@ -95,6 +95,9 @@ class Context:
     teams: Mapping[int, TeamProfile] = field(default_factory=dict)
     unit_kind: Mapping[int, str] = field(default_factory=dict)
 
+    def __post_init__(self):
+        self.kin_ids = {cid for pair in self.kin for cid in pair}
+
 
 def hard_violations(m: Mover, slot: Slot, ctx: Context) -> list[str]:
     """Why `m` may not take `slot` ([] when allowed). Every hard rule of a plan, per pair."""
@@ -113,7 +116,7 @@ def hard_violations(m: Mover, slot: Slot, ctx: Context) -> list[str]:
     local = rules.local_conflict_at(p, post, ctx.policy)
     if local:
         out.append(local)
-    if ctx.policy.kinship_avoidance and ctx.kin:
+    if ctx.policy.kinship_avoidance and p.cadre_id in ctx.kin_ids:
         placed = rules.person_at(p, post, ctx.as_of)
         for why in rules.kin_conflicts_with(placed, ctx.unit_people.get(post.unit_id, ()), ctx.kin):
             out.append(why + "（任职回避）")
