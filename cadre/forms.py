@@ -45,7 +45,7 @@ class FlexibleDateInput(forms.TextInput):
     """Shows year-month dates (on the 1st) as `1985.06`, others as `1985.06.15`."""
 
     def __init__(self, attrs=None):
-        base = {"placeholder": "1985.06 或 1985-06-15", "autocomplete": "off", "inputmode": "numeric"}
+        base = {"placeholder": "如 2016.03", "autocomplete": "off"}
         base.update(attrs or {})
         super().__init__(base)
 
@@ -77,6 +77,13 @@ class FlexibleDateField(forms.DateField):
 def _style(form):
     for name, f in form.fields.items():
         widget = f.widget
+        if isinstance(f, forms.ModelChoiceField):
+            if f.empty_label and str(f.empty_label).startswith("---"):
+                f.empty_label = "请选择"
+        elif isinstance(f, forms.ChoiceField) and not isinstance(widget, forms.HiddenInput):
+            choices = list(f.choices)
+            if choices and choices[0][0] == "" and str(choices[0][1]).startswith("---"):
+                f.choices = [("", "请选择")] + choices[1:]
         if isinstance(widget, (forms.CheckboxInput,)):
             widget.attrs.setdefault("class", "form-check-input")
         elif isinstance(widget, (forms.Select,)):

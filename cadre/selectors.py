@@ -146,7 +146,7 @@ HISTORY_SECTIONS = [
     (FamilyMember, "家庭成员", "cadre_id", lambda h: f"{h.relation} {h.name}"),
 ]
 FK_MODELS = {"unit": OrgUnit, "post": Post, "relative_cadre": Cadre}
-HIDDEN_HISTORY_FIELDS = {"cadre", "id", "user"}
+HIDDEN_HISTORY_FIELDS = {"cadre", "id", "user", "order"}
 
 
 def mask_id_number(value: str) -> str:

@@ -76,6 +76,7 @@ def roster(request):
         "export_querystring": query.urlencode(),
         "can_edit": permissions.can_edit_cadre(request.user),
         "today": timezone.localdate(),
+        "filter_second_row": ["gender", "age_band", "education", "political_status", "staffing_type", "status"],
     }
     template = "cadre/_roster_table.html" if _is_htmx_fragment(request) else "cadre/roster.html"
     response = render(request, template, context)
