@@ -23,6 +23,8 @@ from django.conf import settings
 from django.template.loader import get_template, render_to_string
 
 logger = logging.getLogger(__name__)
+# WeasyPrint logs every layout step at INFO; a batch of 1,000 documents would flood the log
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 CSS_DIR = Path(settings.BASE_DIR) / "static" / "css" / "print"
 PRINT_CSS_FILES = ("gongwen.css", "approval_form.css")
