@@ -338,7 +338,7 @@ def build_problem(plan: RotationPlan, *, cadre_ids=None, allow_promotion_ids=(),
 
 
 def suggestions_generate(*, actor, plan: RotationPlan, cadre_ids=None, allow_promotion_ids=(),
-                         weights: solver.Weights = solver.Weights(), max_excluded: int = 8) -> list[RotationSuggestion]:
+                         weights: solver.Weights = solver.Weights(), max_excluded: int = 5) -> list[RotationSuggestion]:
     """Run the solver for the plan and store one suggestion per mover (a move, or 留任 with why)."""
     _require(permissions.can_edit_plan(actor, plan), "方案已提交或已批准，不能测算建议")
     movers, slots, ctx, people, posts, holdings = build_problem(
@@ -377,6 +377,7 @@ def suggestions_generate(*, actor, plan: RotationPlan, cadre_ids=None, allow_pro
             "kind": m.kind,
             "excluded": uniq[:max_excluded],
             "excluded_total": len(uniq),
+            "excluded_more": max(0, len(uniq) - max_excluded),
             "weights": weights.describe(),
         }
         if j is None:
