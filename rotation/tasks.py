@@ -39,50 +39,35 @@ def rotation_notice_data(plan) -> dict:
 
 
 @shared_task(name="rotation.issue_rotation_notice")
-def issue_rotation_notice(plan_id: int) -> str:
+def issue_rotation_notice(plan_id: int) -> int | None:
     """Hand the executed plan's 交流通知 to the documents app (content-addressed there, so a rerun is a no-op)."""
     from .models import PlanStatus, RotationPlan
 
     plan = RotationPlan.objects.filter(pk=plan_id, status=PlanStatus.EXECUTED).first()
     if plan is None:
-        return "skipped"
-    data = rotation_notice_data(plan)
-    try:
-        from documents import services as doc_services
-    except ImportError:
-        log.info("documents.services not available; 交流通知 of plan %s not generated", plan_id)
-        return "no-documents"
-    generate = getattr(doc_services, "campaign_document_generate", None)
-    if generate is None:
-        log.info("documents.services.campaign_document_generate missing; plan %s", plan_id)
-        return "no-documents"
-    generate(actor=plan.executed_by, kind="rotation_notice", data=data, source=plan)
-    return "issued"
+        return None
+    from documents.services import campaign_document_generate
+
+    doc = campaign_document_generate(
+        actor=plan.executed_by, kind="rotation_notice", subject_key=f"rotation-plan-{plan.pk}",
+        data=rotation_notice_data(plan), subject_ids=list(plan.moves.values_list("cadre_id", flat=True)),
+    )
+    log.info("交流通知 of plan %s: document %s", plan_id, doc.pk)
+    return doc.pk
 
 
 @shared_task(name="rotation.remind_secondments")
 def remind_secondments(days: int = 30) -> list[int]:
-    """Daily: secondments whose planned end is within `days` days; hands each to the documents app's in-app
-    notifications (idempotent per secondment and day) and marks them reminded."""
-    today = timezone.localdate()
-    due = [s for s in selectors.secondments_due_soon(today, days=days) if s.reminded_on != today]
-    if not due:
-        return []
-    try:
-        from documents import services as doc_services
+    """Secondments whose planned end is within `days` days: in-app notifications to staff through the documents
+    app's reminder registry (one per secondment, user and day), then marked reminded. The daily beat task of
+    documents (send_daily_reminders) runs the same source; this task lets a page or a schedule run it alone."""
+    from documents.reminders import run_reminders
 
-        notify = getattr(doc_services, "notify_staff", None)
-    except ImportError:
-        notify = None
-    for s in due:
-        left = (s.planned_end - today).days
-        title = f"{s.cadre.name}挂职将于{s.planned_end:%Y.%m.%d}期满" if left >= 0 else f"{s.cadre.name}挂职已超过计划结束时间{-left}天"
-        if notify is not None:
-            notify(source="rotation.secondment", key=f"secondment:{s.pk}:{today:%Y%m%d}", title=title,
-                   body=f"挂任{s.host_unit}{s.host_title}，请安排期满考核和挂职总结。", link=f"/rotation/secondments/{s.pk}/")
-        else:
-            log.info("secondment reminder: %s", title)
     from .services import secondment_mark_reminded
 
-    secondment_mark_reminded(secondment_ids=[s.pk for s in due], on=today)
-    return [s.pk for s in due]
+    today = timezone.localdate()
+    due = [s.pk for s in selectors.secondments_due_soon(today, days=days)]
+    if due:
+        run_reminders(today, sources=["secondment_end"])
+        secondment_mark_reminded(secondment_ids=due, on=today)
+    return due

@@ -61,6 +61,23 @@ def test_due_list_is_set_based(setup, django_assert_max_num_queries):
     assert sum(len(rows) for _u, rows in groups) == 3
 
 
+def test_execution_issues_rotation_notice(setup, staff_user, leader_user, django_capture_on_commit_callbacks):
+    from documents.models import GeneratedDocument
+
+    world, plan = setup
+    a, b = world.posts["财政局副局长"], world.posts["审计局副局长"]
+    c1, c2 = a.holdings.get().cadre, b.holdings.get().cadre
+    services.move_add(actor=staff_user, plan=plan, cadre=c1, to_post=b, kind="任职期满交流")
+    services.move_add(actor=staff_user, plan=plan, cadre=c2, to_post=a, kind="任职期满交流")
+    services.plan_update(actor=staff_user, plan=plan, data={"posts": [a, b]})
+    services.plan_submit(actor=staff_user, plan=plan)
+    services.plan_approve(actor=leader_user, plan=plan)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plan_execute(actor=staff_user, plan=plan)
+    doc = GeneratedDocument.objects.get(kind="rotation_notice")
+    assert plan.name in doc.title or "交流" in doc.title
+
+
 def test_suggest_accept_and_namelist(client, staff_user, setup):
     world, plan = setup
     _login(client, staff_user)
@@ -147,6 +164,10 @@ def test_secondment_reminder_task(setup, staff_user):
     services.secondment_create(actor=staff_user, data={
         "cadre": cadre, "host_unit": world.audit, "host_title": "局长助理", "start": today - dt.timedelta(days=30),
         "planned_end": today + dt.timedelta(days=200)})
+    from documents.models import Notification
+
     assert remind_secondments(days=30) == [s.pk]
-    assert remind_secondments(days=30) == []  # once a day
+    assert remind_secondments(days=30) == [s.pk]  # a rerun the same day adds no notification
+    notes = Notification.objects.filter(source="secondment_end", user=staff_user)
+    assert [n.title for n in notes] == [f"{cadre.name}挂职将于{s.planned_end:%Y.%m.%d}期满"]
     assert Secondment.objects.get(pk=s.pk).reminded_on == today
