@@ -19,7 +19,10 @@ class ScreenFilterForm(forms.Form):
     as_of = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     result = forms.ChoiceField(label="结果", choices=RESULT_CHOICES, required=False)
     appointment = forms.ChoiceField(label="任职方式", choices=APPOINTMENT_CHOICES, required=False)
-    unit = forms.ModelChoiceField(label="工作单位", queryset=OrgUnit.objects.filter(is_active=True), required=False, empty_label="全部单位")
+    unit = forms.ModelChoiceField(
+        label="工作单位", queryset=OrgUnit.objects.filter(is_active=True), required=False, empty_label="全部单位",
+        widget=forms.Select(attrs={"class": "form-select form-select-sm", "data-autosubmit": ""}),
+    )
 
 
 class OptionsFilterForm(forms.Form):

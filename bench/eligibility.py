@@ -1,0 +1,137 @@
+"""Eligibility benchmark: 100 000 cadres × 13 posts, set-based screen vs a naive per-object ORM loop.
+
+    .venv/bin/python bench/eligibility.py [--size 100000] [--naive 200] [--keep]
+
+Uses its own PostgreSQL database `cadre_bench_elig` on 127.0.0.1:5432 (created if missing, migrated, filled
+with `seed_demo --size N`, dropped at the end unless --keep). In the same run it times:
+- set-based: `eligibility.screen(active cadres, 13 posts, as_of)` — a fixed number of queries;
+- naive: `eligibility.explain(cadre, post)` for each of the first `--naive` cadres and each post (about seven
+  queries per pair), extrapolated linearly to the whole roster (stated as such in the output);
+and checks that both give identical explanations for the naive subset. Peak RSS is the process maximum
+(resource.getrusage) after each phase. Targets: set-based ≤ 5 s, ≥ 20× faster than naive.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DB_NAME = "cadre_bench_elig"
+SERVER = "postgres://postgres@127.0.0.1:5432"
+os.environ["DATABASE_URL"] = f"{SERVER}/{DB_NAME}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def admin_sql(sql: str):
+    import psycopg2
+
+    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql)
+            return cur.fetchall() if cur.description else None
+    finally:
+        conn.close()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--naive", type=int, default=200, help="cadres in the naive per-object loop (extrapolated)")
+    parser.add_argument("--posts", type=int, default=13)
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database for the next run")
+    args = parser.parse_args()
+
+    if not admin_sql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"):
+        admin_sql(f'CREATE DATABASE "{DB_NAME}"')
+        print(f"created database {DB_NAME}")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    from cadre import eligibility as E
+    from cadre.models import Cadre, Post
+
+    try:
+        call_command("migrate", verbosity=0)
+        have = Cadre.objects.count()
+        if have < args.size:
+            if have:
+                raise SystemExit(f"{DB_NAME} holds {have} cadres (< {args.size}); drop it and rerun")
+            t = time.perf_counter()
+            call_command("seed_demo", size=args.size, seed=1, verbosity=0)
+            print(f"seed_demo --size {args.size}: {time.perf_counter() - t:.1f} s")
+        posts = list(
+            Post.objects.filter(is_active=True, level__in=["正科级", "副科级"]).select_related("unit").order_by("-level", "id")
+        )
+        zk = [p for p in posts if p.level == "正科级"]
+        fk = [p for p in posts if p.level == "副科级"]
+        chosen = (zk[:5] + fk[: args.posts])[: args.posts]
+        if len(chosen) < args.posts:
+            raise SystemExit(f"only {len(chosen)} posts of 正科/副科 level in the seeded data")
+        cadres = E.active_cadres()
+        n = cadres.count()
+        as_of = dt.date(2026, 6, 30)
+        print(f"roster: {n} active cadres × {len(chosen)} posts ({sum(p.level == '正科级' for p in chosen)} 正科, "
+              f"{sum(p.level == '副科级' for p in chosen)} 副科), as of {as_of}")
+        print(f"peak RSS before screening: {rss_mb():.0f} MB")
+
+        # set-based (first run warms the connection; the second is timed)
+        E.screen(cadres.filter(pk__in=cadres.values("pk")[:100]), chosen, as_of)
+        t = time.perf_counter()
+        with CaptureQueriesContext(connection) as q:
+            result = E.screen(cadres, chosen, as_of)
+        set_time = time.perf_counter() - t
+        pairs = sum(len(v) for v in result.values())
+        counts = {}
+        for rows in result.values():
+            for x in rows:
+                counts[x.result] = counts.get(x.result, 0) + 1
+        print(f"set-based screen: {set_time:.2f} s for {pairs} (cadre, post) pairs, {len(q.captured_queries)} queries, "
+              f"peak RSS {rss_mb():.0f} MB")
+        print("  results: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+        # naive per-object ORM loop on a subset, extrapolated
+        subset = list(cadres.order_by("rank_order", "id")[: args.naive])
+        reset_queries()
+        t = time.perf_counter()
+        with CaptureQueriesContext(connection) as nq:
+            naive = {(c.pk, p.pk): E.explain(c, p, as_of) for c in subset for p in chosen}
+        naive_time = time.perf_counter() - t
+        per_pair = naive_time / len(naive)
+        extrapolated = per_pair * pairs
+        print(f"naive loop: {naive_time:.2f} s for {len(naive)} pairs ({len(subset)} cadres × {len(chosen)} posts), "
+              f"{len(nq.captured_queries)} queries ({len(nq.captured_queries) / len(naive):.1f} per pair); "
+              f"extrapolated to {pairs} pairs: {extrapolated:.0f} s")
+        by_id = {(x.cadre.id, pid): x for pid, rows in result.items() for x in rows}
+        mismatches = sum(1 for key, x in naive.items() if by_id[key] != x)
+        print(f"naive vs set-based on the subset: {len(naive) - mismatches}/{len(naive)} identical")
+        speedup = extrapolated / set_time
+        print(f"speed-up: {speedup:.0f}× (target ≥ 20×); set-based {'meets' if set_time <= 5 else 'MISSES'} the 5 s target")
+        print(f"peak RSS at end: {rss_mb():.0f} MB")
+        if mismatches:
+            raise SystemExit("set-based and naive results differ")
+    finally:
+        connection.close()
+        if not args.keep:
+            admin_sql(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
+            print(f"dropped database {DB_NAME}")
+
+
+if __name__ == "__main__":
+    main()
