@@ -139,6 +139,14 @@ class BallotIn(serializers.Serializer):
     marks = serializers.DictField(child=MarkIn(), label="评价", help_text="键为测评对象编号")
 
 
+class BallotCheckIn(serializers.Serializer):
+    """What the view validates: shapes only; marks are judged by the service (rules.judge_ballot)."""
+
+    session = serializers.UUIDField()
+    code = serializers.CharField(max_length=40)
+    marks = serializers.DictField(required=False, default=dict)
+
+
 class MessageOut(serializers.Serializer):
     detail = serializers.CharField()
 
@@ -248,7 +256,7 @@ class BallotSubmitView(APIView):
         request=BallotIn, responses={201: MessageOut, 400: MessageOut, 429: MessageOut},
     )
     def post(self, request):
-        data = _valid(BallotIn, request.data)
+        data = _valid(BallotCheckIn, request.data)
         services.ballot_submit(session_id=data["session"], code=data["code"], marks=data["marks"])
         response = Response({"detail": "投票成功，感谢您的参与。"}, status=status.HTTP_201_CREATED)
         response["Cache-Control"] = "no-store"

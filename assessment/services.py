@@ -218,7 +218,8 @@ def session_close(*, actor, session: BallotSession) -> BallotSession:
     """Close and freeze: the tally is stored with the SHA-256 of its canonical JSON."""
     _require_staff(actor)
     with transaction.atomic():
-        session = _locked(session)  # waits for in-flight submissions (they hold FOR SHARE on PostgreSQL)
+        _lock_session_exclusive(session.pk)  # waits for the ballots in flight (they hold the shared lock)
+        session = _locked(session)
         if session.status != SessionStatus.OPEN:
             raise ApplicationError(f"测评“{session.title}”当前为{session.get_status_display()}，只有测评中的场次可以结束。")
         result = compute_live_tally(session)
@@ -353,43 +354,73 @@ MSG_NOT_OPEN = "本次测评未开始或已结束，不能投票。"
 MSG_NO_SESSION = "测评场次不存在。"
 
 
-def _session_for_vote(session_id, *, lock: bool) -> BallotSession:
-    field_name = "pk"
+ADVISORY_CLASS = 0x4241  # pg advisory lock namespace of ballot sessions ("BA")
+
+
+def _resolve_session_id(session_id):
     if isinstance(session_id, uuid.UUID) or (isinstance(session_id, str) and not session_id.isdigit()):
         try:
-            session_id = uuid.UUID(str(session_id))
+            return "public_id", uuid.UUID(str(session_id))
         except ValueError:
             raise ApplicationError(MSG_NO_SESSION) from None
-        field_name = "public_id"
-    qs = BallotSession.objects.filter(**{field_name: session_id})
+    return "pk", int(session_id)
+
+
+def _session_for_vote(session_id, *, lock: bool) -> tuple[int, str, list[int]]:
+    """(pk, option_set, target ids) of an open session.
+
+    With ``lock`` on PostgreSQL the transaction takes a *shared* advisory lock on the session first: any
+    number of ballots proceed together, while session_close takes the exclusive one and so waits for the
+    ballots in flight (and they for it) — no ballot can slip in after the result is frozen. An advisory
+    lock, unlike SELECT … FOR SHARE, does not rewrite the hot session row for every ballot.
+    """
+    field_name, value = _resolve_session_id(session_id)
     if lock and connection.vendor == "postgresql":
-        # FOR SHARE: many ballots at once, but session_close (FOR UPDATE) waits for them and vice versa
-        table = BallotSession._meta.db_table
         column = "public_id" if field_name == "public_id" else "id"
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id FROM {table} WHERE {column} = %s FOR SHARE", [str(session_id)])
-            row = cursor.fetchone()
+            # the lock is taken in this statement; the status is read by the next one, with a fresh snapshot
+            cursor.execute(
+                f"SELECT s.id, pg_advisory_xact_lock_shared(({ADVISORY_CLASS}::bigint << 32) | s.id)"
+                f" FROM assessment_ballotsession s WHERE s.{column} = %s",
+                [str(value) if column == "public_id" else value],
+            )
+            found = cursor.fetchone()
+            if found is None:
+                raise ApplicationError(MSG_NO_SESSION)
+            cursor.execute(
+                "SELECT s.id, s.status, s.option_set,"
+                " ARRAY(SELECT t.id FROM assessment_ballottarget t WHERE t.session_id = s.id ORDER BY t.id)"
+                " FROM assessment_ballotsession s WHERE s.id = %s",
+                [found[0]],
+            )
+            pk, status, option_set, target_ids = cursor.fetchone()
+    else:
+        row = BallotSession.objects.filter(**{field_name: value}).values_list("pk", "status", "option_set").first()
         if row is None:
             raise ApplicationError(MSG_NO_SESSION)
-        qs = BallotSession.objects.filter(pk=row[0])
-    session = qs.only("id", "public_id", "title", "status", "option_set").first()
-    if session is None:
-        raise ApplicationError(MSG_NO_SESSION)
-    if session.status != SessionStatus.OPEN:
+        pk, status, option_set = row
+        target_ids = list(BallotTarget.objects.filter(session_id=pk).order_by("id").values_list("id", flat=True))
+    if status != SessionStatus.OPEN:
         raise ApplicationError(MSG_NOT_OPEN)
-    return session
+    return pk, option_set, list(target_ids)
 
 
-def _check_code_row(row: BallotCode | None, session: BallotSession) -> BallotCode:
+def _lock_session_exclusive(session_pk: int):
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [(ADVISORY_CLASS << 32) | session_pk])
+
+
+def _refusal(digest: str, session_pk: int) -> ApplicationError:
+    """Why a code could not be consumed (read after the failed UPDATE; the error path only)."""
+    row = BallotCode.objects.filter(digest=digest).values_list("session_id", "status").first()
     if row is None:
-        raise ApplicationError(MSG_UNKNOWN, field="code")
-    if row.session_id != session.pk:
-        raise ApplicationError(MSG_FOREIGN, field="code")
-    if row.status == CodeStatus.USED:
-        raise ApplicationError(MSG_USED, field="code")
-    if row.status == CodeStatus.REVOKED:
-        raise ApplicationError(MSG_REVOKED, field="code")
-    return row
+        return ApplicationError(MSG_UNKNOWN, field="code")
+    if row[0] != session_pk:
+        return ApplicationError(MSG_FOREIGN, field="code")
+    if row[1] == CodeStatus.REVOKED:
+        return ApplicationError(MSG_REVOKED, field="code")
+    return ApplicationError(MSG_USED, field="code")
 
 
 def _normalized_or_error(code: str) -> str:
@@ -399,41 +430,82 @@ def _normalized_or_error(code: str) -> str:
     return code
 
 
-def code_check(*, session_id, code: str) -> BallotSession:
+def code_check(*, session_id, code: str) -> int:
     """Step one of the ballot page: is this code usable here? Reads only; consumes nothing."""
-    session = _session_for_vote(session_id, lock=False)
-    code = _normalized_or_error(code)
-    _check_code_row(BallotCode.objects.filter(digest=code_digest(code)).only("session_id", "status").first(), session)
-    return session
+    session_pk, _option_set, _targets = _session_for_vote(session_id, lock=False)
+    digest = code_digest(_normalized_or_error(code))
+    if not BallotCode.objects.filter(digest=digest, session_id=session_pk, status=CodeStatus.UNUSED).exists():
+        raise _refusal(digest, session_pk)
+    return session_pk
+
+
+_CONSUME_SQL = (
+    "UPDATE assessment_ballotcode SET status = %s WHERE digest = %s AND session_id = %s AND status = %s"
+    " RETURNING group_id"
+)
+
+
+def _consume_and_store(digest: str, session_pk: int, judged: list) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(_CONSUME_SQL, [CodeStatus.USED, digest, session_pk, CodeStatus.UNUSED])
+        consumed = cursor.fetchone()
+    if consumed is None:
+        return False
+    ballot = Ballot(session_id=session_pk, group_id=consumed[0])
+    ballot.save(force_insert=True)
+    BallotMark.objects.bulk_create(
+        BallotMark(ballot=ballot, target_id=m.target_id, choice=m.choice, valid=m.valid) for m in judged
+    )
+    return True
+
+
+def _consume_and_store_pg(digest: str, session_pk: int, judged: list) -> bool:
+    """PostgreSQL: consume the code and insert the ballot and its marks in ONE statement (data-modifying CTEs).
+
+    When the code is not consumable the UPDATE returns no row and the two INSERTs insert nothing.
+    """
+    code_t, ballot_t, mark_t = (m._meta.db_table for m in (BallotCode, Ballot, BallotMark))
+    values = ", ".join(["(%s::uuid, %s::bigint, %s, %s)"] * len(judged))
+    params = [CodeStatus.USED, digest, session_pk, CodeStatus.UNUSED, str(uuid.uuid4()), session_pk]
+    for m in judged:
+        params += [str(uuid.uuid4()), m.target_id, m.choice, m.valid]
+    sql = (
+        f"WITH c AS (UPDATE {code_t} SET status = %s WHERE digest = %s AND session_id = %s AND status = %s"
+        f" RETURNING group_id),"
+        f" b AS (INSERT INTO {ballot_t} (id, session_id, group_id, is_paper)"
+        f" SELECT %s::uuid, %s, c.group_id, false FROM c RETURNING id)"
+        f" INSERT INTO {mark_t} (id, ballot_id, target_id, choice, valid)"
+        f" SELECT v.id, b.id, v.target_id, v.choice, v.valid FROM b CROSS JOIN (VALUES {values})"
+        f" AS v(id, target_id, choice, valid)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount == len(judged)
 
 
 def ballot_submit(*, session_id, code: str, marks: dict) -> None:
     """Consume ``code`` and store one ballot in the same transaction.
 
     ``marks``: {target_id: {"choice": "优秀", "reason": ""}} (or {target_id: "优秀"}); missing targets are
-    blank. The code row is locked (SELECT … FOR UPDATE) and flipped with a conditional UPDATE, so of any number
-    of simultaneous submissions with one code exactly one stores a ballot. Nothing identifying is stored or
-    logged; the function returns nothing that names the ballot.
+    blank. The code is consumed by one conditional ``UPDATE … WHERE status = 'unused' RETURNING`` (on
+    PostgreSQL in the same statement as the INSERTs of the ballot and its marks): of any
+    number of simultaneous submissions with one code, the row lock lets exactly one see ``unused``; the others
+    match nothing and are refused, and nothing of theirs is written. Nothing identifying is stored or logged;
+    the function returns nothing that names the ballot.
     """
-    code = _normalized_or_error(code)
-    digest = code_digest(code)
+    digest = code_digest(_normalized_or_error(code))
     with transaction.atomic():
-        session = _session_for_vote(session_id, lock=True)
-        row = _check_code_row(
-            BallotCode.objects.select_for_update().filter(digest=digest).only("id", "session_id", "group_id", "status").first(),
-            session,
-        )
-        target_ids = list(BallotTarget.objects.filter(session_id=session.pk).values_list("id", flat=True))
+        session_pk, option_set, target_ids = _session_for_vote(session_id, lock=True)
         try:
-            judged = rules.judge_ballot(session.option_set, target_ids, marks)
+            judged = rules.judge_ballot(option_set, target_ids, marks)
         except ValueError as exc:
             raise ApplicationError(str(exc), field="marks") from None
-        if BallotCode.objects.filter(pk=row.pk, status=CodeStatus.UNUSED).update(status=CodeStatus.USED) != 1:
-            raise ApplicationError(MSG_USED, field="code")
-        ballot = Ballot.objects.create(session_id=session.pk, group_id=row.group_id)
-        BallotMark.objects.bulk_create(
-            BallotMark(ballot=ballot, target_id=m.target_id, choice=m.choice, valid=m.valid) for m in judged
-        )
+        if connection.vendor == "postgresql":
+            stored = _consume_and_store_pg(digest, session_pk, judged)
+        else:
+            stored = _consume_and_store(digest, session_pk, judged)
+        if not stored:
+            raise _refusal(digest, session_pk)
     logger.info("ballot accepted")
 
 
