@@ -10,6 +10,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 import math
 import random
 import time
@@ -17,9 +19,13 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
 
 from cadre import demo_data as D
+from cadre.choices import RANK_ORDER
 from cadre.idnumber import make_id_number
 from cadre.models import (
     AnnualAssessment,
@@ -32,6 +38,7 @@ from cadre.models import (
     RankHistory,
     RewardPunishment,
 )
+from cadre.sortkeys import pinyin_key, stroke_key
 from core import roles
 from core.audit import audit
 
@@ -86,12 +93,15 @@ class DemoBuilder:
         self.free_rank_seats: dict[tuple, list[int]] = {}
         self.candidate_idx: list[int] = []
         self.summary: dict[int, dict] = {}
+        self.candidate_units: set[int] = set()
+        self.candidate_pks: list[int] = []
 
     # ------------------------------------------------------------ small random helpers
 
-    def weighted(self, pairs):
-        values, weights = zip(*pairs)
-        return self.rng.choices(values, weights=weights)[0]
+    def weighted(self, choice):
+        """`choice` is a (values, cumulative weights) pair built once by `_choice`."""
+        values, cum_weights = choice
+        return self.rng.choices(values, cum_weights=cum_weights)[0]
 
     def month_between(self, lo: dt.date, hi: dt.date) -> dt.date:
         span = months_between(lo, hi)
@@ -269,14 +279,9 @@ class DemoBuilder:
     # ------------------------------------------------------------ one person's record
 
     def education(self, p: Person):
+        """Rows as (mode, level, degree, school, major, graduated_on), and the month work started."""
         y = p.birth.year
-        if y <= 1972:
-            mix = [("中专", 22), ("大学专科", 36), ("大学本科", 37), ("研究生", 5)]
-        elif y <= 1985:
-            mix = [("中专", 4), ("大学专科", 24), ("大学本科", 61), ("研究生", 11)]
-        else:
-            mix = [("大学专科", 9), ("大学本科", 70), ("研究生", 21)]
-        level = self.weighted(mix)
+        level = self.weighted(EDU_OLD if y <= 1972 else EDU_MID if y <= 1985 else EDU_YOUNG)
         grad_age = {"研究生": 25, "大学本科": 22, "大学专科": 21, "中专": 19, "高中及以下": 18}[level]
         graduated = dt.date(y + grad_age + (1 if p.birth.month > 8 else 0), 7, 1)
         graduated = min(graduated, add_months(D.LAST_APPOINTMENT, -14))
@@ -284,21 +289,17 @@ class DemoBuilder:
         if p.unit.code == "QX006" and self.rng.random() < 0.5:
             major, discipline = "侦查学", "法学"
         degree = {"研究生": f"{discipline}硕士", "大学本科": f"{discipline}学士"}.get(level, "")
-        rows = [dict(mode="全日制", level=level, degree=degree, school=self.rng.choice(D.SCHOOLS[level]), major=major,
-                     graduated_on=graduated)]
+        rows = [("全日制", level, degree, self.rng.choice(D.SCHOOLS[level]), major, graduated)]
         upgrade = {"中专": ("大学专科", 0.5), "大学专科": ("大学本科", 0.6), "大学本科": ("研究生", 0.18)}.get(level)
         if upgrade and self.rng.random() < upgrade[1]:
             up_level = upgrade[0]
             pt_major, pt_discipline = self.rng.choice(D.PART_TIME_MAJORS)
             done = self.month_between(add_months(graduated, 36), add_months(graduated, 150))
             if done <= D.LAST_APPOINTMENT:
-                rows.append(dict(
-                    mode="在职", level=up_level, school=self.rng.choice(D.PART_TIME_SCHOOLS), major=pt_major,
-                    degree={"研究生": f"{pt_discipline}硕士", "大学本科": f"{pt_discipline}学士"}.get(up_level, "")
-                    if self.rng.random() < 0.7 else "",
-                    graduated_on=done,
-                ))
-        return rows, add_months(graduated, self.rng.choice([0, 1, 1, 2]))
+                school = self.rng.choice(D.PART_TIME_SCHOOLS)
+                up_degree = {"研究生": f"{pt_discipline}硕士", "大学本科": f"{pt_discipline}学士"}.get(up_level, "")
+                rows.append(("在职", up_level, up_degree if self.rng.random() < 0.7 else "", school, pt_major, done))
+        return rows, add_months(graduated, self.rng.choice((0, 1, 1, 2)))
 
     def ladder(self, start: dt.date, first_level: str, until: dt.date) -> list[tuple[str, dt.date]]:
         """职级 promotions from `start`, each after ≥ 2 years (domain.md), stopping before `until`."""
@@ -387,7 +388,8 @@ class DemoBuilder:
                     stints.append((post.unit, post, self.rng.randint(1, post.headcount), post.title, level, start, method))
         return stints, ranks
 
-    def person_rows(self, p: Person, all_posts: dict) -> dict:
+    def person_rows(self, p: Person, all_posts: dict, cadre_id: int, tables: dict) -> None:
+        """Generate one person and queue their rows (plain tuples) in the raw tables."""
         rng = self.rng
         staffing = p.spec[8]
         works_in_organ = False
@@ -399,25 +401,23 @@ class DemoBuilder:
                 staffing, works_in_organ = "企业", True
         ranked = staffing in ("公务员", "参公")
         educations, work_start = self.education(p)
-        stints, ranks = self.career(p, work_start, educations[0]["level"], ranked, all_posts)
-        native, _w, area = self.weighted([((n, w, a), w) for n, w, a in D.NATIVE_PLACES])
+        stints, ranks = self.career(p, work_start, educations[0][1], ranked, all_posts)
+        native, area = self.weighted(NATIVE_CHOICE)
         if p.local_conflict:
             grew_up = p.unit.locality
         else:
-            pool = [x for x in D.LOCAL_PLACES + D.OUTSIDE_GREW_UP if x != p.unit.locality or p.role == "staff"]
-            grew_up = rng.choice(D.LOCAL_PLACES) if rng.random() < 0.35 else rng.choice(pool)
+            grew_up = rng.choice(D.LOCAL_PLACES) if rng.random() < 0.35 else rng.choice(GREW_UP_POOL)
             if p.post is not None and p.post.needs_local_avoidance and grew_up == p.unit.locality:
                 grew_up = "湖州市区"
         birthplace = grew_up if rng.random() < 0.7 else native
         number = self.id_number(area, p.birth, p.gender)
         age = age_on(p.birth, D.AS_OF)
-        # politics
         if p.role != "staff":
-            political = self.weighted([("中共党员", 96), ("民盟盟员", 1), ("九三学社社员", 1), ("群众", 2)])
+            political = self.weighted(POLITICS_LEADER)
         elif age < 28:
-            political = self.weighted([("中共党员", 55), ("中共预备党员", 12), ("共青团员", 28), ("群众", 5)])
+            political = self.weighted(POLITICS_YOUNG)
         else:
-            political = self.weighted([("中共党员", 82), ("中共预备党员", 2), ("民进会员", 2), ("民盟盟员", 1), ("群众", 13)])
+            political = self.weighted(POLITICS_STAFF)
         party_join = None
         if political == "中共党员":
             lo = dt.date(p.birth.year + 19, p.birth.month, 1)
@@ -428,64 +428,49 @@ class DemoBuilder:
         title_level, professional = "", ""
         t = rng.random()
         if staffing in ("事业", "企业"):
-            if t < 0.3:
-                title_level = "初级"
-            elif t < 0.75:
-                title_level = "中级"
-            elif t < 0.9:
-                title_level = "副高级"
+            title_level = "初级" if t < 0.3 else "中级" if t < 0.75 else "副高级" if t < 0.9 else ""
         elif t < 0.1:
             title_level = "中级"
         if title_level:
             professional = rng.choice(D.PROFESSIONAL_TITLES[title_level])
         current = stints[-1]
-        cadre = Cadre(
-            name=p.name, gender=p.gender, id_number=number, birth_date=p.birth,
-            ethnicity=self.weighted(D.ETHNICITY_MIX), native_place=native, birthplace=birthplace, grew_up_place=grew_up,
-            political_status=political, party_join_date=party_join, work_start_date=work_start,
-            staffing_type=staffing, works_in_organ=works_in_organ, health=self.weighted(D.HEALTH_VALUES),
-            professional_title=professional, title_level=title_level,
-            unit=p.unit, position_title=current[3], rank_level=ranks[-1][0] if ranks else "",
-            position_start=current[5], rank_start=ranks[-1][1] if ranks else None,
+        rank_level = ranks[-1][0] if ranks else ""
+        tables["cadre"].add(
+            cadre_id, p.name, p.gender, number, p.birth, self.weighted(ETHNICITY_CHOICE), native, birthplace, grew_up,
+            political, party_join, work_start, staffing, works_in_organ, self.weighted(HEALTH_CHOICE), professional,
+            title_level, p.unit.pk, current[3], rank_level, current[5], ranks[-1][1] if ranks else None,
+            RANK_ORDER.get(rank_level, 99), sort_keys(p.name)[0], sort_keys(p.name)[1],
         )
-        cadre.fill_sort_keys()
-        post_rows = []
+        for mode, level, degree, school, major, graduated in educations:
+            tables["education"].add(cadre_id, mode, level, degree, school, major, graduated)
         for k, (unit, post, seat, title, level, start, method) in enumerate(stints):
             end = stints[k + 1][5] - dt.timedelta(days=1) if k + 1 < len(stints) else None
-            post_rows.append(PostHistory(
-                unit=unit, post=post, seat=seat if post else None, unit_name=unit.name, title=title,
-                level=level or self.level_at(ranks, start), start=start, end=end, method=method,
-            ))
-        rank_rows = [
-            RankHistory(level=level, start=start, end=ranks[k + 1][1] - dt.timedelta(days=1) if k + 1 < len(ranks) else None)
-            for k, (level, start) in enumerate(ranks)
-        ]
+            tables["post"].add(
+                cadre_id, unit.pk, post.pk if post else None, seat if post else None, unit.name, title,
+                level or self.level_at(ranks, start), start, end, method,
+            )
+        for k, (level, start) in enumerate(ranks):
+            tables["rank"].add(cadre_id, level, start, ranks[k + 1][1] - dt.timedelta(days=1) if k + 1 < len(ranks) else None)
         sanctions, rewards = self.rewards_and_sanctions(p)
+        for row in rewards + sanctions:
+            tables["reward"].add(cadre_id, *row)
         assessments = self.assessments(p, work_start, sanctions)
-        family = self.family(p, political)
-        self.summary_if_needed(p, cadre)
-        if (
-            len(self.candidate_idx) < 3 and p.role == "副科级" and not sanctions and p.spouse is None
-            and ranks[-1][1] <= add_months(D.AS_OF, -24) and age <= 40
-            and all(a.grade in ("优秀", "称职") for a in assessments) and len(assessments) == 5
-            and all(self.summary_unit(i) != p.unit.pk for i in self.candidate_idx)
-        ):
-            self.candidate_idx.append(p.idx)
-            self.summary.setdefault(p.idx, {})["unit_pk"] = p.unit.pk
-        return dict(
-            cadre=cadre, educations=[EducationRecord(**e) for e in educations], posts=post_rows, ranks=rank_rows,
-            assessments=assessments, rewards=rewards + sanctions, family=family,
-        )
-
-    def summary_unit(self, idx):
-        return self.summary.get(idx, {}).get("unit_pk")
-
-    def summary_if_needed(self, p: Person, cadre: Cadre):
+        for year, grade, reason in assessments:
+            tables["assessment"].add(cadre_id, year, grade, reason)
+        for row in self.family(p):
+            tables["family"].add(cadre_id, *row)
         if p.spouse is not None or p.siblings:
             self.summary[p.idx] = dict(
-                name=cadre.name, birth=cadre.birth_date, political=cadre.political_status,
-                job=f"{p.unit.name}{cadre.position_title}", id_number=cadre.id_number,
+                name=p.name, birth=p.birth, political=political, job=f"{p.unit.name}{current[3]}", id_number=number,
             )
+        if (
+            len(self.candidate_idx) < 3 and p.role == "副科级" and not sanctions and p.spouse is None and not p.siblings
+            and ranks[-1][1] <= add_months(D.AS_OF, -24) and age <= 40 and len(assessments) == 5
+            and all(grade in ("优秀", "称职") for _y, grade, _r in assessments)
+            and p.unit.pk not in self.candidate_units
+        ):
+            self.candidate_idx.append(p.idx)
+            self.candidate_units.add(p.unit.pk)
 
     @staticmethod
     def level_at(ranks, on):
@@ -505,12 +490,13 @@ class DemoBuilder:
         raise CommandError("身份证号顺序码用尽")  # 500 people born the same day in one area: not reachable
 
     def rewards_and_sanctions(self, p: Person):
+        """Rows as (kind, name, reason, decided_on, effect_start, effect_end, issuer)."""
         rng = self.rng
         rewards, sanctions = [], []
         if rng.random() < 0.06:
             name, issuer = rng.choice(D.REWARDS)
             decided = dt.date(rng.randint(2018, 2025), rng.randint(1, 12), rng.randint(2, 28))
-            rewards.append(RewardPunishment(kind="奖励", name=name, reason="工作成绩突出", decided_on=decided, issuer=issuer))
+            rewards.append(("奖励", name, "工作成绩突出", decided, None, None, issuer))
         if rng.random() < 0.025:
             kind, name, months = rng.choice(D.SANCTIONS)
             if rng.random() < 0.45:  # recent: still in its 影响期 on the demo date
@@ -519,83 +505,79 @@ class DemoBuilder:
             else:
                 decided = dt.date(rng.randint(2018, 2024), rng.randint(1, 12), rng.randint(2, 28))
             end_month = add_months(dt.date(decided.year, decided.month, 1), months)
-            effect_end = dt.date(end_month.year, end_month.month, min(decided.day, 28)) - dt.timedelta(days=1)
+            effect_end = dt.date(end_month.year, end_month.month, decided.day) - dt.timedelta(days=1)
             issuer = "中共青溪经济开发区纪检监察工委" if kind != "组织处理" else "中共青溪经济开发区工委组织人事部"
-            sanctions.append(RewardPunishment(
-                kind=kind, name=name, reason=rng.choice(D.SANCTION_REASONS), decided_on=decided, effect_start=decided,
-                effect_end=effect_end, issuer=issuer,
-            ))
+            sanctions.append((kind, name, rng.choice(D.SANCTION_REASONS), decided, decided, effect_end, issuer))
         return sanctions, rewards
 
-    def assessments(self, p: Person, work_start: dt.date, sanctions) -> list[AnnualAssessment]:
+    def assessments(self, p: Person, work_start: dt.date, sanctions) -> list[tuple]:
+        """Rows as (year, grade, reason)."""
         rng = self.rng
-        sanction_years = {s.decided_on.year: s for s in sanctions}
+        sanction_years = {s[3].year: s for s in sanctions}
         rows = []
         for year in D.ASSESSMENT_YEARS:
             if work_start.year > year:
                 continue
             if work_start.year == year:
                 if work_start.month <= 9:
-                    rows.append(AnnualAssessment(year=year, grade="未定等次", reason="新录用人员试用期内"))
+                    rows.append((year, "未定等次", "新录用人员试用期内"))
                 continue
             if year in sanction_years:
-                months = months_between(sanction_years[year].effect_start, sanction_years[year].effect_end)
-                rows.append(AnnualAssessment(year=year, grade="基本称职" if months >= 12 else "称职"))
+                months = months_between(sanction_years[year][4], sanction_years[year][5])
+                rows.append((year, "基本称职" if months >= 12 else "称职", ""))
                 continue
             r = rng.random()
             if r < 0.008:
                 continue  # a missing year: the eligibility engine must report it
             if r < 0.016:
-                rows.append(AnnualAssessment(year=year, grade="未定等次", reason=rng.choice(D.UNDETERMINED_REASONS[1:])))
+                rows.append((year, "未定等次", rng.choice(D.UNDETERMINED_REASONS[1:])))
                 continue
             if r < 0.03:
-                rows.append(AnnualAssessment(year=year, grade="基本称职"))
+                rows.append((year, "基本称职", ""))
                 continue
             # 优秀 for about 15% of each unit's graded people each year (offset per year so it rotates)
             key = (p.unit.pk, year)
             n = self.excellent_counter.get(key, 0) + 1
             self.excellent_counter[key] = n
-            offset = (year * 7 + p.unit.pk * 3) % 7
+            offset = (year * 7 + int(p.unit.code[2:]) * 3) % 7
             excellent = math.floor(0.15 * (n + offset)) > math.floor(0.15 * (n - 1 + offset))
-            rows.append(AnnualAssessment(year=year, grade="优秀" if excellent else "称职"))
+            rows.append((year, "优秀" if excellent else "称职", ""))
         return rows
 
-    def family(self, p: Person, political: str) -> list[FamilyMember]:
+    def family(self, p: Person) -> list[tuple]:
+        """Rows as (relation, name, birth_date, political_status, work_unit_and_post, id_number, relative, order)."""
         rng = self.rng
         rows = []
         age = age_on(p.birth, D.AS_OF)
-        spouse_surname = None
         if p.spouse is None and age >= 27 and rng.random() < 0.88:
             spouse_gender = "女" if p.gender == "男" else "男"
             spouse_surname = self.surname()
-            rows.append(FamilyMember(
-                relation="配偶", name=spouse_surname + self.given_name(spouse_gender),
-                birth_date=p.birth + dt.timedelta(days=rng.randint(-1100, 1100)),
-                political_status=self.weighted([("中共党员", 45), ("群众", 50), ("民盟盟员", 5)]),
-                work_unit_and_post=rng.choice(D.SPOUSE_JOBS), order=1,
+            rows.append((
+                "配偶", spouse_surname + self.given_name(spouse_gender),
+                p.birth + dt.timedelta(days=rng.randint(-1100, 1100)), self.weighted(POLITICS_SPOUSE),
+                rng.choice(D.SPOUSE_JOBS), "", None, 1,
             ))
             if age >= 29:
-                for k in range(self.weighted([(0, 12), (1, 60), (2, 28)])):
+                for k in range(self.weighted(CHILDREN_CHOICE)):
                     born = p.birth + dt.timedelta(days=365 * rng.randint(25, 35) + rng.randint(0, 300))
                     if born >= add_months(D.AS_OF, -12):
                         continue
-                    child_gender = rng.choice(["男", "女"])
+                    child_gender = rng.choice(("男", "女"))
                     surname = p.surname if p.gender == "男" else spouse_surname
                     child_age = age_on(born, D.AS_OF)
-                    rows.append(FamilyMember(
-                        relation="儿子" if child_gender == "男" else "女儿", name=surname + self.given_name(child_gender),
-                        birth_date=born, political_status="共青团员" if 14 <= child_age < 28 and rng.random() < 0.6 else "群众",
-                        work_unit_and_post=D.CHILD_JOBS_YOUNG if child_age < 22 else rng.choice(D.CHILD_JOBS_ADULT),
-                        order=2 + k,
+                    rows.append((
+                        "儿子" if child_gender == "男" else "女儿", surname + self.given_name(child_gender), born,
+                        "共青团员" if 14 <= child_age < 28 and rng.random() < 0.6 else "群众",
+                        D.CHILD_JOBS_YOUNG if child_age < 22 else rng.choice(D.CHILD_JOBS_ADULT), "", None, 2 + k,
                     ))
         for relation, gender, chance in (("父亲", "男", 0.85 if age < 50 else 0.55), ("母亲", "女", 0.9 if age < 50 else 0.65)):
             if rng.random() < chance:
                 surname = p.surname if relation == "父亲" else self.surname()
-                rows.append(FamilyMember(
-                    relation=relation, name=surname + self.given_name(gender),
-                    birth_date=p.birth - dt.timedelta(days=365 * rng.randint(23, 32) + rng.randint(0, 300)),
-                    political_status=self.weighted([("中共党员", 35), ("群众", 65)]),
-                    work_unit_and_post=rng.choice(D.PARENT_JOBS_ALIVE), order=10 if relation == "父亲" else 11,
+                rows.append((
+                    relation, surname + self.given_name(gender),
+                    p.birth - dt.timedelta(days=365 * rng.randint(23, 32) + rng.randint(0, 300)),
+                    self.weighted(POLITICS_PARENT), rng.choice(D.PARENT_JOBS_ALIVE), "", None,
+                    10 if relation == "父亲" else 11,
                 ))
         return rows
 
@@ -615,46 +597,116 @@ class DemoBuilder:
             "organ_units": [u for u, spec in units if u.kind == "机关"],
         }
         people = self.plan_people(units, posts)
-        pk_of: dict[int, int] = {}
-        totals = dict.fromkeys(("cadres", "educations", "post_history", "rank_history", "assessments", "rewards", "family"), 0)
-        for start in range(0, len(people), CHUNK):
-            chunk = people[start:start + CHUNK]
-            built = [self.person_rows(p, all_posts) for p in chunk]
-            Cadre.objects.bulk_create([b["cadre"] for b in built], batch_size=500)
-            for p, b in zip(chunk, built):
-                pk_of[p.idx] = b["cadre"].pk
-            for key, model, label in (
-                ("educations", EducationRecord, "educations"), ("posts", PostHistory, "post_history"),
-                ("ranks", RankHistory, "rank_history"), ("assessments", AnnualAssessment, "assessments"),
-                ("rewards", RewardPunishment, "rewards"), ("family", FamilyMember, "family"),
-            ):
-                rows = []
-                for b in built:
-                    for row in b[key]:
-                        row.cadre_id = b["cadre"].pk
-                        rows.append(row)
-                model.objects.bulk_create(rows, batch_size=1000)
-                totals[label] += len(rows)
-            totals["cadres"] += len(chunk)
-            if self.size >= 10000:
-                self.log(f"  已生成 {totals['cadres']}/{len(people)} 名干部（{time.monotonic() - started:.0f} 秒）")
-        linked = []
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        first_id = (Cadre.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+        tables = {
+            "cadre": RawTable(Cadre, CADRE_COLUMNS, constants={
+                "expertise": "", "photo": "", "note": "", "status": "在职", "user": None,
+                "created_at": now, "updated_at": now,
+            }),
+            "education": RawTable(EducationRecord, ("cadre", "mode", "level", "degree", "school", "major", "graduated_on")),
+            "post": RawTable(PostHistory, ("cadre", "unit", "post", "seat", "unit_name", "title", "level", "start", "end", "method"),
+                             constants={"is_secondment": False}),
+            "rank": RawTable(RankHistory, ("cadre", "level", "start", "end"), constants={"note": ""}),
+            "assessment": RawTable(AnnualAssessment, ("cadre", "year", "grade", "reason")),
+            "reward": RawTable(RewardPunishment, ("cadre", "kind", "name", "reason", "decided_on", "effect_start", "effect_end", "issuer")),
+            "family": RawTable(FamilyMember, ("cadre", "relation", "name", "birth_date", "political_status",
+                                              "work_unit_and_post", "id_number", "relative_cadre", "order")),
+        }
+        for p in people:
+            self.person_rows(p, all_posts, first_id + p.idx, tables)
+            if (p.idx + 1) % CHUNK == 0:
+                for table in tables.values():
+                    table.flush()
+                if self.size >= 10000:
+                    self.log(f"  已生成 {p.idx + 1}/{len(people)} 名干部（{time.monotonic() - started:.0f} 秒）")
+        linked = 0
         for p in people:
             others = ([(p.spouse, "配偶")] if p.spouse is not None else []) + p.siblings
             for k, (other, relation) in enumerate(others):
                 info = self.summary[other]
-                linked.append(FamilyMember(
-                    cadre_id=pk_of[p.idx], relation=relation, name=info["name"], birth_date=info["birth"],
-                    political_status=info["political"], work_unit_and_post=info["job"], id_number=info["id_number"],
-                    relative_cadre_id=pk_of[other], order=1 if relation == "配偶" else 20 + k,
-                ))
-        FamilyMember.objects.bulk_create(linked)
-        totals["family"] += len(linked)
-        totals["relatives_in_roster"] = len(linked)
-        self.counts.update(totals)
-        self.candidate_pks = [pk_of[i] for i in self.candidate_idx]
+                tables["family"].add(
+                    first_id + p.idx, relation, info["name"], info["birth"], info["political"], info["job"],
+                    info["id_number"], first_id + other, 1 if relation == "配偶" else 20 + k,
+                )
+                linked += 1
+        for table in tables.values():
+            table.flush()
+        if connection.vendor == "postgresql":  # explicit ids: move the sequence past them
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), [Cadre]):
+                    cursor.execute(sql)
+        names = {"cadre": "cadres", "education": "educations", "post": "post_history", "rank": "rank_history",
+                 "assessment": "assessments", "reward": "rewards", "family": "family"}
+        self.counts.update({names[key]: table.written for key, table in tables.items()})
+        self.counts["relatives_in_roster"] = linked
+        self.candidate_pks = [first_id + i for i in self.candidate_idx]
         self.counts["seconds"] = round(time.monotonic() - started, 1)
         return self.counts
+
+
+class RawTable:
+    """Rows queued as tuples and written with executemany: the demo's bulk path (no model instances, no history).
+
+    `fields` are model field names in the order rows are given; `constants` fill the remaining columns.
+    """
+
+    def __init__(self, model, fields, constants=None):
+        meta = model._meta
+        constants = constants or {}
+        columns = [meta.get_field(f).column for f in fields] + [meta.get_field(f).column for f in constants]
+        qn = connection.ops.quote_name
+        self.sql = (
+            f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))})"
+        )
+        self.tail = tuple(constants.values())
+        self.rows: list[tuple] = []
+        self.written = 0
+
+    def add(self, *values):
+        self.rows.append(values + self.tail)
+
+    def flush(self):
+        if not self.rows:
+            return
+        with connection.cursor() as cursor:
+            cursor.executemany(self.sql, self.rows)
+        self.written += len(self.rows)
+        self.rows = []
+
+
+CADRE_COLUMNS = (
+    "id", "name", "gender", "id_number", "birth_date", "ethnicity", "native_place", "birthplace", "grew_up_place",
+    "political_status", "party_join_date", "work_start_date", "staffing_type", "works_in_organ", "health",
+    "professional_title", "title_level", "unit", "position_title", "rank_level", "position_start", "rank_start",
+    "rank_order", "pinyin_key", "stroke_key",
+)
+
+
+@functools.lru_cache(maxsize=None)
+def sort_keys(name: str) -> tuple[str, str]:
+    return pinyin_key(name), stroke_key(name)
+
+
+def _choice(pairs):
+    values, weights = zip(*pairs)
+    return values, list(itertools.accumulate(weights))
+
+
+NATIVE_CHOICE = _choice([((name, area), weight) for name, weight, area in D.NATIVE_PLACES])
+GREW_UP_POOL = D.LOCAL_PLACES + D.OUTSIDE_GREW_UP
+ETHNICITY_CHOICE = _choice(D.ETHNICITY_MIX)
+HEALTH_CHOICE = _choice(D.HEALTH_VALUES)
+POLITICS_LEADER = _choice([("中共党员", 96), ("民盟盟员", 1), ("九三学社社员", 1), ("群众", 2)])
+POLITICS_YOUNG = _choice([("中共党员", 55), ("中共预备党员", 12), ("共青团员", 28), ("群众", 5)])
+POLITICS_STAFF = _choice([("中共党员", 82), ("中共预备党员", 2), ("民进会员", 2), ("民盟盟员", 1), ("群众", 13)])
+POLITICS_SPOUSE = _choice([("中共党员", 45), ("群众", 50), ("民盟盟员", 5)])
+POLITICS_PARENT = _choice([("中共党员", 35), ("群众", 65)])
+CHILDREN_CHOICE = _choice([(0, 12), (1, 60), (2, 28)])
+EDU_OLD = _choice([("中专", 22), ("大学专科", 36), ("大学本科", 37), ("研究生", 5)])
+EDU_MID = _choice([("中专", 4), ("大学专科", 24), ("大学本科", 61), ("研究生", 11)])
+EDU_YOUNG = _choice([("大学专科", 9), ("大学本科", 70), ("研究生", 21)])
 
 
 DEMO_ACCOUNTS = [

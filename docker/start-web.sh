@@ -1,0 +1,13 @@
+#!/bin/sh
+# Web: apply migrations (idempotent; the worker and beat wait for this service to be healthy), then gunicorn.
+set -eu
+
+python manage.py migrate --noinput
+python manage.py shell -c "from core.roles import ensure_groups; ensure_groups()"
+
+exec gunicorn config.wsgi:application \
+    --bind 0.0.0.0:8000 \
+    --workers "${GUNICORN_WORKERS:-3}" \
+    --timeout "${GUNICORN_TIMEOUT:-120}" \
+    --access-logfile - \
+    --error-logfile -
