@@ -41,7 +41,7 @@ def test_commands_run_gunicorn_and_celery():
     scripts = {name: (ROOT / services[name]["command"][0].replace("/app/", "", 1)) for name in PYTHON_SERVICES}
     web = scripts["web"].read_text()
     assert "gunicorn config.wsgi" in web
-    assert web.index("migrate --noinput") < web.index("gunicorn")  # migrations before the server
+    assert web.index("manage.py migrate --noinput") < web.index("exec gunicorn")  # migrations before the server
     assert "celery -A config worker" in scripts["worker"].read_text()
     assert "celery -A config beat" in scripts["beat"].read_text()
     for path in [*scripts.values(), ROOT / "docker" / "entrypoint.sh"]:
