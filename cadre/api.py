@@ -121,6 +121,7 @@ class RecordViewSetMixin:
         responses={204: OpenApiResponse(description="已删除"), 400: ERROR_400, 403: DENIED, 404: NOT_FOUND},
     ),
 )
+@extend_schema(tags=["单位"])
 class OrgUnitViewSet(RecordViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = UnitOutputSerializer
     filterset_class = OrgUnitFilter
@@ -211,6 +212,7 @@ class OrgUnitViewSet(RecordViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
         responses={204: OpenApiResponse(description="已删除"), 400: ERROR_400, 403: DENIED, 404: NOT_FOUND},
     ),
 )
+@extend_schema(tags=["职位"])
 class PostViewSet(RecordViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = PostOutputSerializer
     filterset_class = PostFilter
@@ -276,6 +278,7 @@ class PostViewSet(RecordViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
         responses={200: CadreDetailSerializer, 400: ERROR_400, 403: DENIED, 404: NOT_FOUND},
     ),
 )
+@extend_schema(tags=["干部档案"])
 class CadreViewSet(RecordViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     candidate_sees_own = True
     filterset_class = CadreFilter
