@@ -656,10 +656,9 @@ class RawTable:
         constants = constants or {}
         columns = [meta.get_field(f).column for f in fields] + [meta.get_field(f).column for f in constants]
         qn = connection.ops.quote_name
-        self.sql = (
-            f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))})"
-        )
+        head = f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in columns)}) VALUES "
+        self.sql = head + f"({', '.join(['%s'] * len(columns))})"
+        self.values_sql = head + "%s"  # psycopg2's execute_values: many rows per statement
         self.tail = tuple(constants.values())
         self.rows: list[tuple] = []
         self.written = 0
@@ -671,7 +670,12 @@ class RawTable:
         if not self.rows:
             return
         with connection.cursor() as cursor:
-            cursor.executemany(self.sql, self.rows)
+            if connection.vendor == "postgresql":
+                from psycopg2.extras import execute_values
+
+                execute_values(cursor.cursor, self.values_sql, self.rows, page_size=1000)
+            else:
+                cursor.executemany(self.sql, self.rows)
         self.written += len(self.rows)
         self.rows = []
 
