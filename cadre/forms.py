@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms import formset_factory, inlineformset_factory
 
-from .choices import FAMILY_RELATIONS, Education, EducationMode
+from .choices import Education, EducationMode
 from .models import AnnualAssessment, Cadre, FamilyMember, OrgUnit, RewardPunishment, month_text
 
 DATE_HELP = "格式：1985-06-15 或 1985.06（只填年月时按当月1日）"
@@ -294,5 +294,3 @@ def record_formsets(cadre: Cadre, data=None) -> dict:
         ),
     }
 
-
-RELATIONS = FAMILY_RELATIONS

@@ -4,12 +4,11 @@ import datetime as dt
 import re
 
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 
 from cadre.filters import AGE_BANDS, CadreFilter
 from cadre.idnumber import make_id_number
-from cadre.models import AnnualAssessment, Cadre, EducationRecord, FamilyMember, RewardPunishment
+from cadre.models import AnnualAssessment, Cadre, FamilyMember, RewardPunishment
 from cadre.services import cadre_create, cadre_update
 from cadre.tests.factories import (
     AssessmentFactory,
