@@ -257,6 +257,11 @@ def test_roster_filter_export_detail_units_and_own_record(live_server, browser, 
     page.goto(f"{base}/cadre/units/")
     assert page.locator("[data-unit-row]").count() == len(UNITS)
     page.screenshot(path=str(SHOTS / "units.png"), full_page=True)
+    page.click("[data-unit-row] a:text-is('财政局')")
+    page.wait_for_selector("[data-post-row]")
+    posts_text = page.inner_text("main")
+    assert "陈晓东" in posts_text and "李秀英" in posts_text and "重要岗位" in posts_text
+    page.screenshot(path=str(tmp_path / "unit-detail.png"), full_page=True)
 
     # the candidate: own record only
     page.click("button:has-text('退出')")

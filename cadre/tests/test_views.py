@@ -513,3 +513,18 @@ def test_detail_query_count_does_not_grow_with_rows(staff_client, staff_user, dj
     with django_assert_num_queries(19):
         response = staff_client.get(reverse("cadre:cadre-detail", args=[cadre.pk]))
     assert response.content.decode().count("<td>女儿</td>") == 6
+
+
+@pytest.mark.parametrize("extra_posts", [0, 8])
+def test_unit_detail_query_count_is_constant(staff_client, django_assert_num_queries, extra_posts):
+    root = _unit_tree_data(1)
+    unit = root.children.get()
+    for i in range(extra_posts):
+        post = PostFactory(unit=unit, title=f"四级主任科员{i}", level="四级主任科员", kind="职级")
+        holder = CadreFactory(unit=unit, position_title=post.title)
+        EducationFactory(cadre=holder)
+        holder.post_history.create(unit=unit, post=post, seat=1, unit_name=unit.name, title=post.title, start=dt.date(2021, 1, 1))
+    # session, user, roles, unit, posts, open holdings, cadres, their education, child units, user.cadre (nav)
+    with django_assert_num_queries(10):
+        response = staff_client.get(reverse("cadre:unit-detail", args=[unit.pk]))
+    assert response.content.decode().count("data-post-row=") == 2 + extra_posts
