@@ -141,15 +141,34 @@ def child_export(limit: int, sort: str):
         seconds = time.perf_counter() - t0
         size = out.stat().st_size
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"rows": rows, "seconds": seconds, "rss_kb": rss, "rss_before_kb": rss_before, "bytes": size}))
+    hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+    print(json.dumps({"rows": rows, "seconds": seconds, "rss_kb": rss, "rss_before_kb": rss_before, "hwm_kb": hwm, "bytes": size}))
+
+
+def launcher():
+    """A small process started before Django is set up: it starts the export children for the parent.
+
+    ru_maxrss survives fork+exec (the kernel carries the pre-exec high-water mark over), so children started
+    from the big parent would all report the parent's peak; started from here they start from ~10 MB.
+    """
+    for line in sys.stdin:
+        job = json.loads(line)
+        out = subprocess.run(job["argv"], env=job["env"], capture_output=True, text=True, cwd=ROOT)
+        result = out.stdout.strip().splitlines()[-1] if out.returncode == 0 else json.dumps({"error": out.stderr[-2000:]})
+        sys.stdout.write(result + "\n")
+        sys.stdout.flush()
+
+
+LAUNCHER = None
 
 
 def run_child(limit: int, sort: str, env: dict) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, "--child-export", str(limit), "--sort", sort],
-        env=env, capture_output=True, text=True, check=True, cwd=ROOT,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    LAUNCHER.stdin.write(json.dumps({"argv": [sys.executable, __file__, "--child-export", str(limit), "--sort", sort], "env": env}) + "\n")
+    LAUNCHER.stdin.flush()
+    result = json.loads(LAUNCHER.stdout.readline())
+    if "error" in result:
+        raise RuntimeError(result["error"])
+    return result
 
 
 def per_row_import(rows_file: Path, actor) -> tuple[int, float]:
@@ -219,7 +238,11 @@ def main():
     parser.add_argument("--sort", default="position")
     parser.add_argument("--quick", action="store_true", help="smaller sizes (2k/20k) for a smoke run")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument("--launcher", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.launcher:
+        launcher()
+        return
     if args.child_export:
         child_export(args.child_export, args.sort)
         return
@@ -227,6 +250,10 @@ def main():
     if not url.startswith("postgres"):
         sys.exit("set DATABASE_URL to a PostgreSQL database of your own, e.g. postgres://postgres@127.0.0.1:5432/cadre_bench")
     small, big = (2000, 20000) if args.quick else (10000, 100000)
+    global LAUNCHER
+    LAUNCHER = subprocess.Popen(
+        [sys.executable, __file__, "--launcher"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
 
     import django
 
@@ -288,7 +315,8 @@ def main():
             e = exports[limit]
             print(
                 f"  {e['rows']:>6} rows  {e['seconds']:6.2f} s   peak RSS {e['rss_kb'] / 1024:6.1f} MB"
-                f"  (after setup {e['rss_before_kb'] / 1024:5.1f} MB)   {e['bytes'] / 1e6:5.1f} MB file"
+                f"  (after setup {e['rss_before_kb'] / 1024:5.1f} MB, VmHWM {e['hwm_kb'] / 1024:5.1f} MB)"
+                f"   {e['bytes'] / 1e6:5.1f} MB file"
             )
         growth = (exports[big]["rss_kb"] - exports[small]["rss_kb"]) / 1024
         print(f"  RSS growth {small}→{big}: {growth:.1f} MB (target < 50 MB);  time ratio "
@@ -304,6 +332,8 @@ def main():
             print(f"  median {median:6.1f} ms  p95 {p95:6.1f} ms  queries {queries:2d}   {url_}")
         print("  (targets: p95 < 150 ms, ≤ 10 queries)")
     finally:
+        LAUNCHER.stdin.close()
+        LAUNCHER.wait()
         connection.close()
         if args.keep:
             print(f"kept database {connection.settings_dict['NAME']}")

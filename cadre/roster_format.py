@@ -29,6 +29,13 @@ from .choices import (
 )
 
 SHEET_TITLE = "干部名册"
+# TextChoices.values builds a new list on every access: keep the vocabularies as tuples (hot path, per cell)
+_POLITICAL = tuple(PoliticalStatus.values)
+_EDUCATION = tuple(Education.values)
+_RANKS = tuple(RankLevel.values)
+_STAFFING = tuple(StaffingType.values)
+_TITLE_LEVELS = tuple(TitleLevel.values)
+_GRADES = tuple(AssessmentGrade.values)
 
 
 class ValueProblem(ValueError):
@@ -215,7 +222,7 @@ def _choice(value, valid, aliases: dict, what: str, *, allow_blank: bool = True)
         if allow_blank:
             return ""
         raise ValueProblem(f"{what}不能为空")
-    if text in valid:
+    if text in valid:  # a short tuple
         return text
     if text in aliases:
         return aliases[text]
@@ -241,7 +248,7 @@ _PARTY_SHORT = {
 
 
 def parse_political_status(value) -> str:
-    return _choice(value, PoliticalStatus.values, {**POLITICAL_ALIASES, **_PARTY_SHORT}, "政治面貌")
+    return _choice(value, _POLITICAL, {**POLITICAL_ALIASES, **_PARTY_SHORT}, "政治面貌")
 
 
 def parse_ethnicity(value) -> str:
@@ -257,19 +264,19 @@ def parse_ethnicity(value) -> str:
 
 
 def parse_education(value) -> str:
-    return _choice(value, Education.values, EDUCATION_ALIASES, "学历")
+    return _choice(value, _EDUCATION, EDUCATION_ALIASES, "学历")
 
 
 def parse_rank_level(value) -> str:
-    return _choice(value, RankLevel.values, RANK_ALIASES, "职务层次")
+    return _choice(value, _RANKS, RANK_ALIASES, "职务层次")
 
 
 def parse_staffing_type(value) -> str:
-    return _choice(value, StaffingType.values, STAFFING_ALIASES, "编制类型")
+    return _choice(value, _STAFFING, STAFFING_ALIASES, "编制类型")
 
 
 def parse_title_level(value) -> str:
-    return _choice(value, TitleLevel.values, TITLE_LEVEL_ALIASES, "职称级别")
+    return _choice(value, _TITLE_LEVELS, TITLE_LEVEL_ALIASES, "职称级别")
 
 
 def parse_assessment(value) -> str | None:
@@ -277,7 +284,7 @@ def parse_assessment(value) -> str | None:
     text = _fold(value)
     if not text:
         return None
-    return _choice(text, AssessmentGrade.values, ASSESSMENT_ALIASES, "考核结果")
+    return _choice(text, _GRADES, ASSESSMENT_ALIASES, "考核结果")
 
 
 def split_school_major(value) -> tuple[str, str]:
