@@ -322,7 +322,7 @@ def results_xlsx(request, pk):
 def _ballot_response(request, template, context, status=200):
     response = render(request, template, context, status=status)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # no-referrer makes chromium send Origin: null (CSRF)
     return response
 
 

@@ -142,7 +142,7 @@ def test_ballot_flow(client, staff_user, session):
     body = resp.content.decode()
     assert "确认提交" in body and "有 1 名对象未填" in body and Ballot.objects.count() == 0
     resp = client.post(url, {"step": "submit", "code": code, f"m_{t1.pk}": "优秀", f"m_{t2.pk}": ""})
-    assert "投票成功" in resp.content.decode() and resp["Referrer-Policy"] == "no-referrer"
+    assert "投票成功" in resp.content.decode() and resp["Referrer-Policy"] == "same-origin"
     assert Ballot.objects.count() == 1 and BallotCode.objects.get().status == CodeStatus.USED
     resp = client.post(url, {"step": "submit", "code": code, f"m_{t1.pk}": "不称职"})
     assert resp.status_code == 400 and "该测评码已使用" in resp.content.decode()
@@ -284,10 +284,16 @@ def test_no_single_ballot_anywhere(client, staff_user, closed_session):
 
     from assessment.models import Ballot as B, BallotMark
 
-    assert B not in admin.site._registry and BallotMark not in admin.site._registry
+    from assessment.models import BallotCode as C
+
+    assert B not in admin.site._registry and BallotMark not in admin.site._registry and C not in admin.site._registry
+    staff_user.is_staff = staff_user.is_superuser = True
+    staff_user.save()
     client.force_login(staff_user)
+    admin_page = client.get(f"/admin/assessment/ballotsession/{closed_session.pk}/change/")
+    assert admin_page.status_code == 200
     ballot_id = str(B.objects.first().pk)
-    for url in ("/api/ballot-sessions/", f"/api/ballot-sessions/{closed_session.pk}/",
+    for url in (f"/admin/assessment/ballotsession/{closed_session.pk}/change/", "/admin/","/api/ballot-sessions/", f"/api/ballot-sessions/{closed_session.pk}/",
                 f"/api/ballot-sessions/{closed_session.pk}/tally/", reverse("assessment:results", args=[closed_session.pk])):
         assert ballot_id not in client.get(url).content.decode()
     schema = client.get("/api/schema/").content.decode()

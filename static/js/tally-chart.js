@@ -19,7 +19,10 @@
       xAxis: { type: "category", data: data.names },
       yAxis: { type: "value", minInterval: 1 },
       series: data.options.map(function (option) {
-        return { name: option, type: "bar", stack: "total", data: data.counts[option], label: { show: true } };
+        return {
+          name: option, type: "bar", stack: "total", data: data.counts[option],
+          label: { show: true, formatter: function (p) { return p.value ? String(p.value) : ""; } },
+        };
       }),
     });
   }
