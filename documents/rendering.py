@@ -29,7 +29,7 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 CSS_DIR = Path(settings.BASE_DIR) / "static" / "css" / "print"
 PRINT_CSS_FILES = ("gongwen.css", "approval_form.css")
 DEFAULT_CHUNK_SIZE = 200
-PART_ID = "docpart-{}"
+PART_ID_PLACEHOLDER = "docpart-@@"
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def _existing(paths) -> list[str]:
     for path in paths or []:
         path = str(path)
         if not Path(path).is_file():
-            logger.info("PDF font not found, skipped: %s", path)
+            logger.debug("PDF font not found, skipped: %s", path)
             continue
         if path.lower().endswith((".otf", ".otc")):
             logger.warning("PDF font %s is OpenType/CFF: WeasyPrint subsets it about 10x slower than TrueType", path)
@@ -126,9 +126,10 @@ def template_version(template_name: str) -> str:
 
 
 # --- HTML ------------------------------------------------------------------------------------------------------
-def render_part_html(template_name: str, context: dict, index: int = 0) -> str:
-    """One document as a page-group fragment (the template extends documents/print/_part.html)."""
-    return render_to_string(template_name, {**context, "part_id": PART_ID.format(index)})
+def render_part_html(template_name: str, context: dict) -> str:
+    """One document as a page-group fragment (the template extends documents/print/_part.html); the chunk
+    it is rendered in numbers its anchor."""
+    return render_to_string(template_name, {**context, "part_id": PART_ID_PLACEHOLDER})
 
 
 def wrap_parts(parts: list[str], title: str = "") -> str:
@@ -175,7 +176,8 @@ def render_chunk(parts: list[str], titles: list[str] | None = None, fonts: dict 
 
     titles = titles or [""] * len(parts)
     sheets, font_config = _stylesheets(_font_key(fonts if fonts is not None else font_settings()))
-    html = wrap_parts(parts, titles[0] if len(parts) == 1 else "")
+    numbered = [part.replace(f'id="{PART_ID_PLACEHOLDER}"', f'id="docpart-{i}"', 1) for i, part in enumerate(parts)]
+    html = wrap_parts(numbered, titles[0] if len(parts) == 1 else "")
     document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(stylesheets=sheets, font_config=font_config)
     pdf = document.write_pdf()
     if len(parts) == 1:

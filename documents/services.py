@@ -149,7 +149,7 @@ def approval_forms_generate(
         job_progress(job, done=len(items) - len(todo), total=len(items), message="正在生成干部任免审批表")
     if todo:
         parts = [
-            rendering.render_part_html(APPROVAL_TEMPLATE, {"p": item["data"]}, index=i) for i, item in enumerate(todo)
+            rendering.render_part_html(APPROVAL_TEMPLATE, {"p": item["data"]}) for item in todo
         ]
         done_before = len(items) - len(todo)
 
@@ -183,9 +183,9 @@ def approval_form_generate(*, actor, cadre_id: int, proposal: dict | None = None
 
 
 # --- campaign documents -------------------------------------------------------------------------------------------
-def campaign_document_html(kind: str, data, index: int = 0) -> tuple[str, dict]:
+def campaign_document_html(kind: str, data) -> tuple[str, dict]:
     context = campaign_docs.build_context(kind, data)
-    return rendering.render_part_html(campaign_docs.TEMPLATES[kind], context, index=index), context
+    return rendering.render_part_html(campaign_docs.TEMPLATES[kind], context), context
 
 
 def campaign_document_generate(

@@ -43,12 +43,12 @@ def test_batch_splits_per_document_and_restarts_page_numbers(tmp_path):
     parts, titles = [], []
     for i, p in enumerate(people):
         html, ctx = services.campaign_document_html(
-            DocumentKind.PRE_APPOINTMENT_NOTICE, samples.pre_appointment([p]), index=i
+            DocumentKind.PRE_APPOINTMENT_NOTICE, samples.pre_appointment([p])
         )
         parts.append(html)
         titles.append(f"任前公示-{p.name}")
     # one long document in the middle (two pages) to check the page ranges
-    long_html, _ = services.campaign_document_html(DocumentKind.POST_ANNOUNCEMENT, samples.post_announcement(), index=3)
+    long_html, _ = services.campaign_document_html(DocumentKind.POST_ANNOUNCEMENT, samples.post_announcement())
     results = rendering.render_many(parts + [long_html], titles + ["职位公告"], chunk_size=10)
     assert [r.page_count for r in results][:3] == [1, 1, 1]
     assert results[3].page_count == 2
