@@ -8,7 +8,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 
-.PHONY: run test venv fonts chromium migrate seed clean worker
+.PHONY: run test venv fonts chromium migrate seed clean worker beat
 
 venv: $(VENV)/.installed
 
@@ -43,6 +43,9 @@ run: venv fonts seed
 
 worker: venv
 	$(VENV)/bin/celery -A config worker -l info
+
+beat: venv
+	$(VENV)/bin/celery -A config beat -l info
 
 test: venv fonts chromium
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)

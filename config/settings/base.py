@@ -148,7 +148,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
-CELERY_BEAT_SCHEDULE = {}
+from documents.schedule import BEAT_SCHEDULE as DOCUMENTS_BEAT_SCHEDULE  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {**DOCUMENTS_BEAT_SCHEDULE}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -166,8 +168,16 @@ LOGGING = {
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# E-mail (reminders are in-app; e-mail only when turned on)
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@localhost")
+DOCUMENTS_REMINDER_EMAIL = env.bool("DOCUMENTS_REMINDER_EMAIL", default=False)
+
 # PDF fonts (documents app): TrueType CJK from Debian by default; a deployment may point at licensed fonts.
 PDF_FONT_PATHS = env.list(
     "PDF_FONT_PATHS",
     default=["/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "/usr/share/fonts/truetype/arphic/uming.ttc"],
 )
+# Licensed 仿宋 (body) and 小标宋 (title) TrueType fonts, tried before PDF_FONT_PATHS when present.
+PDF_BODY_FONT_PATHS = env.list("PDF_BODY_FONT_PATHS", default=[])
+PDF_TITLE_FONT_PATHS = env.list("PDF_TITLE_FONT_PATHS", default=[])
