@@ -222,6 +222,7 @@ def session_close(*, actor, session: BallotSession) -> BallotSession:
         session = _locked(session)
         if session.status != SessionStatus.OPEN:
             raise ApplicationError(f"测评“{session.title}”当前为{session.get_status_display()}，只有测评中的场次可以结束。")
+        _reshuffle_ballots(session.pk)
         result = compute_live_tally(session)
         session.result = result
         session.result_hash = rules.content_hash(result)
@@ -236,6 +237,36 @@ def session_close(*, actor, session: BallotSession) -> BallotSession:
             data={"result_hash": session.result_hash, "participation_ok": result["participation_ok"]},
         )
     return session
+
+
+def _reshuffle_ballots(session_pk: int):
+    """PostgreSQL keeps the inserting transaction id (xmin) on every row, so a ballot and the code it consumed
+    share one, and xmin grows in submission order. At close the ballots and marks are copied to new rows (new
+    UUIDs, random physical order, all with the closing transaction's id) and the originals deleted; the code
+    rows are rewritten too. Dead row versions disappear at the next (auto)vacuum.
+    """
+    if connection.vendor != "postgresql":
+        return
+    ballot_t, mark_t, code_t = (m._meta.db_table for m in (Ballot, BallotMark, BallotCode))
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS _ballot_map")
+        cursor.execute(
+            f"CREATE TEMP TABLE _ballot_map ON COMMIT DROP AS SELECT id AS old_id, gen_random_uuid() AS new_id"
+            f" FROM {ballot_t} WHERE session_id = %s",
+            [session_pk],
+        )
+        cursor.execute(
+            f"INSERT INTO {ballot_t} (id, session_id, group_id, is_paper) SELECT m.new_id, b.session_id, b.group_id,"
+            f" b.is_paper FROM _ballot_map m JOIN {ballot_t} b ON b.id = m.old_id ORDER BY random()"
+        )
+        cursor.execute(
+            f"INSERT INTO {mark_t} (id, ballot_id, target_id, choice, valid) SELECT gen_random_uuid(), m.new_id,"
+            f" k.target_id, k.choice, k.valid FROM {mark_t} k JOIN _ballot_map m ON k.ballot_id = m.old_id ORDER BY random()"
+        )
+        cursor.execute(f"DELETE FROM {mark_t} WHERE ballot_id IN (SELECT old_id FROM _ballot_map)")
+        cursor.execute(f"DELETE FROM {ballot_t} WHERE id IN (SELECT old_id FROM _ballot_map)")
+        cursor.execute(f"UPDATE {code_t} SET status = status WHERE session_id = %s", [session_pk])
+        cursor.execute("DROP TABLE _ballot_map")
 
 
 def session_void(*, actor, session: BallotSession, reason: str) -> BallotSession:

@@ -264,3 +264,28 @@ def test_public_id_lookup(open_session, staff_user):
     with pytest.raises(ApplicationError, match="测评场次不存在"):
         services.ballot_submit(session_id=uuid.uuid4(), code="ABCDEFGHJK", marks={})
     assert normalize_code(" abcd-efgh-jk ") == "ABCDEFGHJK"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="xmin is a PostgreSQL system column")
+def test_close_unlinks_ballots_from_codes_and_order(make_session, staff_user, vote):
+    s = services.session_open(actor=staff_user, session=make_session(groups=(("全体", 100),)))
+    vote(s, "全体", [{0: "优秀", 1: "称职"}, {0: "称职"}, {1: "不称职"}])
+    before = services.tally(s)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT xmin::text FROM assessment_ballotcode WHERE session_id = %s", [s.pk])
+        code_xmins = {r[0] for r in cursor.fetchall()}
+        cursor.execute("SELECT xmin::text FROM assessment_ballot WHERE session_id = %s", [s.pk])
+        assert {r[0] for r in cursor.fetchall()} <= code_xmins  # linked while open (same transactions)
+    old_ids = set(Ballot.objects.filter(session=s).values_list("id", flat=True))
+    closed = services.session_close(actor=staff_user, session=s)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT xmin::text FROM assessment_ballot WHERE session_id = %s", [s.pk])
+        ballot_xmins = {r[0] for r in cursor.fetchall()}
+        cursor.execute("SELECT DISTINCT xmin::text FROM assessment_ballotcode WHERE session_id = %s", [s.pk])
+        new_code_xmins = {r[0] for r in cursor.fetchall()}
+    assert len(ballot_xmins) == 1 and ballot_xmins == new_code_xmins  # all rows carry the closing transaction
+    assert not ballot_xmins & code_xmins
+    assert not old_ids & set(Ballot.objects.filter(session=s).values_list("id", flat=True))
+    assert BallotMark.objects.filter(ballot__session=s).count() == 6
+    for key in ("targets", "issued", "returned", "participation"):
+        assert closed.result[key] == before[key]
