@@ -409,31 +409,30 @@ def _session_for_vote(session_id, *, lock: bool) -> tuple[int, str, list[int]]:
     if lock and connection.vendor == "postgresql":
         column = "public_id" if field_name == "public_id" else "id"
         with connection.cursor() as cursor:
-            # the lock is taken in this statement; the status is read by the next one, with a fresh snapshot
+            # Targets never change after creation. The status read here may be stale (taken before the lock
+            # was granted): ballot_submit re-checks it inside its consuming statement.
             cursor.execute(
-                f"SELECT s.id, pg_advisory_xact_lock_shared(({ADVISORY_CLASS}::bigint << 32) | s.id)"
+                f"SELECT s.id, s.status, s.option_set,"
+                f" ARRAY(SELECT t.id FROM assessment_ballottarget t WHERE t.session_id = s.id ORDER BY t.id),"
+                f" pg_advisory_xact_lock_shared(({ADVISORY_CLASS}::bigint << 32) | s.id)"
                 f" FROM assessment_ballotsession s WHERE s.{column} = %s",
                 [str(value) if column == "public_id" else value],
             )
             found = cursor.fetchone()
-            if found is None:
-                raise ApplicationError(MSG_NO_SESSION)
-            cursor.execute(
-                "SELECT s.id, s.status, s.option_set,"
-                " ARRAY(SELECT t.id FROM assessment_ballottarget t WHERE t.session_id = s.id ORDER BY t.id)"
-                " FROM assessment_ballotsession s WHERE s.id = %s",
-                [found[0]],
-            )
-            pk, status, option_set, target_ids = cursor.fetchone()
-    else:
-        row = BallotSession.objects.filter(**{field_name: value}).values_list("pk", "status", "option_set").first()
-        if row is None:
+        if found is None:
             raise ApplicationError(MSG_NO_SESSION)
-        pk, status, option_set = row
-        target_ids = list(BallotTarget.objects.filter(session_id=pk).order_by("id").values_list("id", flat=True))
+        pk, status, option_set, target_ids, _lock = found
+        if status in (SessionStatus.CLOSED, SessionStatus.VOID):
+            raise ApplicationError(MSG_NOT_OPEN)
+        return pk, option_set, list(target_ids)
+    row = BallotSession.objects.filter(**{field_name: value}).values_list("pk", "status", "option_set").first()
+    if row is None:
+        raise ApplicationError(MSG_NO_SESSION)
+    pk, status, option_set = row
     if status != SessionStatus.OPEN:
         raise ApplicationError(MSG_NOT_OPEN)
-    return pk, option_set, list(target_ids)
+    target_ids = list(BallotTarget.objects.filter(session_id=pk).order_by("id").values_list("id", flat=True))
+    return pk, option_set, target_ids
 
 
 def _lock_session_exclusive(session_pk: int):
@@ -444,6 +443,8 @@ def _lock_session_exclusive(session_pk: int):
 
 def _refusal(digest: str, session_pk: int) -> ApplicationError:
     """Why a code could not be consumed (read after the failed UPDATE; the error path only)."""
+    if BallotSession.objects.filter(pk=session_pk).values_list("status", flat=True).first() != SessionStatus.OPEN:
+        return ApplicationError(MSG_NOT_OPEN)
     row = BallotCode.objects.filter(digest=digest).values_list("session_id", "status").first()
     if row is None:
         return ApplicationError(MSG_UNKNOWN, field="code")
@@ -493,16 +494,19 @@ def _consume_and_store(digest: str, session_pk: int, judged: list) -> bool:
 def _consume_and_store_pg(digest: str, session_pk: int, judged: list) -> bool:
     """PostgreSQL: consume the code and insert the ballot and its marks in ONE statement (data-modifying CTEs).
 
-    When the code is not consumable the UPDATE returns no row and the two INSERTs insert nothing.
+    When the code is not consumable or the session is no longer open (checked here with this statement's
+    snapshot, taken after the shared session lock was granted) the UPDATE returns no row and the two INSERTs
+    insert nothing.
     """
-    code_t, ballot_t, mark_t = (m._meta.db_table for m in (BallotCode, Ballot, BallotMark))
+    code_t, ballot_t, mark_t, session_t = (m._meta.db_table for m in (BallotCode, Ballot, BallotMark, BallotSession))
     values = ", ".join(["(%s::uuid, %s::bigint, %s, %s)"] * len(judged))
-    params = [CodeStatus.USED, digest, session_pk, CodeStatus.UNUSED, str(uuid.uuid4()), session_pk]
+    params = [CodeStatus.USED, digest, session_pk, CodeStatus.UNUSED, session_pk, SessionStatus.OPEN,
+              str(uuid.uuid4()), session_pk]
     for m in judged:
         params += [str(uuid.uuid4()), m.target_id, m.choice, m.valid]
     sql = (
         f"WITH c AS (UPDATE {code_t} SET status = %s WHERE digest = %s AND session_id = %s AND status = %s"
-        f" RETURNING group_id),"
+        f" AND EXISTS (SELECT 1 FROM {session_t} s WHERE s.id = %s AND s.status = %s) RETURNING group_id),"
         f" b AS (INSERT INTO {ballot_t} (id, session_id, group_id, is_paper)"
         f" SELECT %s::uuid, %s, c.group_id, false FROM c RETURNING id)"
         f" INSERT INTO {mark_t} (id, ballot_id, target_id, choice, valid)"

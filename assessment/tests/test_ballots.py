@@ -289,3 +289,62 @@ def test_close_unlinks_ballots_from_codes_and_order(make_session, staff_user, vo
     assert BallotMark.objects.filter(ballot__session=s).count() == 6
     for key in ("targets", "issued", "returned", "participation"):
         assert closed.result[key] == before[key]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL advisory locks")
+@pytest.mark.django_db(transaction=True)
+def test_close_waits_for_ballot_in_flight(make_session, staff_user):
+    """A ballot whose transaction started before close is counted in the frozen result; none slips in after."""
+    import time
+
+    from django.db import connections, transaction
+
+    s = services.session_open(actor=staff_user, session=make_session(groups=(("全体", 100),)))
+    code, late = services.codes_issue(actor=staff_user, session=s, group=s.groups.get(), count=2)
+    marks = {t.pk: "优秀" for t in s.targets.all()}
+    in_flight, release, closed_at = threading.Event(), threading.Event(), []
+
+    original = services._session_for_vote
+
+    def slow_session_for_vote(*args, **kwargs):
+        result = original(*args, **kwargs)
+        if kwargs.get("lock"):
+            in_flight.set()
+            release.wait(10)
+        return result
+
+    def submit():
+        try:
+            services.ballot_submit(session_id=s.public_id, code=code, marks=marks)
+        finally:
+            connections.close_all()
+
+    def close():
+        try:
+            services.session_close(actor=staff_user, session=s)
+            closed_at.append(time.monotonic())
+        finally:
+            connections.close_all()
+
+    services._session_for_vote = slow_session_for_vote
+    try:
+        voter = threading.Thread(target=submit)
+        voter.start()
+        assert in_flight.wait(10)
+        closer = threading.Thread(target=close)
+        closer.start()
+        time.sleep(0.5)
+        assert not closed_at  # close is waiting for the ballot in flight
+        released_at = time.monotonic()
+        release.set()
+        voter.join(10)
+        closer.join(10)
+    finally:
+        services._session_for_vote = original
+    assert closed_at and closed_at[0] >= released_at
+    s.refresh_from_db()
+    assert s.status == SessionStatus.CLOSED and s.result["returned"] == 1
+    with pytest.raises(ApplicationError, match="未开始或已结束"):
+        services.ballot_submit(session_id=s.public_id, code=late, marks=marks)
+    assert Ballot.objects.filter(session=s).count() == 1
+    assert transaction.get_autocommit()
