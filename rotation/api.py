@@ -143,12 +143,17 @@ class AcceptIn(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="交流方案列表", description="全部轮岗交流方案及其交流人员。"),
-    retrieve=extend_schema(summary="交流方案详情"),
-    create=extend_schema(summary="新建交流方案", request=PlanIn, description="组织部工作人员新建方案：范围单位/职位、基准日。"),
+    list=extend_schema(summary="交流方案列表", description="全部轮岗交流方案及其交流人员。", responses=PlanOut(many=True)),
+    retrieve=extend_schema(summary="交流方案详情", responses=PlanOut),
+    create=extend_schema(
+        summary="新建交流方案", request=PlanIn, responses={201: PlanOut},
+        description="组织部工作人员新建方案：范围单位/职位、基准日。",
+    ),
 )
 class PlanViewSet(viewsets.ViewSet):
     permission_classes = [CanRead]
+    queryset = RotationPlan.objects.none()  # for the schema: the path id is an integer
+    serializer_class = PlanOut
     decision_actions = ("approve", "return_plan")
 
     def get_permissions(self):
@@ -219,6 +224,8 @@ class PlanViewSet(viewsets.ViewSet):
 
 class SuggestionViewSet(viewsets.ViewSet):
     permission_classes = [CanRead]
+    queryset = RotationSuggestion.objects.none()  # for the schema: the path id is an integer
+    serializer_class = SuggestionOut
 
     @extend_schema(summary="采纳交流建议（可调整职位或类型）", request=AcceptIn, responses=MoveOut)
     @action(detail=True, methods=["post"])
@@ -255,13 +262,21 @@ class SecondmentSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="挂职锻炼列表", parameters=[OpenApiParameter("state", str, description="active / ended / all")]),
-    retrieve=extend_schema(summary="挂职记录"),
-    create=extend_schema(summary="登记挂职锻炼"),
-    partial_update=extend_schema(summary="修改挂职记录（结束时间、总结等）"),
+    list=extend_schema(
+        summary="挂职锻炼列表",
+        parameters=[OpenApiParameter("state", str, description="active（在挂）/ ended（已结束）/ all（全部）")],
+        responses=SecondmentSerializer(many=True),
+    ),
+    retrieve=extend_schema(summary="挂职记录", responses=SecondmentSerializer),
+    create=extend_schema(summary="登记挂职锻炼", request=SecondmentSerializer, responses={201: SecondmentSerializer}),
+    partial_update=extend_schema(
+        summary="修改挂职记录（结束时间、总结等）", request=SecondmentSerializer, responses=SecondmentSerializer
+    ),
 )
 class SecondmentViewSet(viewsets.ViewSet):
     permission_classes = [CanRead]
+    queryset = Secondment.objects.none()  # for the schema: the path id is an integer
+    serializer_class = SecondmentSerializer
 
     def list(self, request):
         state = request.query_params.get("state", "all")

@@ -128,6 +128,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
+from config.api_schema import ENUM_NAME_OVERRIDES as SPECTACULAR_ENUM_NAMES  # noqa: E402  (pure data)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "干部轮岗交流与竞争上岗系统 API",
     "DESCRIPTION": "组织部干部档案、任职资格、竞争上岗、民主测评与轮岗交流接口。",
@@ -136,6 +138,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": SPECTACULAR_ENUM_NAMES,
 }
 
 # Celery: eager (in-process) unless REDIS_URL is set.

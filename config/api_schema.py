@@ -1,4 +1,4 @@
-"""OpenAPI naming for the records' choice sets (pure data, safe to import from settings).
+"""OpenAPI names for the choice sets of every app (pure data, safe to import from settings).
 
 Several serializers share field names with different choice sets (`level` is a 职务层次 on posts and a 学历 on
 education rows; `kind` is a unit, post or 奖惩 category), which drf-spectacular can only name with a hash
@@ -14,4 +14,8 @@ ENUM_NAME_OVERRIDES = {
     "SanctionKindEnum": "cadre.choices.SanctionKind",
     "AppointmentMethodEnum": "cadre.choices.AppointmentMethod",
     "AssessmentGradeEnum": "cadre.choices.AssessmentGrade",
+    "CadreStatusEnum": "cadre.choices.CadreStatus",
+    "MoveKindEnum": "rotation.models.MoveKind",
+    "PlanStatusEnum": "rotation.models.PlanStatus",
+    "SuggestionStatusEnum": "rotation.models.SuggestionStatus",
 }
