@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import gc
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Q
 from django.utils import timezone
@@ -176,8 +178,9 @@ def resolve_rule_set(level: str, *, post=None, scope: str = "") -> RuleSet:
 
 # ---------------------------------------------------------------- facts
 
-@dataclass(frozen=True, slots=True)
-class CadreFacts:
+class CadreFacts(NamedTuple):
+    """What the rules read about one person (a tuple: cheap to build for 100 000 people)."""
+
     id: int
     name: str
     id_number: str
@@ -194,8 +197,8 @@ class CadreFacts:
     rank_level: str
     work_start_date: dt.date | None
     ranks: tuple = ()
-    assessments: Mapping = field(default_factory=dict)
-    educations: Mapping = field(default_factory=dict)
+    assessments: Mapping = {}
+    educations: Mapping = {}
     sanctions: tuple = ()
     posts: tuple = ()
 
@@ -234,15 +237,13 @@ def load_facts(cadres, *, as_of: dt.date, assessment_years: int | None = 3, with
     (None: all years, for the 职级 ladder rule).
     """
     ids_q = cadres.values("pk")
-    rows = list(
-        cadres.order_by("rank_order", "id").values_list(
-            "id", "name", "id_number", "gender", "birth_date", "staffing_type", "works_in_organ", "unit_id",
-            "unit__name", "unit__kind", "position_title", "health", "title_level", "rank_level", "rank_start", "work_start_date",
-        )
+    rows = cadres.order_by("rank_order", "id").values_list(
+        "id", "name", "id_number", "gender", "birth_date", "staffing_type", "works_in_organ", "unit_id",
+        "unit__name", "unit__kind", "position_title", "health", "title_level", "rank_level", "rank_start", "work_start_date",
     )
     ranks = defaultdict(list)
-    for cid, level, start, end in RankHistory.objects.filter(cadre_id__in=ids_q).values_list("cadre_id", "level", "start", "end").order_by():
-        ranks[cid].append((level, start, end))
+    for cid, *row in RankHistory.objects.filter(cadre_id__in=ids_q).values_list("cadre_id", "level", "start", "end").order_by():
+        ranks[cid].append(tuple(row))
     grades = defaultdict(dict)
     assessments = AnnualAssessment.objects.filter(cadre_id__in=ids_q)
     if assessment_years is not None:
@@ -269,16 +270,17 @@ def load_facts(cadres, *, as_of: dt.date, assessment_years: int | None = 3, with
             post_rows[cid].append((kind or "", start, end))
     facts = []
     empty: dict = {}
+    get_ranks, get_grades, get_edu, get_sanctions, get_posts = ranks.get, grades.get, educations.get, sanctions.get, post_rows.get
     for cid, name, idn, gender, birth, staffing, in_organ, unit_id, unit_name, unit_kind, position, health, title, rank, rank_start, work_start in rows:
-        rank_rows = ranks.get(cid)
+        rank_rows = get_ranks(cid)
         if not rank_rows and rank and rank_start:
             rank_rows = [(rank, rank_start, None)]
         facts.append(
             CadreFacts(
                 cid, name, idn, gender, birth, staffing, in_organ, unit_id, unit_name or "", unit_kind or "",
                 position or "", health or "", title or "", rank or "", work_start,
-                tuple(rank_rows or ()), grades.get(cid, empty), educations.get(cid, empty),
-                tuple(sanctions.get(cid, ())), tuple(post_rows.get(cid, ())),
+                tuple(rank_rows) if rank_rows else (), get_grades(cid, empty), get_edu(cid, empty),
+                tuple(get_sanctions(cid, ())), tuple(get_posts(cid, ())),
             )
         )
     return facts
@@ -302,8 +304,7 @@ def load_waivers(cadres, *, post_ids: Iterable, scope: str = "") -> dict:
 
 # ---------------------------------------------------------------- evaluation
 
-@dataclass(frozen=True, slots=True)
-class Explanation:
+class Explanation(NamedTuple):
     cadre: CadreFacts
     post: PostFacts
     as_of: dt.date
@@ -349,22 +350,6 @@ class Explanation:
         }
 
 
-class _Derived:
-    """Per-cadre values that do not depend on the post (computed once per cadre in a screen)."""
-
-    __slots__ = ("rank", "runs")
-
-    def __init__(self, cf: CadreFacts, as_of: dt.date):
-        self.rank = R.rank_on(cf.ranks, as_of, cf.rank_level)
-        self.runs = {}
-
-    def run_start(self, cf, as_of, min_grade, levels):
-        key = (min_grade, levels)
-        if key not in self.runs:
-            self.runs[key] = R.consecutive_start(cf.ranks, as_of=as_of, min_grade=min_grade, levels=levels)
-        return self.runs[key]
-
-
 _LEADERSHIP = frozenset(LEADERSHIP_LEVELS)
 
 
@@ -372,121 +357,187 @@ def _date(value) -> dt.date | None:
     return R.parse_date(value) if value else None
 
 
-def evaluate(
-    cf: CadreFacts,
-    pf: PostFacts,
-    rs: RuleSet,
-    as_of: dt.date,
-    *,
-    waivers: Mapping[str, str] | None = None,
-    strict_manual: bool | None = None,
-    memo: dict | None = None,
-    sig=None,
-    derived: _Derived | None = None,
-) -> Explanation:
-    """Apply the rule set to one person and one post. Pure: facts in, explanation out.
+class Plan:
+    """A resolved rule set compiled once into the values the rules take (no dict digging per person)."""
 
-    `memo`/`sig` let a bulk screen reuse a rule outcome for identical inputs under the same rule set;
-    every rule outcome depends only on the values in its memo key, so the answer is the same as without.
-    """
-    p = rs.params
-    derived = derived or _Derived(cf, as_of)
-    use = memo is not None
-    grade = R.post_grade(pf.level)
-    tr = p["transfer"]
-    key = ("appt", sig, grade, derived.rank, cf.title_level)
-    if use and key in memo:
-        appointment, basis = memo[key]
-    else:
-        appointment, basis = R.detect_appointment(
-            current_rank=derived.rank, title_level=cf.title_level, post_grade=grade,
-            equivalent_ranks=tr.get("equivalent_ranks", True), title_min=tr.get("title_min") or None,
+    def __init__(self, rs: RuleSet):
+        p, c = rs.params, rs.params["common"]
+        self.rule_set = rs
+        self.level = rs.level
+        self.strict = bool(p.get("strict_manual", False))
+        self.equivalent = bool(p["transfer"].get("equivalent_ranks", True))
+        self.title_min = p["transfer"].get("title_min") or None
+        self.common_key = json.dumps(c, sort_keys=True, ensure_ascii=False)
+        self.pool = (tuple(c["pool"]["staffing_types"]), tuple(c["pool"]["unit_kinds"]), tuple(c["pool"]["organ_staffing_types"])) if c["pool"].get("on") else None
+        a = c["assessment"]
+        self.assessment = (int(a["years"]), tuple(a["grades"])) if a.get("on") else None
+        self.health = tuple(c["health"]["unfit_markers"]) if c["health"].get("on") else None
+        self.sanction = tuple(c["sanction"]["kinds"]) if c["sanction"].get("on") else None
+        self.manual = tuple(c["manual"]["items"]) if c["manual"].get("on") else None
+        self.ladder = c["ladder"] if c["ladder"].get("on") else None
+        self.county = c["county"] if c["county"].get("on") else None
+        self.sections = {appt: self._section(p[appt], appt) for appt in (R.NEW, R.TRANSFER)}
+
+    def _section(self, s, appt):
+        age, ten, edu = s["age"], s["tenure"], s["education"]
+        label = f"{'新提任' if appt == R.NEW else '转任'}{self.level}"
+        leadership = bool(ten.get("leadership_only", True))
+        return (
+            (int(age["male"]), int(age["female"]), _date(age.get("male_cutoff")), _date(age.get("female_cutoff")), label,
+             bool(age.get("waivable"))) if age.get("on") else None,
+            (RANK_GRADE.get(ten["level"], 1), _LEADERSHIP if leadership else None,
+             f"{ten['level']}及以上{'领导职务' if leadership else '职务层次'}", int(ten["min_years"]),
+             bool(ten.get("waivable"))) if ten.get("on") else None,
+            (edu["minimum"], bool(edu.get("full_time_only")), bool(edu.get("waivable"))) if edu.get("on") else None,
         )
-        if use:
-            memo[key] = (appointment, basis)
-    common, section = p["common"], p[appointment]
-    out = []
 
-    def cached(k, fn):
-        if not use:
-            return fn()
-        hit = memo.get(k)
+
+def _m(memo, key, fn, **kwargs):
+    """A rule outcome, reused from `memo` for identical inputs (key) when a memo is given."""
+    if memo is None:
+        return fn(**kwargs)
+    hit = memo.get(key)
+    if hit is None:
+        hit = memo[key] = fn(**kwargs)
+    return hit
+
+
+class _Derived:
+    """Per-cadre values that do not depend on the post (computed once per cadre in a screen)."""
+
+    __slots__ = ("rank", "runs", "commons")
+
+    def __init__(self, cf: CadreFacts, as_of: dt.date):
+        self.rank = R.rank_on(cf.ranks, as_of, cf.rank_level)
+        self.runs = {}
+        self.commons = {}
+
+    def run_start(self, cf, as_of, min_grade, levels):
+        key = (min_grade, levels)
+        if key not in self.runs:
+            self.runs[key] = R.consecutive_start(cf.ranks, as_of=as_of, min_grade=min_grade, levels=levels)
+        return self.runs[key]
+
+    def common(self, cf, plan: Plan, as_of, memo):
+        """(front, back): the basic conditions before the post conditions and the manual line after them."""
+        hit = self.commons.get(plan.common_key)
         if hit is None:
-            hit = memo[k] = fn()
+            hit = self.commons[plan.common_key] = _common(cf, plan, as_of, memo)
         return hit
 
-    c = common["pool"]
-    if c.get("on"):
-        out.append(cached(("pool", sig, cf.staffing_type, cf.works_in_organ, cf.unit_kind, cf.unit_name), lambda: R.check_pool(
+
+def _common(cf: CadreFacts, plan: Plan, as_of: dt.date, memo):
+    ck, front = plan.common_key, []
+    if plan.pool is not None:
+        kinds, units, organ = plan.pool
+        front.append(_m(
+            memo, ("pool", ck, cf.staffing_type, cf.works_in_organ, cf.unit_kind, cf.unit_name), R.check_pool,
             staffing_type=cf.staffing_type, works_in_organ=cf.works_in_organ, unit_kind=cf.unit_kind,
-            unit_name=cf.unit_name, staffing_types=c["staffing_types"], unit_kinds=c["unit_kinds"],
-            organ_staffing_types=c["organ_staffing_types"],
-        )))
-    c = common["assessment"]
-    if c.get("on"):
-        years = int(c["years"])
-        wanted = tuple(cf.assessments.get(y) for y in range(as_of.year - years, as_of.year))
-        out.append(cached(("assessment", sig, as_of.year, wanted), lambda: R.check_assessments(
-            grades=cf.assessments, as_of=as_of, years=years, accepted=c["grades"],
-        )))
-    c = common["health"]
-    if c.get("on"):
-        out.append(cached(("health", sig, cf.health), lambda: R.check_health(health=cf.health, unfit_markers=c["unfit_markers"])))
-    c = common["sanction"]
-    if c.get("on"):
-        fn = lambda: R.check_sanctions(sanctions=cf.sanctions, as_of=as_of, kinds=c["kinds"])  # noqa: E731
-        out.append(cached(("sanction", sig, as_of), fn) if not cf.sanctions else fn())
-    c = section["age"]
-    if c.get("on"):
-        label = f"{'新提任' if appointment == R.NEW else '转任'}{rs.level}"
-        out.append(cached(("age", sig, appointment, cf.gender, cf.birth_date, as_of), lambda: R.check_age(
-            birth_date=cf.birth_date, gender=cf.gender, as_of=as_of, male=int(c["male"]), female=int(c["female"]),
-            male_cutoff=_date(c.get("male_cutoff")), female_cutoff=_date(c.get("female_cutoff")),
-            label=label, waivable=bool(c.get("waivable")),
-        )))
-    c = section["tenure"]
-    if c.get("on"):
-        leadership_only = bool(c.get("leadership_only", True))
-        run = derived.run_start(cf, as_of, RANK_GRADE.get(c["level"], 1), _LEADERSHIP if leadership_only else None)
-        lab = f"{c['level']}及以上{'领导职务' if leadership_only else '职务层次'}"
-        out.append(cached(("tenure", sig, appointment, run, as_of), lambda: R.check_tenure(
-            run_start=run, as_of=as_of, min_years=int(c["min_years"]), level_label=lab, waivable=bool(c.get("waivable")),
-        )))
-    c = section["education"]
-    if c.get("on"):
-        ft_only = bool(c.get("full_time_only")) or pf.requires_full_time_education
+            unit_name=cf.unit_name, staffing_types=kinds, unit_kinds=units, organ_staffing_types=organ,
+        ))
+    if plan.assessment is not None:
+        years, accepted = plan.assessment
+        get = cf.assessments.get
+        wanted = tuple(get(y) for y in range(as_of.year - years, as_of.year))
+        front.append(_m(
+            memo, ("assessment", ck, as_of.year, wanted), R.check_assessments,
+            grades=cf.assessments, as_of=as_of, years=years, accepted=accepted,
+        ))
+    if plan.health is not None:
+        front.append(_m(memo, ("health", ck, cf.health), R.check_health, health=cf.health, unfit_markers=plan.health))
+    if plan.sanction is not None:
+        front.append(_m(
+            memo if not cf.sanctions else None, ("sanction", ck, as_of), R.check_sanctions,
+            sanctions=cf.sanctions, as_of=as_of, kinds=plan.sanction,
+        ))
+    back = (_m(memo, ("manual", ck), R.check_manual, items=plan.manual),) if plan.manual is not None else ()
+    return tuple(front), back
+
+
+def _core(cf: CadreFacts, pf: PostFacts, plan: Plan, as_of: dt.date, memo, derived: _Derived):
+    """(appointment, basis, rules) of one person for one post, before waivers."""
+    grade = R.post_grade(pf.level)
+    appointment, basis = _m(
+        memo, ("appt", id(plan), grade, derived.rank, cf.title_level), R.detect_appointment,
+        current_rank=derived.rank, title_level=cf.title_level, post_grade=grade,
+        equivalent_ranks=plan.equivalent, title_min=plan.title_min,
+    )
+    front, back = derived.common(cf, plan, as_of, memo)
+    age, ten, edu = plan.sections[appointment]
+    mid = []
+    if age is not None:
+        male, female, male_cut, female_cut, label, waivable = age
+        mid.append(_m(
+            memo, ("age", id(plan), appointment, cf.gender, cf.birth_date, as_of), R.check_age,
+            birth_date=cf.birth_date, gender=cf.gender, as_of=as_of, male=male, female=female,
+            male_cutoff=male_cut, female_cutoff=female_cut, label=label, waivable=waivable,
+        ))
+    if ten is not None:
+        min_grade, levels, label, years, waivable = ten
+        run = derived.run_start(cf, as_of, min_grade, levels)
+        mid.append(_m(
+            memo, ("tenure", id(plan), appointment, run, as_of), R.check_tenure,
+            run_start=run, as_of=as_of, min_years=years, level_label=label, waivable=waivable,
+        ))
+    if edu is not None:
+        minimum, ft_only, waivable = edu
+        ft_only = ft_only or pf.requires_full_time_education
         ft, pt = cf.educations.get("全日制", ""), cf.educations.get("在职", "")
-        out.append(cached(("education", sig, appointment, ft, pt, ft_only), lambda: R.check_education(
-            full_time=ft, part_time=pt, minimum=c["minimum"], full_time_only=ft_only, waivable=bool(c.get("waivable")),
-        )))
-    c = common["ladder"]
-    if c.get("on"):
+        mid.append(_m(
+            memo, ("education", id(plan), appointment, ft, pt, ft_only), R.check_education,
+            full_time=ft, part_time=pt, minimum=minimum, full_time_only=ft_only, waivable=waivable,
+        ))
+    if plan.ladder is not None:
+        c = plan.ladder
         index = R.LADDER_INDEX.get(pf.level)
         lower = R.LADDER[index - 1][0] if index else None
         lower_start = R.consecutive_start(cf.ranks, as_of=as_of, min_grade=-1, levels={lower}) if lower else None
         excellent = sum(
             1 for y, (g, _r) in cf.assessments.items() if g == "优秀" and lower_start and lower_start.year <= y < as_of.year
         )
-        out.append(R.check_ladder(
+        mid.append(R.check_ladder(
             target_rank=pf.level, current_rank=derived.rank, lower_start=lower_start, as_of=as_of,
             excellent_years=excellent, excellent_shortens=bool(c.get("excellent_shortens", True)),
             min_years=c.get("min_years") or None,
         ))
-    c = common["county"]
-    if c.get("on"):
-        out.append(R.check_county(
+    if plan.county is not None:
+        c = plan.county
+        mid.append(R.check_county(
             work_start=cf.work_start_date, grassroots_days=R.grassroots_days(cf.posts, as_of=as_of),
             chief_start=derived.run_start(cf, as_of, 2, _LEADERSHIP), as_of=as_of,
             min_work_years=int(c["min_work_years"]), min_grassroots_years=int(c["min_grassroots_years"]),
             min_chief_years=int(c["min_chief_years"]), from_chief=bool(c.get("from_chief")),
         ))
-    c = common["manual"]
-    if c.get("on"):
-        out.append(cached(("manual", sig), lambda: R.check_manual(items=c["items"])))
+    return appointment, basis, front + tuple(mid) + back
+
+
+def _finish(cf, pf, as_of, core, waivers, strict) -> Explanation:
+    appointment, basis, rules = core
     if waivers:
-        out = [r.waived(waivers[r.code]) if r.code in waivers else r for r in out]
-    strict = p.get("strict_manual", False) if strict_manual is None else strict_manual
-    return Explanation(cf, pf, as_of, appointment, basis, R.overall(out, strict_manual=strict), tuple(out))
+        rules = tuple(r.waived(waivers[r.code]) if r.code in waivers else r for r in rules)
+    return Explanation(cf, pf, as_of, appointment, basis, R.overall(rules, strict_manual=strict), rules)
+
+
+def evaluate(
+    cf: CadreFacts,
+    pf: PostFacts,
+    rule_set: RuleSet | Plan,
+    as_of: dt.date,
+    *,
+    waivers: Mapping[str, str] | None = None,
+    strict_manual: bool | None = None,
+    memo: dict | None = None,
+    derived: _Derived | None = None,
+) -> Explanation:
+    """Apply a rule set to one person and one post. Pure: facts in, explanation out.
+
+    `memo` lets a bulk screen reuse a rule outcome for identical inputs under the same rule set; every rule
+    outcome depends only on the values in its memo key, so the answer is the same as without.
+    """
+    plan = rule_set if isinstance(rule_set, Plan) else Plan(rule_set)
+    derived = derived or _Derived(cf, as_of)
+    strict = plan.strict if strict_manual is None else strict_manual
+    return _finish(cf, pf, as_of, _core(cf, pf, plan, as_of, memo, derived), waivers, strict)
 
 
 def today() -> dt.date:
@@ -522,8 +573,10 @@ def _years_needed(rule_sets) -> int | None:
 def screen(cadres, posts, as_of: dt.date | None = None, *, scope: str = "", strict_manual: bool | None = None) -> dict:
     """Every cadre of the queryset against every post: {post_id: [Explanation, …]} in roster order.
 
-    A fixed number of queries whatever the number of people: posts, rule sets, the facts (5–6) and the
-    waivers. `posts` may be Post objects, a queryset, or PostFacts (e.g. `PostFacts.for_level("正科")`).
+    A fixed number of queries whatever the number of people: rule sets, the facts (5–6) and the waivers.
+    `posts` may be Post objects, a queryset, or PostFacts (e.g. `PostFacts.for_level("正科")`).
+    Posts that share a rule set, a level and the 全日制 flag form one class: the rules run once per person
+    and class, and each post of the class gets the same lines (plus its own waivers).
     """
     as_of = as_of or today()
     if hasattr(posts, "select_related"):
@@ -531,27 +584,50 @@ def screen(cadres, posts, as_of: dt.date | None = None, *, scope: str = "", stri
     pfs = [p if isinstance(p, PostFacts) else PostFacts.of(p) for p in posts]
     cache = RuleSetCache(posts=[p.id for p in pfs], scope=scope)
     sets = [cache.resolve(level_key(p.level), p.id) for p in pfs]
-    sigs, sig_of = {}, []
-    for rs in sets:
-        sig_of.append(sigs.setdefault((rs.level, rs.key), len(sigs)))
-    facts = load_facts(
-        cadres, as_of=as_of, assessment_years=_years_needed(sets),
-        with_posts=any(rs.params["common"]["county"]["on"] for rs in sets),
-    )
-    waivers = load_waivers(cadres, post_ids=[p.id for p in pfs], scope=scope) if (any(p.id for p in pfs) or scope) else {}
-    memo: dict = {}
+    plans: dict = {}
+    classes: dict = {}
     out = {p.id: [] for p in pfs}
-    lists = [out[p.id] for p in pfs]
-    plan = list(zip(pfs, sets, sig_of, lists))
+    for pf, rs in zip(pfs, sets):
+        plan = plans.setdefault((rs.level, rs.key), Plan(rs))
+        key = (id(plan), R.post_grade(pf.level), pf.requires_full_time_education, pf.level if plan.ladder else None)
+        classes.setdefault(key, (plan, pf, []))[2].append((pf, out[pf.id].append))
+    plan_list = [(plan, first, members, plan.strict if strict_manual is None else strict_manual) for plan, first, members in classes.values()]
+    # Millions of small immutable objects and no cycles: the cyclic collector would only rescan them.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        facts = load_facts(
+            cadres, as_of=as_of, assessment_years=_years_needed(sets),
+            with_posts=any(rs.params["common"]["county"]["on"] for rs in sets),
+        )
+        waivers = load_waivers(cadres, post_ids=[p.id for p in pfs], scope=scope) if (any(p.id for p in pfs) or scope) else {}
+        _screen_loop(facts, plan_list, waivers, scope, as_of, {})
+    finally:
+        if was_enabled:
+            gc.enable()
+    return out
+
+
+def _screen_loop(facts, plan_list, waivers, scope, as_of, memo):
+    waived_ids = {cid for cid, _ in waivers}
     for cf in facts:
         derived = _Derived(cf, as_of)
-        base = waivers.get((cf.id, scope)) if scope and waivers else None
-        for pf, rs, sig, target in plan:
-            w = waivers.get((cf.id, pf.id)) if waivers else None
-            if base:
-                w = {**base, **(w or {})}
-            target.append(evaluate(cf, pf, rs, as_of, waivers=w, strict_manual=strict_manual, memo=memo, sig=sig, derived=derived))
-    return out
+        has_waiver = cf.id in waived_ids
+        base = waivers.get((cf.id, scope)) if scope and has_waiver else None
+        for plan, first, members, strict in plan_list:
+            core = _core(cf, first, plan, as_of, memo, derived)
+            appointment, basis, rules = core
+            result = None
+            for pf, append in members:
+                w = waivers.get((cf.id, pf.id)) if has_waiver else None
+                if base:
+                    w = {**base, **(w or {})}
+                if w:
+                    append(_finish(cf, pf, as_of, core, w, strict))
+                else:
+                    if result is None:
+                        result = R.overall(rules, strict_manual=strict)
+                    append(Explanation(cf, pf, as_of, appointment, basis, result, rules))
 
 
 def screen_level(cadres, level: str, as_of: dt.date | None = None, *, strict_manual: bool | None = None) -> list[Explanation]:
