@@ -1,6 +1,6 @@
 """Ballot benchmark: N concurrent HTTP clients submit ballots to a real gunicorn server on PostgreSQL.
 
-    .venv/bin/python bench/ballots.py [--clients 24] [--ballots 3000] [--duplicates 300] [--workers 3] [--threads 4]
+    .venv/bin/python bench/ballots.py [--clients 16] [--ballots 3000] [--duplicates 300] [--workers 3] [--threads 4]
 
 What it does, bounded in count and time (only 127.0.0.1):
 1. creates its own PostgreSQL database `cadre_h5_ballot_bench` (dropped at the end; --db to change), migrates it;
@@ -159,7 +159,7 @@ def run_clients(port, public_id, target_ids, jobs: list[str], n_clients: int, ti
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--clients", type=int, default=24)
+    ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--ballots", type=int, default=3000, help="codes issued, each submitted once")
     ap.add_argument("--duplicates", type=int, default=300, help="codes also submitted a second time concurrently")
     ap.add_argument("--workers", type=int, default=3)

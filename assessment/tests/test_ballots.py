@@ -57,7 +57,7 @@ def test_ballot_table_has_no_linking_column():
 
 def test_submission_logs_no_code(open_session, staff_user, caplog, client):
     group = open_session.groups.first()
-    code1, code2 = services.codes_issue(actor=staff_user, session=open_session, group=group, count=2)
+    code1, code2, code3 = services.codes_issue(actor=staff_user, session=open_session, group=group, count=3)
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger="django.db.backends")
     services.ballot_submit(session_id=open_session.public_id, code=code1, marks=_marks(open_session))
@@ -77,11 +77,17 @@ def test_submission_logs_no_code(open_session, staff_user, caplog, client):
     finally:
         dj_settings.DEBUG = old_debug
     assert resp.status_code == 201, resp.content
+    # and through the ballot page, every step
+    url = f"/assessment/vote/{open_session.public_id}/"
+    marks = {f"m_{t.pk}": "称职" for t in open_session.targets.all()}
+    for step in ("code", "review", "submit", "submit"):
+        client.post(url, {"step": step, "code": code3, **marks})
     assert caplog.records, "DEBUG logging captured nothing"
-    for code in (code1, code2):
+    assert "Bad Request" in caplog.text  # the refused second submit was logged — without its code
+    for code in (code1, code2, code3):
         assert code not in caplog.text
         assert code.lower() not in caplog.text.lower()
-    assert Ballot.objects.count() == 2
+    assert Ballot.objects.count() == 3
 
 
 def test_one_code_one_ballot(open_session, staff_user):
