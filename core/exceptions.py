@@ -1,8 +1,8 @@
 class ApplicationError(Exception):
     """The one error type of the system: a Chinese message for the form, the API and the import report.
 
-    ``errors`` optionally carries a list of per-item problems (e.g. import rows) with the same shape
-    as ``core.exceptions.RowError``.
+    ``errors`` optionally carries a list of per-item problems (e.g. import rows), each shaped like
+    ``cadre.roster_format.RowIssue`` (row, column, value, message).
     """
 
     def __init__(self, message: str, *, errors=None, field: str | None = None):
