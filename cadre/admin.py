@@ -276,3 +276,5 @@ class FamilyMemberAdmin(AuditedAdmin):
     search_fields = ("cadre__name", "name", "work_unit_and_post")
     list_select_related = ("cadre", "relative_cadre")
     autocomplete_fields = ("cadre", "relative_cadre")
+
+from . import admin_eligibility  # noqa: E402,F401  (registers the eligibility models)
