@@ -133,8 +133,8 @@ class BallotCode(models.Model):
         verbose_name = "测评码"
         verbose_name_plural = "测评码"
         ordering = ["session_id", "serial"]
+        # status is in no index, so consuming a code is a HOT update (no index writes)
         constraints = [models.UniqueConstraint(fields=["session", "serial"], name="ballotcode_unique_serial")]
-        indexes = [models.Index(fields=["session", "group", "status"], name="ballotcode_counts")]
 
     def __str__(self):
         return f"{self.session_id}-{self.serial:04d}"
@@ -158,7 +158,8 @@ class BallotMark(models.Model):
     """One target's mark on one ballot. choice '' = left blank (弃权/未评)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    ballot = models.ForeignKey(Ballot, verbose_name="选票", on_delete=models.CASCADE, related_name="marks")
+    # indexed by the unique (ballot, target) constraint below
+    ballot = models.ForeignKey(Ballot, verbose_name="选票", on_delete=models.CASCADE, related_name="marks", db_index=False)
     target = models.ForeignKey(BallotTarget, verbose_name="测评对象", on_delete=models.CASCADE, related_name="marks")
     choice = models.CharField("选项", max_length=8, blank=True)
     valid = models.BooleanField("有效", default=True)
