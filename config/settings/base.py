@@ -77,6 +77,7 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -185,3 +186,11 @@ PDF_FONT_PATHS = env.list(
 # Licensed 仿宋 (body) and 小标宋 (title) TrueType fonts, tried before PDF_FONT_PATHS when present.
 PDF_BODY_FONT_PATHS = env.list("PDF_BODY_FONT_PATHS", default=[])
 PDF_TITLE_FONT_PATHS = env.list("PDF_TITLE_FONT_PATHS", default=[])
+
+# 民主测评 (assessment app). The HMAC key must not change while issued codes are outstanding.
+ASSESSMENT_BALLOT_HMAC_KEY = env("ASSESSMENT_BALLOT_HMAC_KEY", default=SECRET_KEY)
+ASSESSMENT_BALLOT_RATE = env("ASSESSMENT_BALLOT_RATE", default="300/min")
+ASSESSMENT_PARTICIPATION_THRESHOLD = env.int("ASSESSMENT_PARTICIPATION_THRESHOLD", default=80)
+ASSESSMENT_MIN_GROUP_BALLOTS = env.int("ASSESSMENT_MIN_GROUP_BALLOTS", default=5)
+ASSESSMENT_EXCELLENT_QUOTA_PERCENT = env.int("ASSESSMENT_EXCELLENT_QUOTA_PERCENT", default=20)
+ASSESSMENT_EXCELLENT_QUOTA_HARD = env.bool("ASSESSMENT_EXCELLENT_QUOTA_HARD", default=False)
