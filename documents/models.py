@@ -107,3 +107,31 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class CalendarDay(models.Model):
+    """One day of the State Council's yearly 放假安排 entered by staff: a 法定节假日 or a 调休 working weekend.
+
+    A stored row wins over the bundled ``chinesecalendar`` data; for a year the package does not cover, any
+    stored row marks that year's arrangement as entered and unlisted days follow weekday/weekend
+    (see ``documents.workdays``).
+    """
+
+    date = models.DateField("日期", unique=True)
+    is_working_day = models.BooleanField("是否上班", help_text="勾选：上班（如调休上班）；不勾选：放假")
+    name = models.CharField("名称", max_length=50, blank=True, help_text="例如 元旦、春节、调休上班")
+    note = models.CharField("备注", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "节假日安排"
+        verbose_name_plural = "节假日安排"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {'上班' if self.is_working_day else '放假'} {self.name}".strip()

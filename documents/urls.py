@@ -16,4 +16,6 @@ urlpatterns = [
     path("notifications/bell/", views.bell, name="bell"),
     path("notifications/read/", views.notification_read, name="notifications-read-all"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/<int:pk>/delete/", views.calendar_delete, name="calendar-delete"),
 ]

@@ -162,3 +162,88 @@ def notification_read(request, pk=None):
         note = Notification.objects.filter(pk=pk, user=request.user).first()
         target = note.link if note and note.link.startswith("/") else None
     return redirect(target or "documents:notifications")
+
+
+# --- 节假日安排 -------------------------------------------------------------------------------------------------------
+def _calendar_years(days) -> list[dict]:
+    """Stored days grouped by year (newest year first), with where the year's other days come from."""
+    from . import workdays
+
+    years: dict[int, list] = {}
+    for day in days:
+        years.setdefault(day.date.year, []).append(day)
+    return [
+        {
+            "year": year,
+            "days": items,
+            "holidays": sum(not d.is_working_day for d in items),
+            "working": sum(d.is_working_day for d in items),
+            "bundled": workdays.is_bundled_year(year),
+        }
+        for year, items in sorted(years.items(), reverse=True)
+    ]
+
+
+@login_required
+def calendar(request):
+    """Staff enter the State Council's yearly 放假安排: one day at a time or many lines at once."""
+    from django.utils import timezone
+
+    from . import workdays
+    from .models import CalendarDay
+
+    _staff_required(request)
+    context = {"bulk_text": "", "form_data": {}, "errors": [], "error": ""}
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "bulk":
+                context["bulk_text"] = request.POST.get("text", "")
+                saved = services.calendar_days_bulk(actor=request.user, text=context["bulk_text"])
+                messages.success(request, f"已保存{len(saved)}天节假日安排")
+            elif action == "add":
+                context["form_data"] = request.POST
+                raw_date = request.POST.get("date", "")
+                day = workdays.parse_date(raw_date)
+                if day is None:
+                    raise ApplicationError(f"日期“{raw_date[:30]}”无效，应写作2027-01-01", field="date")
+                working = workdays.parse_kind(request.POST.get("kind", ""))
+                if working is None:
+                    raise ApplicationError("请选择“放假”或“上班”", field="kind")
+                saved_day = services.calendar_day_set(
+                    actor=request.user, date=day, is_working_day=working,
+                    name=request.POST.get("name", ""), note=request.POST.get("note", ""),
+                )
+                messages.success(request, f"已保存：{saved_day}")
+            else:
+                raise ApplicationError("未知操作")
+        except ApplicationError as exc:
+            context["error"], context["errors"] = exc.message, exc.errors
+            status = 400
+        else:
+            return redirect("documents:calendar")
+    first, last = workdays.covered_years()
+    this_year = timezone.localdate().year
+    years = _calendar_years(CalendarDay.objects.select_related("created_by").order_by("date"))
+    entered = {y["year"] for y in years}
+    context.update(
+        years=years,
+        first_year=first,
+        last_year=last,
+        missing_years=[y for y in (this_year, this_year + 1) if not workdays.is_bundled_year(y) and y not in entered],
+    )
+    return render(request, "documents/calendar.html", context, status=status)
+
+
+@login_required
+@require_POST
+def calendar_delete(request, pk):
+    _staff_required(request)
+    try:
+        services.calendar_day_delete(actor=request.user, calendar_day_id=pk)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已删除")
+    return redirect("documents:calendar")

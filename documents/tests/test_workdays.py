@@ -12,6 +12,8 @@ from documents.workdays import (
     working_day_period,
 )
 
+pytestmark = pytest.mark.django_db  # the public functions read the stored 节假日安排 (none stored here)
+
 D = dt.date
 
 
@@ -53,6 +55,7 @@ def test_ordinary_week_and_backwards():
 def test_year_outside_calendar_gives_chinese_error():
     with pytest.raises(WorkdayError) as exc:
         is_working_day(D(LAST_YEAR + 1, 3, 2))
-    assert "无法判断" in exc.value.message and str(LAST_YEAR) in exc.value.message
+    message = exc.value.message
+    assert "无法判断" in message and f"{LAST_YEAR + 1}年" in message and "系统 → 节假日安排" in message
     with pytest.raises(WorkdayError):
         add_working_days(D(LAST_YEAR, 12, 29), 5)
