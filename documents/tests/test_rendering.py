@@ -29,6 +29,7 @@ EXPECTED = {
 }
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("kind", list(EXPECTED))
 def test_campaign_document_text(kind, tmp_path):
     html, ctx = services.campaign_document_html(kind, samples.all_campaign_samples()[kind])
@@ -38,6 +39,7 @@ def test_campaign_document_text(kind, tmp_path):
         assert squash(expected) in text, expected
 
 
+@pytest.mark.django_db
 def test_batch_splits_per_document_and_restarts_page_numbers(tmp_path):
     people = [samples.person(i) for i in range(3)]
     parts, titles = [], []
