@@ -98,6 +98,7 @@ def bulk_fill(start: int, count: int):
     from cadre.models import AnnualAssessment, Cadre, EducationRecord, OrgUnit
 
     units = dict(OrgUnit.objects.values_list("name", "id"))
+    unit_orders = dict(OrgUnit.objects.values_list("id", "order"))
     rnd = random.Random(start)
     for base in range(start, start + count, 5000):
         cadres = []
@@ -110,6 +111,7 @@ def bulk_fill(start: int, count: int):
                 work_start_date=dt.date(p["birth"].year + 22, 8, 1),
             )
             c.fill_sort_keys()
+            c.unit_order = unit_orders.get(c.unit_id)
             cadres.append(c)
         with transaction.atomic():
             Cadre.objects.bulk_create(cadres, batch_size=5000)
@@ -305,6 +307,8 @@ def main():
         from cadre.models import Cadre
 
         bulk_fill(small + 1000, big - Cadre.objects.count())
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")  # fresh statistics and visibility map, as autovacuum would leave them
         print(f"\nfilled the database to {Cadre.objects.count()} cadres in {time.perf_counter() - t0:.1f} s")
         connection.close()
 

@@ -25,7 +25,7 @@ AGE_BANDS = [
 ]
 
 SORTS = {
-    "position": ("按职务排序", ("rank_order", "unit__order", "unit_id", "id")),
+    "position": ("按职务排序", ("rank_order", "unit_order", "unit_id", "id")),
     "strokes": ("按姓氏笔画", ("stroke_key", "id")),
     "pinyin": ("按姓名拼音", ("pinyin_key", "id")),
     "age": ("按年龄（由小到大）", ("-birth_date", "id")),

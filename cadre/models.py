@@ -4,6 +4,8 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
 from .sortkeys import pinyin_key, stroke_key
@@ -126,6 +128,8 @@ class Cadre(models.Model):
     position_start = models.DateField("任现职时间", null=True, blank=True)
     rank_start = models.DateField("任现职级时间", null=True, blank=True)
     rank_order = models.PositiveSmallIntegerField("职务排序", default=99, editable=False)
+    # copy of unit.order (None without a unit) so that the roster's default sort runs on one index
+    unit_order = models.PositiveIntegerField("单位排序", null=True, blank=True, editable=False)
     pinyin_key = models.CharField("拼音排序键", max_length=100, blank=True, editable=False, db_index=True)
     stroke_key = models.CharField("笔画排序键", max_length=120, blank=True, editable=False, db_index=True)
     note = models.CharField("备注", max_length=500, blank=True)
@@ -141,7 +145,7 @@ class Cadre(models.Model):
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     history = HistoricalRecords(
-        verbose_name="档案变更记录", excluded_fields=["updated_at", "rank_order", "pinyin_key", "stroke_key"]
+        verbose_name="档案变更记录", excluded_fields=["updated_at", "rank_order", "unit_order", "pinyin_key", "stroke_key"]
     )
 
     class Meta:
@@ -149,7 +153,12 @@ class Cadre(models.Model):
         verbose_name_plural = "干部"
         ordering = ["rank_order", "id"]
         indexes = [
-            models.Index(fields=["status", "rank_order", "id"], name="cadre_roster_order"),
+            # one index per roster sort under the default 状态 filter (see filters.SORTS)
+            models.Index(fields=["status", "rank_order", "unit_order", "unit_id", "id"], name="cadre_roster_position"),
+            models.Index(fields=["status", "stroke_key", "id"], name="cadre_roster_strokes"),
+            models.Index(fields=["status", "pinyin_key", "id"], name="cadre_roster_pinyin"),
+            models.Index(fields=["status", "birth_date", "id"], name="cadre_roster_birth"),
+            models.Index(fields=["status", "rank_level"], name="cadre_roster_rank_level"),
             models.Index(fields=["unit", "rank_order"], name="cadre_unit_order"),
         ]
         constraints = [
@@ -172,8 +181,25 @@ class Cadre(models.Model):
         self.pinyin_key = pinyin_key(self.name)
         self.stroke_key = stroke_key(self.name)
 
+    def fill_unit_order(self):
+        """unit_order from the unit (the cached one when it is loaded, else one small query)."""
+        if self.unit_id is None:
+            self.unit_order = None
+            return
+        field = self._meta.get_field("unit")
+        if field.is_cached(self) and self.unit is not None and self.unit.pk == self.unit_id:
+            self.unit_order = self.unit.order
+        else:
+            self.unit_order = OrgUnit.objects.filter(pk=self.unit_id).values_list("order", flat=True).first()
+
     def save(self, *args, **kwargs):
         self.fill_sort_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None:
+            self.fill_unit_order()
+        elif {"unit", "unit_id"} & set(update_fields):
+            self.fill_unit_order()
+            kwargs["update_fields"] = [*update_fields, "unit_order"]
         super().save(*args, **kwargs)
 
     @property
@@ -217,6 +243,7 @@ class EducationRecord(models.Model):
         verbose_name_plural = "学历学位"
         ordering = ["cadre_id", "mode"]
         constraints = [models.UniqueConstraint(fields=["cadre", "mode"], name="education_one_per_mode")]
+        indexes = [models.Index(fields=["level", "cadre"], name="education_level_cadre")]  # 学历 filter
 
     def __str__(self):
         return f"{self.mode} {self.level}"
@@ -483,3 +510,11 @@ class EligibilityWaiver(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+@receiver(post_save, sender=OrgUnit, dispatch_uid="cadre_unit_order_follows_unit")
+def _unit_order_follows_unit(sender, instance: OrgUnit, created: bool, raw: bool = False, **kwargs):
+    """Keep Cadre.unit_order equal to the unit's order whenever a unit is saved (services, admin, anywhere)."""
+    if created or raw:
+        return
+    Cadre.objects.filter(unit_id=instance.pk).exclude(unit_order=instance.order).update(unit_order=instance.order)

@@ -570,12 +570,14 @@ def _write(plan: _Plan, *, actor, user, report: ImportReport):
     for name, kind in plan.new_units.items():
         unit_ids[name] = unit_create(actor=actor, name=name, kind=kind).pk
     now = timezone.now()
+    unit_orders = dict(OrgUnit.objects.values_list("id", "order"))  # the unit tree is small
 
     creates = []
     for _row, cadre in plan.creates:
         if cadre.unit_id is None and getattr(cadre, "_unit_name", ""):
             cadre.unit_id = unit_ids[cadre._unit_name]
         cadre.fill_sort_keys()
+        cadre.unit_order = unit_orders.get(cadre.unit_id)
         creates.append(cadre)
     for chunk in _chunks(creates):
         bulk_create_with_history(chunk, Cadre, batch_size=BATCH, default_user=user)
@@ -589,11 +591,12 @@ def _write(plan: _Plan, *, actor, user, report: ImportReport):
         for key in changed:
             setattr(cadre, key, values[key])
         cadre.fill_sort_keys()
+        cadre.unit_order = unit_orders.get(cadre.unit_id)
         cadre.updated_at = now
         update_fields.update(changed)
         updates.append(cadre)
     if updates:
-        fields = sorted(update_fields | {"updated_at", "rank_order", "pinyin_key", "stroke_key"})
+        fields = sorted(update_fields | {"updated_at", "rank_order", "unit_order", "pinyin_key", "stroke_key"})
         for chunk in _chunks(updates):
             bulk_update_with_history(chunk, Cadre, fields, batch_size=500, default_user=user)
 

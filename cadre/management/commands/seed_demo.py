@@ -439,7 +439,7 @@ class DemoBuilder:
             cadre_id, p.name, p.gender, number, p.birth, self.weighted(ETHNICITY_CHOICE), native, birthplace, grew_up,
             political, party_join, work_start, staffing, works_in_organ, self.weighted(HEALTH_CHOICE), professional,
             title_level, p.unit.pk, current[3], rank_level, current[5], ranks[-1][1] if ranks else None,
-            RANK_ORDER.get(rank_level, 99), sort_keys(p.name)[0], sort_keys(p.name)[1],
+            RANK_ORDER.get(rank_level, 99), sort_keys(p.name)[0], sort_keys(p.name)[1], p.unit.order,
         )
         for mode, level, degree, school, major, graduated in educations:
             tables["education"].add(cadre_id, mode, level, degree, school, major, graduated)
@@ -684,7 +684,7 @@ CADRE_COLUMNS = (
     "id", "name", "gender", "id_number", "birth_date", "ethnicity", "native_place", "birthplace", "grew_up_place",
     "political_status", "party_join_date", "work_start_date", "staffing_type", "works_in_organ", "health",
     "professional_title", "title_level", "unit", "position_title", "rank_level", "position_start", "rank_start",
-    "rank_order", "pinyin_key", "stroke_key",
+    "rank_order", "pinyin_key", "stroke_key", "unit_order",
 )
 
 
