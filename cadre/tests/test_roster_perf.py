@@ -1,0 +1,78 @@
+"""The denormalized unit order behind the roster's default sort, and the raw cell writer of the export."""
+import io
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import IllegalCharacterError
+
+from cadre.models import Cadre
+from cadre.roster_export import _cell_xml, write_roster
+from cadre.selectors import roster_search
+from cadre.services_posts import unit_update
+from cadre.tests.factories import CadreFactory, OrgUnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def roster_names(user):
+    _, qs = roster_search(user=user, params={})
+    return [c.name for c in qs if c.unit_id]  # where a cadre without a unit sorts is up to the database
+
+
+def test_unit_order_follows_the_unit_on_save_and_on_reorder(staff_user):
+    first = OrgUnitFactory(name="甲局", order=10)
+    second = OrgUnitFactory(name="乙局", order=20)
+    a = CadreFactory(name="张一", unit=first, rank_level="副科级")
+    b = CadreFactory(name="李二", unit=second, rank_level="副科级")
+    c = CadreFactory(name="王三", unit=None, rank_level="副科级")
+    assert [x.unit_order for x in Cadre.objects.order_by("id")] == [10, 20, None]
+    assert roster_names(staff_user)[:2] == ["张一", "李二"]
+
+    unit_update(actor=staff_user, unit=second, data={"order": 5})
+    assert Cadre.objects.get(pk=b.pk).unit_order == 5
+    assert roster_names(staff_user)[:2] == ["李二", "张一"]
+
+    a.refresh_from_db()
+    a.unit_id = second.pk  # moved without the unit object loaded
+    a.save()
+    assert Cadre.objects.get(pk=a.pk).unit_order == 5
+    a.unit = first
+    a.save(update_fields=["unit"])
+    assert Cadre.objects.get(pk=a.pk).unit_order == 10
+    c.unit = first
+    c.save()
+    assert Cadre.objects.get(pk=c.pk).unit_order == 10
+
+
+def test_unit_order_is_not_in_the_change_log():
+    cadre = CadreFactory()
+    assert not hasattr(cadre.history.model, "unit_order")
+
+
+def test_cell_xml_matches_the_inline_strings_openpyxl_writes():
+    assert _cell_xml("A3", None) == ""
+    assert _cell_xml("A3", "") == ""
+    assert _cell_xml("A3", 7) == '<c r="A3" t="n"><v>7</v></c>'
+    assert _cell_xml("B3", "张三") == '<c r="B3" t="inlineStr"><is><t>张三</t></is></c>'
+    assert _cell_xml("B3", "A&B<c>") == '<c r="B3" t="inlineStr"><is><t>A&amp;B&lt;c&gt;</t></is></c>'
+    assert _cell_xml("B3", " x") == '<c r="B3" t="inlineStr"><is><t xml:space="preserve"> x</t></is></c>'
+    with pytest.raises(IllegalCharacterError):
+        _cell_xml("B3", "a\x01b")
+
+
+def test_export_keeps_text_exactly(staff_user):
+    note = " 备注 A&B <x>\r\n第二行 "
+    CadreFactory(name="张一", note=note, position_title="=SUM(A1)")
+    buf = io.BytesIO()
+    assert write_roster(Cadre.objects.all(), buf) == 1
+    buf.seek(0)
+    with zipfile.ZipFile(buf) as z:
+        assert z.testzip() is None
+    buf.seek(0)
+    ws = load_workbook(buf)["干部名册"]
+    row = [cell.value for cell in ws[3]]
+    assert row[1] == "张一"
+    assert note in row
+    assert "=SUM(A1)" in row  # text, never a formula
+    assert ws.max_row == 3
