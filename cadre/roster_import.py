@@ -3,7 +3,7 @@
     report = import_roster(actor=user, source="roster.xlsx", dry_run=True)   # preview: errors or counts
     report = import_roster(actor=user, source="roster.xlsx")                 # writes only when no error
 
-Reading is streaming (openpyxl read-only). Writing is set-based: a handful of queries per 2000 rows, history
+Reading is streaming (``roster_sheet``: one lxml pass over the sheet; openpyxl for the workbook parts). Writing is set-based: a handful of queries per 2000 rows, history
 rows through django-simple-history's bulk helpers with the actor as history user, one audit row per import.
 The rules of each cell are in ``roster_format``; formats.md is the specification.
 """
@@ -31,6 +31,7 @@ from core.exceptions import ApplicationError
 from . import roster_format as rf
 from .idnumber import IdNumberError, parse_id_number
 from .models import AnnualAssessment, Cadre, EducationRecord, OrgUnit, Post, PostHistory, RankHistory
+from .roster_sheet import SheetFile, open_sheet_file
 from .services import infer_unit_kind, unit_create, validate_id_number
 
 BATCH = 2000
@@ -136,8 +137,7 @@ def _read_head(source) -> bytes:
     return head
 
 
-def open_workbook(source):
-    """Open an uploaded roster read-only; raise ApplicationError with a Chinese message if it is no xlsx."""
+def _check_head(source):
     try:
         head = _read_head(source)
     except OSError:
@@ -148,6 +148,15 @@ def open_workbook(source):
         raise ApplicationError("这是旧版Excel（.xls）文件，请在Excel中“另存为”.xlsx格式后再上传")
     if not head.startswith(b"PK\x03\x04"):
         raise ApplicationError("文件不是Excel（.xlsx）格式，请上传用Excel保存的.xlsx文件")
+
+
+def _damaged(exc: Exception) -> ApplicationError:
+    return ApplicationError(f"文件无法作为Excel（.xlsx）打开，可能已损坏：{type(exc).__name__}")
+
+
+def open_workbook(source):
+    """Open an uploaded roster read-only; raise ApplicationError with a Chinese message if it is no xlsx."""
+    _check_head(source)
     try:
         return load_workbook(source, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
@@ -156,14 +165,29 @@ def open_workbook(source):
         raise ApplicationError(f"文件无法作为Excel（.xlsx）打开，可能已损坏：{type(exc).__name__}") from None
 
 
-def check_upload(fileobj) -> int:
-    """Quick check for the upload form: zip magic + openpyxl opens it. Returns the estimated data rows."""
-    wb = open_workbook(fileobj)
+def open_sheet(source) -> tuple[SheetFile, str]:
+    """Open an uploaded roster for reading: (workbook, title of the roster sheet) — the sheet named
+    “干部名册”, else the first. Raise ApplicationError with a Chinese message if it is no xlsx."""
+    _check_head(source)
     try:
-        ws = _pick_sheet(wb)
-        return max(0, (ws.max_row or 0) - 2)
+        book = open_sheet_file(source)
+    except Exception as exc:  # zip, XML and openpyxl's part parsers raise a variety of errors on malformed files
+        raise _damaged(exc) from None
+    if not book.titles:
+        book.close()
+        raise ApplicationError("文件中没有工作表")
+    return book, (rf.SHEET_TITLE if rf.SHEET_TITLE in book.titles else book.titles[0])
+
+
+def check_upload(fileobj) -> int:
+    """Quick check for the upload form: zip magic + the workbook opens. Returns the estimated data rows."""
+    book, title = open_sheet(fileobj)
+    try:
+        return max(0, book.estimated_rows(title) - 2)
+    except Exception as exc:
+        raise _damaged(exc) from None
     finally:
-        wb.close()
+        book.close()
         if hasattr(fileobj, "seek"):
             fileobj.seek(0)
 
@@ -176,6 +200,7 @@ def _pick_sheet(wb):
 
 # --- reading --------------------------------------------------------------------------------------------------
 def _cells(row) -> tuple[list, list]:
+    """Values and number formats of an openpyxl row (the error copy reads the file with openpyxl)."""
     values, formats = [], []
     for cell in row:
         values.append(getattr(cell, "value", None))
@@ -183,27 +208,46 @@ def _cells(row) -> tuple[list, list]:
     return values, formats
 
 
+class _DamagedSheet(Exception):
+    def __init__(self, error: ApplicationError):
+        super().__init__(error.message)
+        self.error = error
+
+
+def _sheet_rows(book: SheetFile, title: str):
+    """The sheet's rows; a malformed sheet part becomes _DamagedSheet (the checks of each row are not wrapped)."""
+    rows = book.rows(title)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # lxml, zlib and number parsing errors in a damaged sheet
+            raise _DamagedSheet(_damaged(exc)) from exc
+        yield row
+
+
 def read_roster(source, *, progress: ProgressFn | None = None) -> ParsedRoster:
     """Parse and check every row without touching the database (except nothing: pure reading)."""
     parsed = ParsedRoster()
     try:
-        wb = open_workbook(source)
+        book, title = open_sheet(source)
     except ApplicationError as exc:
         parsed.errors.append(rf.RowIssue(None, "文件", "", exc.message))
         return parsed
     try:
-        ws = _pick_sheet(wb)
-        parsed.sheet = ws.title
-        estimated = ws.max_row or 0
-        ws.reset_dimensions()
-        if ws.title != rf.SHEET_TITLE:
+        parsed.sheet = title
+        try:
+            estimated = book.estimated_rows(title)
+        except Exception as exc:  # a damaged sheet part
+            raise _DamagedSheet(_damaged(exc)) from exc
+        if title != rf.SHEET_TITLE:
             parsed.warnings.append(
-                rf.RowIssue(None, "工作表", ws.title, f"未找到名为“{rf.SHEET_TITLE}”的工作表，已读取第一个工作表“{ws.title}”")
+                rf.RowIssue(None, "工作表", title, f"未找到名为“{rf.SHEET_TITLE}”的工作表，已读取第一个工作表“{title}”")
             )
         cmap = None
         any_cell = False
-        for excel_row, row in enumerate(ws.iter_rows(), start=1):
-            values, formats = _cells(row)
+        for excel_row, (values, formats) in enumerate(_sheet_rows(book, title), start=1):
             if rf.is_blank_row(values):
                 continue
             any_cell = True
@@ -220,15 +264,17 @@ def read_roster(source, *, progress: ProgressFn | None = None) -> ParsedRoster:
             if progress and parsed.data_rows % 500 == 0:
                 progress("正在检查", excel_row, estimated)
         if not any_cell:
-            parsed.errors.append(rf.RowIssue(None, "工作表", ws.title, f"工作表“{ws.title}”是空的"))
+            parsed.errors.append(rf.RowIssue(None, "工作表", title, f"工作表“{title}”是空的"))
         elif cmap is None:
             parsed.errors.append(
                 rf.RowIssue(None, "表头", "", "未找到表头行：应有一行包含“姓名”“性别”“身份证号”“出生年月”等列名")
             )
         elif parsed.data_rows == 0:
             parsed.errors.append(rf.RowIssue(parsed.header_row, "表头", "", "表头下面没有任何干部数据"))
+    except _DamagedSheet as exc:
+        return ParsedRoster(errors=[rf.RowIssue(None, "文件", "", exc.error.message)])
     finally:
-        wb.close()
+        book.close()
     _check_duplicates(parsed)
     return parsed
 

@@ -76,3 +76,65 @@ def test_export_keeps_text_exactly(staff_user):
     assert note in row
     assert "=SUM(A1)" in row  # text, never a formula
     assert ws.max_row == 3
+
+
+def _assorted_workbook(write_only: bool) -> io.BytesIO:
+    import datetime as dt
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    wb = Workbook(write_only=write_only)
+    ws = wb.create_sheet("干部名册") if write_only else wb.active
+    if not write_only:
+        ws.title = "干部名册"
+    rows = [
+        ["标题"],
+        [],
+        ["姓名", None, "出生年月", 1981.1, 1981.1, True, 42, " 空格 ", "a&b<c>"],
+        [None, None, None],
+        ["王五", dt.date(1980, 5, 1), dt.datetime(1990, 1, 2, 3, 4), 1e20, -3, False, "=1+1", "", "第一行\n第二行"],
+    ]
+    for values in rows:
+        cells = []
+        for index, value in enumerate(values):
+            cell = WriteOnlyCell(ws, value=value) if write_only else value
+            if index == 4 and value == 1981.1:
+                if write_only:
+                    cell.number_format = "0.00"
+            cells.append(cell)
+        ws.append(cells)
+    if not write_only:
+        ws["E3"].number_format = "0.00"
+        ws["B5"].number_format = "yyyy.mm"
+        ws["J7"] = "远处"
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    return buf
+
+
+@pytest.mark.parametrize("write_only", [False, True])
+def test_sheet_reader_gives_what_openpyxl_read_only_gives(write_only):
+    from openpyxl import load_workbook as load
+
+    from cadre.roster_sheet import open_sheet_file
+
+    buf = _assorted_workbook(write_only)
+    wb = load(buf, read_only=True, data_only=True)
+    ws = wb["干部名册"]
+    expected_max = ws.max_row or 0
+    ws.reset_dimensions()
+    expected = [
+        ([getattr(c, "value", None) for c in row], [getattr(c, "number_format", None) for c in row])
+        for row in ws.iter_rows()
+    ]
+    wb.close()
+    buf.seek(0)
+    book = open_sheet_file(buf)
+    try:
+        assert book.titles == ["干部名册"]
+        assert [(list(v), list(f)) for v, f in book.rows("干部名册")] == [(list(v), list(f)) for v, f in expected]
+        assert book.estimated_rows("干部名册") == expected_max
+    finally:
+        book.close()
