@@ -8,3 +8,5 @@ MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 # Tasks run in-process in tests even when REDIS_URL points at a real broker; tests/test_worker.py switches
 # eager mode off for its own run against a real `celery worker` process.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+# A per-process cache: throttling and other cached state must not leak between test runs through Redis.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
