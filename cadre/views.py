@@ -2,7 +2,6 @@
 permissions from cadre.permissions, reads from cadre.selectors, writes through cadre.services*."""
 from __future__ import annotations
 
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
+from core.decorators import require
 from core.exceptions import ApplicationError
 
 from . import permissions, selectors
@@ -27,20 +27,6 @@ from .services_records import cadre_records_save
 PAGE_SIZE = 50
 
 
-def require(predicate):
-    """Log in first (anonymous → login page), then `predicate(user)` or 403."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not predicate(request.user):
-                raise PermissionDenied("您没有访问该页面的权限")
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _is_htmx_fragment(request) -> bool:

@@ -6,10 +6,8 @@ files, on the Celery worker with a progress bar for big ones).
 from __future__ import annotations
 
 import tempfile
-from functools import wraps
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import roles
 from core.audit import audit
+from core.decorators import require
 from core.models import BackgroundJob
 
 from . import tasks
@@ -32,21 +31,9 @@ ERRORS_ON_PAGE = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _require(predicate):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not predicate(request.user):
-                raise PermissionDenied("您没有访问该页面的权限")
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
-staff_only = _require(roles.is_staff_member)
+staff_only = require(roles.is_staff_member)
 
 
 def _import_job(pk) -> BackgroundJob:
@@ -156,7 +143,7 @@ def _export_title(filterset) -> str:
     return f"{unit.name}干部花名册" if unit else "干部花名册"
 
 
-@_require(roles.can_read_roster)
+@require(roles.can_read_roster)
 def roster_export(request, pk=None):
     """Download the roster for the list page's current filters and sort (big ones through a background job)."""
     if "job" in request.GET:
