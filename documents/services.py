@@ -16,7 +16,7 @@ from core.exceptions import ApplicationError
 from core.models import BackgroundJob
 
 from . import campaign_docs, rendering, selectors
-from .models import DocumentKind, DocumentSeries, GeneratedDocument, Notification
+from .models import CalendarDay, DocumentKind, DocumentSeries, GeneratedDocument, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -264,9 +264,7 @@ def notification_mark_read(*, user, notification_id: int | None = None) -> int:
 
 
 # --- 节假日安排 (the yearly State Council holiday arrangement) -------------------------------------------------------
-def _calendar_upsert(*, actor, day, is_working_day: bool, name: str, note: str) -> tuple["CalendarDay", bool]:
-    from .models import CalendarDay
-
+def _calendar_upsert(*, actor, day, is_working_day: bool, name: str, note: str) -> tuple[CalendarDay, bool]:
     return CalendarDay.objects.update_or_create(
         date=day,
         defaults={"is_working_day": is_working_day, "name": name, "note": note},
@@ -335,8 +333,6 @@ def calendar_days_bulk(*, actor, text: str) -> list:
 
 
 def calendar_day_delete(*, actor, calendar_day_id: int) -> None:
-    from .models import CalendarDay
-
     with transaction.atomic():
         day = CalendarDay.objects.select_for_update().filter(pk=calendar_day_id).first()
         if day is None:

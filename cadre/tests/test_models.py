@@ -5,7 +5,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from cadre import services
-from cadre.models import Cadre, OrgUnit, Post, PostHistory, RankHistory, month_text
+from cadre.models import Cadre, Post, PostHistory, RankHistory, month_text
 from cadre.tests.factories import CadreFactory, OrgUnitFactory, PostFactory
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
