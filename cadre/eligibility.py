@@ -243,8 +243,8 @@ def load_facts(cadres, *, as_of: dt.date, assessment_years: int | None = 3, with
         "unit__name", "unit__kind", "position_title", "health", "title_level", "rank_level", "rank_start", "work_start_date",
     )
     ranks = defaultdict(list)
-    for cid, *row in RankHistory.objects.filter(cadre_id__in=ids_q).values_list("cadre_id", "level", "start", "end").order_by():
-        ranks[cid].append(tuple(row))
+    for cid, level, start, end in RankHistory.objects.filter(cadre_id__in=ids_q).values_list("cadre_id", "level", "start", "end").order_by():
+        ranks[cid].append((level, start, end))
     grades = defaultdict(dict)
     assessments = AnnualAssessment.objects.filter(cadre_id__in=ids_q)
     if assessment_years is not None:
@@ -270,20 +270,22 @@ def load_facts(cadres, *, as_of: dt.date, assessment_years: int | None = 3, with
         ):
             post_rows[cid].append((kind or "", start, end))
     facts = []
+    append = facts.append
+    new = tuple.__new__  # CadreFacts(...) without the generated __new__ frame (100 000 of them)
     empty: dict = {}
     get_ranks, get_grades, get_edu, get_sanctions, get_posts = ranks.get, grades.get, educations.get, sanctions.get, post_rows.get
     for cid, name, idn, gender, birth, staffing, in_organ, unit_id, unit_name, unit_kind, position, health, title, rank, rank_start, work_start in rows:
         rank_rows = get_ranks(cid)
         if not rank_rows and rank and rank_start:
             rank_rows = [(rank, rank_start, None)]
-        facts.append(
-            CadreFacts(
-                cid, name, idn, gender, birth, staffing, in_organ, unit_id, unit_name or "", unit_kind or "",
-                position or "", health or "", title or "", rank or "", work_start,
-                tuple(rank_rows) if rank_rows else (), get_grades(cid, empty), get_edu(cid, empty),
-                tuple(get_sanctions(cid, ())), tuple(get_posts(cid, ())),
-            )
-        )
+        sanction_rows = get_sanctions(cid)
+        history = get_posts(cid)
+        append(new(CadreFacts, (
+            cid, name, idn, gender, birth, staffing, in_organ, unit_id, unit_name or "", unit_kind or "",
+            position or "", health or "", title or "", rank or "", work_start,
+            tuple(rank_rows) if rank_rows else (), get_grades(cid, empty), get_edu(cid, empty),
+            tuple(sanction_rows) if sanction_rows else (), tuple(history) if history else (),
+        )))
     return facts
 
 
