@@ -431,28 +431,39 @@ class _Derived:
 
 def _common(cf: CadreFacts, plan: Plan, as_of: dt.date, memo):
     ck, front = plan.common_key, []
+    append, get = front.append, memo.get
     if plan.pool is not None:
-        kinds, units, organ = plan.pool
-        front.append(_m(
-            memo, ("pool", ck, cf.staffing_type, cf.works_in_organ, cf.unit_kind, cf.unit_name), R.check_pool,
-            staffing_type=cf.staffing_type, works_in_organ=cf.works_in_organ, unit_kind=cf.unit_kind,
-            unit_name=cf.unit_name, staffing_types=kinds, unit_kinds=units, organ_staffing_types=organ,
-        ))
+        key = ("pool", ck, cf.staffing_type, cf.works_in_organ, cf.unit_kind, cf.unit_name)
+        hit = get(key)
+        if hit is None:
+            kinds, units, organ = plan.pool
+            hit = memo[key] = R.check_pool(
+                staffing_type=cf.staffing_type, works_in_organ=cf.works_in_organ, unit_kind=cf.unit_kind,
+                unit_name=cf.unit_name, staffing_types=kinds, unit_kinds=units, organ_staffing_types=organ,
+            )
+        append(hit)
     if plan.assessment is not None:
         years, accepted = plan.assessment
-        get = cf.assessments.get
-        wanted = tuple(get(y) for y in range(as_of.year - years, as_of.year))
-        front.append(_m(
-            memo, ("assessment", ck, as_of.year, wanted), R.check_assessments,
-            grades=cf.assessments, as_of=as_of, years=years, accepted=accepted,
-        ))
+        key = ("assessment", ck, as_of.year, tuple(map(cf.assessments.get, range(as_of.year - years, as_of.year))))
+        hit = get(key)
+        if hit is None:
+            hit = memo[key] = R.check_assessments(grades=cf.assessments, as_of=as_of, years=years, accepted=accepted)
+        append(hit)
     if plan.health is not None:
-        front.append(_m(memo, ("health", ck, cf.health), R.check_health, health=cf.health, unfit_markers=plan.health))
+        key = ("health", ck, cf.health)
+        hit = get(key)
+        if hit is None:
+            hit = memo[key] = R.check_health(health=cf.health, unfit_markers=plan.health)
+        append(hit)
     if plan.sanction is not None:
-        front.append(_m(
-            memo if not cf.sanctions else None, ("sanction", ck, as_of), R.check_sanctions,
-            sanctions=cf.sanctions, as_of=as_of, kinds=plan.sanction,
-        ))
+        if cf.sanctions:
+            append(R.check_sanctions(sanctions=cf.sanctions, as_of=as_of, kinds=plan.sanction))
+        else:
+            key = ("sanction", ck, as_of)
+            hit = get(key)
+            if hit is None:
+                hit = memo[key] = R.check_sanctions(sanctions=cf.sanctions, as_of=as_of, kinds=plan.sanction)
+            append(hit)
     back = (_m(memo, ("manual", ck), R.check_manual, items=plan.manual),) if plan.manual is not None else ()
     return tuple(front), back
 
