@@ -172,26 +172,32 @@ def cadre_create(*, actor, data: dict, method: str = "") -> Cadre:
     return cadre
 
 
+def save_changed_fields(*, actor, instance, merged: dict, fields, action: str, label: str) -> list[str]:
+    """Copy the fields whose value differs from `merged` onto `instance`; if any did, save it with the actor
+    as history user and write one audit row naming the changed fields. Returns the changed field names."""
+    changed = [f for f in fields if f in merged and getattr(instance, f) != merged[f]]
+    if not changed:
+        return changed
+    for f in changed:
+        setattr(instance, f, merged[f])
+    instance._history_user = actor if getattr(actor, "is_authenticated", False) else None
+    instance.save()
+    names = "、".join(str(type(instance)._meta.get_field(f).verbose_name) for f in changed)
+    audit(actor=actor, action=action, obj=instance, summary=f"{label}：{names}", data={"fields": changed})
+    return changed
+
+
 def cadre_update(*, actor, cadre: Cadre, data: dict, method: str = "") -> Cadre:
     with transaction.atomic():
         cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
         merged = {f: getattr(cadre, f) for f in CADRE_FIELDS}
         merged.update(data)
         merged = _check_cadre(merged, instance=cadre)
-        changed = [f for f in CADRE_FIELDS if f in merged and getattr(cadre, f) != merged[f]]
-        for f in changed:
-            setattr(cadre, f, merged[f])
-        if changed:
-            cadre._history_user = actor if getattr(actor, "is_authenticated", False) else None
-            cadre.save()
+        label = f"修改干部档案 {merged['name']}"
+        if save_changed_fields(
+            actor=actor, instance=cadre, merged=merged, fields=CADRE_FIELDS, action="cadre.update", label=label
+        ):
             sync_current_position(cadre, method=method)
-            audit(
-                actor=actor,
-                action="cadre.update",
-                obj=cadre,
-                summary=f"修改干部档案 {cadre.name}：{'、'.join(str(Cadre._meta.get_field(f).verbose_name) for f in changed)}",
-                data={"fields": changed},
-            )
     return cadre
 
 

@@ -13,6 +13,7 @@ from core.exceptions import ApplicationError
 
 from .choices import KeyArea, PostKind, RankLevel, UnitKind
 from .models import Cadre, OrgUnit, Post, PostHistory
+from .services import save_changed_fields
 
 POST_FIELDS = (
     "unit",
@@ -87,19 +88,10 @@ def post_update(*, actor, post: Post, data: dict) -> Post:
         merged = {f: getattr(post, f) for f in POST_FIELDS}
         merged.update({k: v for k, v in data.items() if k in POST_FIELDS})
         merged = _check_post(merged, instance=post)
-        changed = [f for f in POST_FIELDS if getattr(post, f) != merged[f]]
-        for f in changed:
-            setattr(post, f, merged[f])
-        if changed:
-            post._history_user = actor if getattr(actor, "is_authenticated", False) else None
-            post.save()
-            audit(
-                actor=actor,
-                action="post.update",
-                obj=post,
-                summary=f"修改职位 {post}：{'、'.join(str(Post._meta.get_field(f).verbose_name) for f in changed)}",
-                data={"fields": changed},
-            )
+        save_changed_fields(
+            actor=actor, instance=post, merged=merged, fields=POST_FIELDS, action="post.update",
+            label=f"修改职位 {merged['unit'].name if merged.get('unit') else post.unit.name}{merged['title']}",
+        )
     return post
 
 
@@ -158,19 +150,10 @@ def unit_update(*, actor, unit: OrgUnit, data: dict) -> OrgUnit:
         merged = {f: getattr(unit, f) for f in UNIT_FIELDS}
         merged.update({k: v for k, v in data.items() if k in UNIT_FIELDS})
         merged = _check_unit(merged, instance=unit)
-        changed = [f for f in UNIT_FIELDS if getattr(unit, f) != merged[f]]
-        for f in changed:
-            setattr(unit, f, merged[f])
-        if changed:
-            unit._history_user = actor if getattr(actor, "is_authenticated", False) else None
-            unit.save()
-            audit(
-                actor=actor,
-                action="unit.update",
-                obj=unit,
-                summary=f"修改单位 {unit.name}：{'、'.join(str(OrgUnit._meta.get_field(f).verbose_name) for f in changed)}",
-                data={"fields": changed},
-            )
+        save_changed_fields(
+            actor=actor, instance=unit, merged=merged, fields=UNIT_FIELDS, action="unit.update",
+            label=f"修改单位 {merged['name']}",
+        )
     return unit
 
 
