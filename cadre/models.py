@@ -268,6 +268,7 @@ class PostHistory(models.Model):
     start = models.DateField("起始时间")
     end = models.DateField("终止时间", null=True, blank=True)
     method = models.CharField("任职方式", max_length=8, choices=AppointmentMethod.choices, blank=True)
+    document_no = models.CharField("任职文号", max_length=60, blank=True, default="", db_default="")
     is_secondment = models.BooleanField("挂职", default=False)
     history = HistoricalRecords(verbose_name="任职经历变更记录")
 

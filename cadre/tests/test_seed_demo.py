@@ -26,8 +26,20 @@ from cadre.models import (
 from cadre.services import post_vacancies
 from core import roles
 from core.models import AuditEvent
+from core.signals import demo_seeded
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def roster_only():
+    """These tests are about the roster builder: the selection demo (a `demo_seeded` receiver, which appoints
+    people to open posts) is tested in selection/tests/test_demo.py."""
+    from selection.demo import on_demo_seeded
+
+    demo_seeded.disconnect(dispatch_uid="selection-demo")
+    yield
+    demo_seeded.connect(on_demo_seeded, dispatch_uid="selection-demo")
 
 ROW_MODELS = (AnnualAssessment, EducationRecord, FamilyMember, PostHistory, RankHistory, RewardPunishment)
 

@@ -41,6 +41,7 @@ from cadre.models import (
 from cadre.sortkeys import pinyin_key, stroke_key
 from core import roles
 from core.audit import audit
+from core.signals import demo_seeded
 
 CHUNK = 2000
 
@@ -799,6 +800,8 @@ class Command(BaseCommand):
                 "（其中名册内亲属 {relatives_in_roster} 条）；用时 {seconds} 秒。".format(**counts)
             )
             self.stdout.write("说明：演示数据批量写入，不生成变更历史记录（首次修改后开始记录）。")
+        for _receiver, extra in demo_seeded.send(sender=self.__class__, log=self.stdout.write, today=timezone.localdate()):
+            accounts.extend(extra or [])
         self.stdout.write("")
         self.stdout.write(f"演示账号（仅供演示，密码均为 {D.PASSWORD}）：")
         for username, label in accounts:
