@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("rotation.api_urls")),
     path("", include("cadre.api_eligibility_urls")),
     path("", include("assessment.api_urls")),
+    path("", include("selection.api_urls")),
 ]

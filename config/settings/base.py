@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "csp",
     "core",
     "cadre",
     "assessment",
@@ -50,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -113,6 +116,10 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ROSTER_UPLOAD_MAX_BYTES = env.int("ROSTER_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+# Per-kind limits checked by core.uploads before a file is read (size, then content by magic bytes).
+LRMX_UPLOAD_MAX_BYTES = env.int("LRMX_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+PHOTO_UPLOAD_MAX_BYTES = env.int("PHOTO_UPLOAD_MAX_BYTES", default=2 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -153,9 +160,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
+# A task whose worker died (acks_late: never acknowledged) is delivered again after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# 任免审批表 rendered per WeasyPrint pass in a batch (progress is reported after each chunk).
+DOCUMENTS_BATCH_CHUNK_SIZE = env.int("DOCUMENTS_BATCH_CHUNK_SIZE", default=200)
 from documents.schedule import BEAT_SCHEDULE as DOCUMENTS_BEAT_SCHEDULE  # noqa: E402
+from selection.schedule import BEAT_SCHEDULE as SELECTION_BEAT_SCHEDULE  # noqa: E402
 
-CELERY_BEAT_SCHEDULE = {**DOCUMENTS_BEAT_SCHEDULE}
+CELERY_BEAT_SCHEDULE = {**DOCUMENTS_BEAT_SCHEDULE, **SELECTION_BEAT_SCHEDULE}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -166,7 +178,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # no 身份证号 in logs: every record through the console handler is masked by core.privacy
+    "filters": {"mask_id_numbers": {"()": "core.privacy.IdNumberMaskFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_id_numbers"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
@@ -194,3 +208,21 @@ ASSESSMENT_PARTICIPATION_THRESHOLD = env.int("ASSESSMENT_PARTICIPATION_THRESHOLD
 ASSESSMENT_MIN_GROUP_BALLOTS = env.int("ASSESSMENT_MIN_GROUP_BALLOTS", default=5)
 ASSESSMENT_EXCELLENT_QUOTA_PERCENT = env.int("ASSESSMENT_EXCELLENT_QUOTA_PERCENT", default=20)
 ASSESSMENT_EXCELLENT_QUOTA_HARD = env.bool("ASSESSMENT_EXCELLENT_QUOTA_HARD", default=False)
+
+# Content-Security-Policy (django-csp): scripts only from our own static files — no inline scripts or inline
+# event handlers anywhere (page behaviour lives in static/js and is bound through data-* attributes). Inline
+# style attributes (widths of table columns, progress bars) are still allowed for styles only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}

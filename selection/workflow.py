@@ -1,0 +1,210 @@
+"""竞争上岗 stages and the one transition table (selection.md).
+
+Pure: no ORM. Each transition names the stage it leaves, the stage it enters, who may move it (a role code:
+``staff``, ``leader`` or ``system`` for Celery beat) and whether it is a 撤回 (going back, reason required).
+The guards that read the campaign's records (every application decided, all scores in, quorum met …) live in
+``services._gate_errors``; ``can_<action>()`` here answers the role/stage half that views, the API and the
+services share, and ``transition_errors()`` returns every reason in Chinese.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+from core import roles
+
+
+class Stage(models.TextChoices):
+    PREPARATION = "preparation", "准备动员"
+    PLAN_APPROVAL = "plan_approval", "方案报批"
+    POSTING = "posting", "公布职位"
+    REGISTRATION = "registration", "公开报名"
+    REVIEW = "review", "资格审查"
+    SPEECH = "speech", "演讲"
+    EVALUATION = "evaluation", "民主测评"
+    INSPECTION = "inspection", "组织考察"
+    DECISION = "decision", "讨论决定"
+    PUBLICITY = "publicity", "任前公示"
+    APPOINTMENT = "appointment", "任职"
+    COMPLETED = "completed", "已完成"
+    CANCELLED = "cancelled", "已终止"
+
+
+ORDER = [
+    Stage.PREPARATION, Stage.PLAN_APPROVAL, Stage.POSTING, Stage.REGISTRATION, Stage.REVIEW, Stage.SPEECH,
+    Stage.EVALUATION, Stage.INSPECTION, Stage.DECISION, Stage.PUBLICITY, Stage.APPOINTMENT,
+]
+TERMINAL = {Stage.COMPLETED, Stage.CANCELLED}
+
+
+def stage_number(stage: str) -> int:
+    """1–11 for the working stages, 12 for 已完成, 0 for 已终止."""
+    if stage == Stage.COMPLETED:
+        return 12
+    if stage == Stage.CANCELLED:
+        return 0
+    return ORDER.index(Stage(stage)) + 1
+
+
+STAFF, LEADER, SYSTEM = "staff", "leader", "system"
+ROLE_LABELS = {STAFF: "组织部工作人员", LEADER: "领导小组成员", SYSTEM: "系统（定时任务）"}
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    source: str
+    target: str
+    roles: tuple[str, ...]
+    withdrawal: bool = False  # 撤回: going back, reason required
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.withdrawal or self.action in ("return_plan", "cancel")
+
+
+S = Stage
+TRANSITIONS: tuple[Transition, ...] = (
+    # forward
+    Transition("submit_plan", "提交方案报批", S.PREPARATION, S.PLAN_APPROVAL, (STAFF,)),
+    Transition("approve_plan", "批准方案", S.PLAN_APPROVAL, S.POSTING, (LEADER,)),
+    Transition("publish_posts", "发布职位公告、开始报名", S.POSTING, S.REGISTRATION, (STAFF,)),
+    Transition("close_registration", "报名截止", S.REGISTRATION, S.REVIEW, (SYSTEM, STAFF)),
+    Transition("start_speech", "资格审查结束，进入演讲", S.REVIEW, S.SPEECH, (STAFF,)),
+    Transition("close_speech", "演讲评分结束", S.SPEECH, S.EVALUATION, (STAFF,)),
+    Transition("close_evaluation", "民主测评结束，进入考察", S.EVALUATION, S.INSPECTION, (STAFF,)),
+    Transition("finish_inspection", "考察结束，提交讨论决定", S.INSPECTION, S.DECISION, (STAFF,)),
+    Transition("start_publicity", "开始任前公示", S.DECISION, S.PUBLICITY, (STAFF,)),
+    Transition("end_publicity", "任前公示期满", S.PUBLICITY, S.APPOINTMENT, (SYSTEM, STAFF)),
+    Transition("appoint", "办理任职", S.APPOINTMENT, S.COMPLETED, (STAFF,)),
+    # returns and 撤回 (reason required)
+    Transition("return_plan", "退回方案", S.PLAN_APPROVAL, S.PREPARATION, (LEADER,)),
+    Transition("withdraw_plan", "撤回报批", S.PLAN_APPROVAL, S.PREPARATION, (STAFF,), withdrawal=True),
+    Transition("withdraw_posting", "撤回至方案报批", S.POSTING, S.PLAN_APPROVAL, (LEADER,), withdrawal=True),
+    Transition("withdraw_registration", "撤回职位公告", S.REGISTRATION, S.POSTING, (STAFF,), withdrawal=True),
+    Transition("extend_registration", "延长报名", S.REVIEW, S.REGISTRATION, (STAFF,), withdrawal=True),
+    Transition("withdraw_speech", "撤回至资格审查", S.SPEECH, S.REVIEW, (STAFF,), withdrawal=True),
+    Transition("withdraw_evaluation", "撤回至演讲", S.EVALUATION, S.SPEECH, (STAFF,), withdrawal=True),
+    Transition("withdraw_inspection", "撤回至民主测评", S.INSPECTION, S.EVALUATION, (STAFF,), withdrawal=True),
+    Transition("withdraw_decision", "撤回至组织考察", S.DECISION, S.INSPECTION, (STAFF,), withdrawal=True),
+    Transition("withdraw_publicity", "撤回至讨论决定", S.PUBLICITY, S.DECISION, (STAFF,), withdrawal=True),
+) + tuple(
+    Transition("cancel", "终止本次工作", stage, S.CANCELLED, (LEADER,)) for stage in ORDER
+)
+
+_BY_KEY = {(t.action, t.source): t for t in TRANSITIONS}
+ACTIONS = sorted({t.action for t in TRANSITIONS})
+
+
+def transition_for(action: str, stage: str) -> Transition | None:
+    return _BY_KEY.get((action, stage))
+
+
+def available(stage: str) -> list[Transition]:
+    return [t for t in TRANSITIONS if t.source == stage]
+
+
+def role_codes(user) -> set[str]:
+    """The workflow roles a user holds (a superuser counts as staff through core.roles)."""
+    if user == SYSTEM:
+        return {SYSTEM}
+    names = roles.role_names(user)
+    out = set()
+    if roles.STAFF in names:
+        out.add(STAFF)
+    if roles.LEADER in names:
+        out.add(LEADER)
+    return out
+
+
+def transition_errors(user, action: str, stage: str, *, reason: str = "") -> list[str]:
+    """Why `user` may not take `action` from `stage` (empty list: allowed as far as stage and role go)."""
+    t = transition_for(action, stage)
+    if t is None:
+        known = [x for x in TRANSITIONS if x.action == action]
+        if not known:
+            return [f"未知的操作“{action}”。"]
+        label = known[0].label
+        sources = "、".join(Stage(x.source).label for x in known)
+        return [f"当前处于“{Stage(stage).label}”阶段，不能执行“{label}”（只能在“{sources}”阶段执行）。"]
+    errors = []
+    if not (role_codes(user) & set(t.roles)):
+        who = "或".join(ROLE_LABELS[r] for r in t.roles if r != SYSTEM) or ROLE_LABELS[SYSTEM]
+        errors.append(f"“{t.label}”只能由{who}执行。")
+    if t.needs_reason and not (reason or "").strip():
+        errors.append(f"“{t.label}”须填写理由。")
+    return errors
+
+
+def can(user, action: str, stage: str) -> bool:
+    return not transition_errors(user, action, stage, reason="x")
+
+
+def _predicate(action: str):
+    def check(user, campaign) -> bool:
+        return can(user, action, campaign.stage)
+
+    check.__name__ = f"can_{action}"
+    check.__doc__ = f"May `user` take “{action}” from the campaign's current stage (role and stage only)?"
+    return check
+
+
+can_submit_plan = _predicate("submit_plan")
+can_approve_plan = _predicate("approve_plan")
+can_return_plan = _predicate("return_plan")
+can_publish_posts = _predicate("publish_posts")
+can_close_registration = _predicate("close_registration")
+can_start_speech = _predicate("start_speech")
+can_close_speech = _predicate("close_speech")
+can_close_evaluation = _predicate("close_evaluation")
+can_finish_inspection = _predicate("finish_inspection")
+can_start_publicity = _predicate("start_publicity")
+can_end_publicity = _predicate("end_publicity")
+can_appoint = _predicate("appoint")
+can_cancel = _predicate("cancel")
+
+
+def can_withdraw(user, campaign) -> bool:
+    return any(t.withdrawal and can(user, t.action, campaign.stage) for t in available(campaign.stage))
+
+
+# Work inside a stage (not transitions): which stage each piece of work belongs to, and who does it.
+STAGE_WORK = {
+    "edit_plan": ({S.PREPARATION}, (STAFF,)),
+    "generate_announcement": ({S.POSTING}, (STAFF,)),
+    "apply": ({S.REGISTRATION}, ()),  # candidates themselves; window checked by the service
+    "nominate": ({S.REGISTRATION}, (STAFF,)),
+    "late_entry": ({S.REVIEW}, (STAFF,)),
+    "review_decide": ({S.REVIEW}, (STAFF,)),
+    "review_submit": ({S.REVIEW}, (STAFF,)),
+    "review_approve": ({S.REVIEW}, (LEADER,)),
+    "review_publish": ({S.REVIEW}, (STAFF,)),
+    "post_cancel": ({S.REVIEW}, (STAFF,)),
+    "draw_order": ({S.SPEECH}, (STAFF,)),
+    "judge_absence": ({S.SPEECH}, (STAFF,)),
+    "score": ({S.SPEECH}, ()),  # assigned judges
+    "score_correct": ({S.EVALUATION, S.INSPECTION, S.DECISION}, (STAFF,)),
+    "evaluation_session": ({S.EVALUATION}, (STAFF,)),
+    "inspection_confirm": ({S.INSPECTION}, (LEADER,)),
+    "inspection_record": ({S.INSPECTION}, (STAFF,)),
+    "meeting_record": ({S.DECISION}, (LEADER,)),
+    "superior_approval": ({S.DECISION}, (STAFF,)),
+    "objection": ({S.PUBLICITY, S.APPOINTMENT}, (STAFF,)),
+}
+
+
+def work_errors(user, work: str, stage: str) -> list[str]:
+    stages, who = STAGE_WORK[work]
+    errors = []
+    if stage not in stages:
+        names = "、".join(Stage(s).label for s in ORDER + [S.COMPLETED] if s in stages)
+        errors.append(f"当前处于“{Stage(stage).label}”阶段，此项工作只能在“{names}”阶段进行。")
+    if who and not (role_codes(user) & set(who)):
+        errors.append("只有" + "或".join(ROLE_LABELS[r] for r in who) + "可以进行此项工作。")
+    return errors
+
+
+def can_work(user, work: str, campaign) -> bool:
+    return not work_errors(user, work, campaign.stage)
