@@ -138,6 +138,19 @@ class CadreForm(StyledFormMixin, forms.ModelForm):
     def identity_fields(self):
         return [self[name] for name in IDENTITY_FIELDS if name != "works_in_organ"]
 
+    def clean_photo(self):
+        """JPEG or PNG by magic bytes and within settings.PHOTO_UPLOAD_MAX_BYTES (core.uploads)."""
+        from core.exceptions import ApplicationError
+        from core.uploads import check_photo
+
+        photo = self.cleaned_data.get("photo")
+        if photo and hasattr(photo, "read") and "photo" in self.changed_data:
+            try:
+                check_photo(photo)
+            except ApplicationError as exc:
+                raise ValidationError(exc.message) from None
+        return photo
+
     def clean_id_number(self):
         return re.sub(r"[\s\u3000]+", "", self.cleaned_data.get("id_number") or "").upper()
 

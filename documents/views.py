@@ -15,11 +15,11 @@ from cadre.models import Cadre
 from core import roles
 from core.exceptions import ApplicationError
 from core.models import BackgroundJob
+from core.uploads import check_lrmx
 
 from . import lrmx, selectors, services, tasks
 from .models import DocumentKind, GeneratedDocument, Notification
 
-LRMX_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 
 
 def _staff_required(request):
@@ -121,10 +121,9 @@ def lrmx_import(request):
         upload = request.FILES.get("file")
         if upload is None:
             context["errors"] = [lrmx.LrmxIssue("", "", "请选择要导入的LRMX文件")]
-        elif upload.size > LRMX_UPLOAD_MAX_BYTES:
-            context["errors"] = [lrmx.LrmxIssue("", "", "文件超过5MB，不是有效的任免审批表数据文件")]
         else:
             try:
+                check_lrmx(upload)  # size (settings.LRMX_UPLOAD_MAX_BYTES) and XML content
                 result = lrmx.import_person(upload.read(), actor=request.user)
             except ApplicationError as exc:
                 context["errors"] = exc.errors or [lrmx.LrmxIssue("", "", exc.message)]
