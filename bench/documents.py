@@ -18,10 +18,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+# its own throw-away SQLite database: 公示 periods read the working-day calendar table (documents.CalendarDay)
+BENCH_DB = Path(os.environ.get("BENCH_DOCUMENTS_DB", "/tmp/bench_documents.sqlite3"))
+os.environ["DATABASE_URL"] = f"sqlite:///{BENCH_DB}"
 
 import django  # noqa: E402
 
 django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+call_command("migrate", verbosity=0)
 
 from documents import rendering, services  # noqa: E402
 from documents.campaign_docs import Appointment, AppointmentNoticeData  # noqa: E402
