@@ -10,6 +10,7 @@ Fonts come from ``settings.PDF_FONT_PATHS`` (TrueType/TTC; WenQuanYi Zen Hei by 
 """
 from __future__ import annotations
 
+import atexit
 import hashlib
 import io
 import logging
@@ -96,6 +97,11 @@ def _stylesheets(font_key: tuple):
     sheets = [CSS(string=font_face_css(fonts), font_config=font_config)]
     sheets += [CSS(string=source, font_config=font_config) for source in _css_sources()]
     return sheets, font_config
+
+
+# WeasyPrint's FontConfiguration.__del__ needs its modules alive: drop the cached one before interpreter
+# teardown, otherwise every process that rendered a PDF prints "Exception ignored in … __del__" when it exits.
+atexit.register(_stylesheets.cache_clear)
 
 
 def _font_key(fonts: dict[str, list[str]]) -> tuple:
