@@ -96,16 +96,21 @@ def main():
 
         # set-based (first run warms the connection; the second is timed)
         E.screen(cadres.filter(pk__in=cadres.values("pk")[:100]), chosen, as_of)
+        worker_queries = []
+        fetch_rows = E._fetch_rows
+        E._fetch_rows = lambda sql, params: worker_queries.append(sql) or fetch_rows(sql, params)
         t = time.perf_counter()
         with CaptureQueriesContext(connection) as q:
             result = E.screen(cadres, chosen, as_of)
         set_time = time.perf_counter() - t
+        E._fetch_rows = fetch_rows
         pairs = sum(len(v) for v in result.values())
         counts = {}
         for rows in result.values():
             for x in rows:
                 counts[x.result] = counts.get(x.result, 0) + 1
-        print(f"set-based screen: {set_time:.2f} s for {pairs} (cadre, post) pairs, {len(q.captured_queries)} queries, "
+        print(f"set-based screen: {set_time:.2f} s for {pairs} (cadre, post) pairs, {len(q.captured_queries)} queries on this connection + "
+              f"{len(worker_queries)} sent together on worker connections, "
               f"peak RSS {rss_mb():.0f} MB")
         print("  results: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 

@@ -22,6 +22,9 @@ from itertools import repeat
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from concurrent.futures import ThreadPoolExecutor
+
+from django.db import connection, connections
 from django.db.models import Q
 from django.utils import timezone
 
@@ -231,44 +234,53 @@ def active_cadres():
     return Cadre.objects.filter(status="在职")
 
 
-def load_facts(cadres, *, as_of: dt.date, assessment_years: int | None = 3, with_posts: bool = False) -> list[CadreFacts]:
+def load_facts(
+    cadres, *, as_of: dt.date, assessment_years: int | None = 3, with_posts: bool = False, concurrent: bool = False,
+) -> list[CadreFacts]:
     """Everything the rules need for every cadre of the queryset, in five queries (six with post history).
 
     `assessment_years` limits the assessments read to the years before the as-of year the rule looks at
-    (None: all years, for the 职级 ladder rule).
+    (None: all years, for the 职级 ladder rule). `concurrent`: a whole-roster screen may send the queries
+    together (see `_fetch_all`).
     """
     ids_q = cadres.values("pk")
-    rows = cadres.order_by("rank_order", "id").values_list(
-        "id", "name", "id_number", "gender", "birth_date", "staffing_type", "works_in_organ", "unit_id",
-        "unit__name", "unit__kind", "position_title", "health", "title_level", "rank_level", "rank_start", "work_start_date",
-    )
+    queries = {
+        "cadres": cadres.order_by("rank_order", "id").values_list(
+            "id", "name", "id_number", "gender", "birth_date", "staffing_type", "works_in_organ", "unit_id",
+            "unit__name", "unit__kind", "position_title", "health", "title_level", "rank_level", "rank_start",
+            "work_start_date",
+        ),
+        "ranks": RankHistory.objects.filter(cadre_id__in=ids_q).values_list("cadre_id", "level", "start", "end").order_by(),
+        "grades": AnnualAssessment.objects.filter(cadre_id__in=ids_q).values_list("cadre_id", "year", "grade", "reason").order_by(),
+        "educations": EducationRecord.objects.filter(cadre_id__in=ids_q).values_list("cadre_id", "mode", "level").order_by(),
+        "sanctions": RewardPunishment.objects.filter(cadre_id__in=ids_q, kind__in=["党纪处分", "政务处分", "组织处理"])
+        .values_list("cadre_id", "kind", "name", "decided_on", "effect_start", "effect_end").order_by(),
+    }
+    if assessment_years is not None:
+        queries["grades"] = queries["grades"].filter(year__gte=as_of.year - assessment_years, year__lt=as_of.year)
+    if with_posts:
+        queries["posts"] = (
+            PostHistory.objects.filter(cadre_id__in=ids_q, is_secondment=False)
+            .values_list("cadre_id", "unit__kind", "start", "end").order_by()
+        )
+    results = _fetch_all(queries, concurrent=concurrent)
     ranks = defaultdict(list)
-    for cid, level, start, end in RankHistory.objects.filter(cadre_id__in=ids_q).values_list("cadre_id", "level", "start", "end").order_by():
+    for cid, level, start, end in results["ranks"]():
         ranks[cid].append((level, start, end))
     grades = defaultdict(dict)
-    assessments = AnnualAssessment.objects.filter(cadre_id__in=ids_q)
-    if assessment_years is not None:
-        assessments = assessments.filter(year__gte=as_of.year - assessment_years, year__lt=as_of.year)
-    for cid, year, grade, reason in assessments.values_list("cadre_id", "year", "grade", "reason").order_by():
+    for cid, year, grade, reason in results["grades"]():
         grades[cid][year] = (grade, reason)
     educations = defaultdict(dict)
-    for cid, mode, level in EducationRecord.objects.filter(cadre_id__in=ids_q).values_list("cadre_id", "mode", "level").order_by():
+    for cid, mode, level in results["educations"]():
         educations[cid][mode] = level
     sanctions = defaultdict(list)
-    for cid, kind, name, decided, start, end in (
-        RewardPunishment.objects.filter(cadre_id__in=ids_q, kind__in=["党纪处分", "政务处分", "组织处理"])
-        .values_list("cadre_id", "kind", "name", "decided_on", "effect_start", "effect_end")
-        .order_by()
-    ):
+    for cid, kind, name, decided, start, end in results["sanctions"]():
         sanctions[cid].append(R.Sanction(kind, name, decided, start, end))
     post_rows = defaultdict(list)
     if with_posts:
-        for cid, kind, start, end in (
-            PostHistory.objects.filter(cadre_id__in=ids_q, is_secondment=False)
-            .values_list("cadre_id", "unit__kind", "start", "end")
-            .order_by()
-        ):
+        for cid, kind, start, end in results["posts"]():
             post_rows[cid].append((kind or "", start, end))
+    rows = results["cadres"]()
     facts = []
     append = facts.append
     new = tuple.__new__  # CadreFacts(...) without the generated __new__ frame (100 000 of them)
@@ -287,6 +299,43 @@ def load_facts(cadres, *, as_of: dt.date, assessment_years: int | None = 3, with
             tuple(sanction_rows) if sanction_rows else (), tuple(history) if history else (),
         )))
     return facts
+
+
+# Fact queries of a big screen are sent together on their own connections when that cannot change what they see.
+CONCURRENT_FETCH_MIN_ROWS = 20_000
+
+
+def _fetch_all(queries: dict, *, concurrent: bool) -> dict:
+    """{name: callable returning the rows} for value-list querysets.
+
+    On PostgreSQL in autocommit mode (no transaction open on this connection, so every query already reads its
+    own snapshot) and for a big roster, the queries run at the same time, each on a short-lived connection of a
+    worker thread: the database works on them while this process turns earlier results into facts (the GIL is
+    released while psycopg2 waits). Inside a transaction — a test, or a caller's atomic block — other
+    connections could not see its uncommitted rows, so the queries run one after another on this connection.
+    """
+    first = queries["cadres"]
+    if (
+        not concurrent or connection.vendor != "postgresql" or connection.in_atomic_block
+        or first.count() < CONCURRENT_FETCH_MIN_ROWS
+    ):
+        return {name: qs.__iter__ for name, qs in queries.items()}
+    compiled = {name: qs.query.sql_with_params() for name, qs in queries.items()}
+    pool = ThreadPoolExecutor(max_workers=len(compiled), thread_name_prefix="eligibility-facts")
+    futures = {name: pool.submit(_fetch_rows, sql, params) for name, (sql, params) in compiled.items()}
+    pool.shutdown(wait=False)
+    return {name: future.result for name, future in futures.items()}
+
+
+def _fetch_rows(sql: str, params) -> list[tuple]:
+    """One query on this worker thread's own connection (closed afterwards)."""
+    conn = connections["default"]
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    finally:
+        conn.close()
 
 
 def load_waivers(cadres, *, post_ids: Iterable, scope: str = "") -> dict:
@@ -631,7 +680,7 @@ def screen(cadres, posts, as_of: dt.date | None = None, *, scope: str = "", stri
     try:
         facts = load_facts(
             cadres, as_of=as_of, assessment_years=_years_needed(sets),
-            with_posts=any(rs.params["common"]["county"]["on"] for rs in sets),
+            with_posts=any(rs.params["common"]["county"]["on"] for rs in sets), concurrent=True,
         )
         waivers = load_waivers(cadres, post_ids=[p.id for p in pfs], scope=scope) if (any(p.id for p in pfs) or scope) else {}
         _screen_loop(facts, plan_list, waivers, scope, as_of, {})

@@ -396,6 +396,25 @@ def test_screen_query_count_is_constant(django_assert_num_queries):
     assert len(small.captured_queries) == 7
 
 
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_fact_fetch_outside_a_transaction_gives_the_same_screen(monkeypatch):
+    """Autocommit on PostgreSQL: the fact queries run together on worker connections; same result as in turn."""
+    posts = [PostFactory(level="正科级", title="局长"), PostFactory(level="副科级", title="副局长")]
+    random_roster(30, seed=3)
+    monkeypatch.setattr(E, "CONCURRENT_FETCH_MIN_ROWS", 10**9)
+    in_turn = E.screen(E.active_cadres(), posts, AS_OF)
+    monkeypatch.setattr(E, "CONCURRENT_FETCH_MIN_ROWS", 1)
+    threads = []
+    real = E._fetch_rows
+    monkeypatch.setattr(E, "_fetch_rows", lambda sql, params: threads.append(sql) or real(sql, params))
+    together = E.screen(E.active_cadres(), posts, AS_OF)
+    assert together == in_turn and len(together[posts[0].pk]) == 30
+    if connection.vendor == "postgresql":
+        assert len(threads) == 5  # cadres, ranks, assessments, education, sanctions
+    else:
+        assert not threads  # SQLite: always in turn on this connection
+
+
 @pytest.mark.django_db
 def test_inactive_cadres_are_not_screened(fuke):
     person(status="退休")
