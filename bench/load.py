@@ -300,8 +300,9 @@ def main():
 
     connection.close()
     accepted = [r[3] for r in results if r[0] == "ballot" and r[1] == 201]
-    stored = Ballot.objects.count()
-    used = BallotCode.objects.filter(status=CodeStatus.USED).count()
+    # only this run's session: the demo data (seed_demo's finished campaign) holds ballots of its own
+    stored = Ballot.objects.filter(session__public_id=data["public_id"]).count()
+    used = BallotCode.objects.filter(session__public_id=data["public_id"], status=CodeStatus.USED).count()
     report = summarize(results, wall)
     report["_meta"] = {"clients": args.clients, "workers": args.workers, "threads": args.threads, "seconds": round(wall, 1),
                        "database": "postgresql" if use_pg else "sqlite", "cadres": len(data["cadre_ids"]),
