@@ -18,11 +18,10 @@ import gc
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from itertools import repeat
-from dataclasses import dataclass
-from typing import NamedTuple
-
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from itertools import repeat
+from typing import NamedTuple
 
 from django.db import connection, connections
 from django.db.models import Q
