@@ -116,7 +116,7 @@ def main():
         # the captured run (queries on this connection and on the worker connections)
         worker_queries = []
         fetch_rows = E._fetch_rows
-        E._fetch_rows = lambda sql, params: worker_queries.append(sql) or fetch_rows(sql, params)
+        E._fetch_rows = lambda sql, params, alias: worker_queries.append(sql) or fetch_rows(sql, params, alias)
         with CaptureQueriesContext(connection) as q:
             E.screen(cadres, chosen, as_of)
         E._fetch_rows = fetch_rows

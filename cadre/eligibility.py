@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from typing import NamedTuple
 
-from django.db import connection, connections
+from django.db import connections
 from django.db.models import Q
 from django.utils import timezone
 
@@ -314,21 +314,22 @@ def _fetch_all(queries: dict, *, concurrent: bool) -> dict:
     connections could not see its uncommitted rows, so the queries run one after another on this connection.
     """
     first = queries["cadres"]
+    conn = connections[first.db]
     if (
-        not concurrent or connection.vendor != "postgresql" or connection.in_atomic_block
+        not concurrent or conn.vendor != "postgresql" or conn.in_atomic_block
         or first.count() < CONCURRENT_FETCH_MIN_ROWS
     ):
         return {name: qs.__iter__ for name, qs in queries.items()}
     compiled = {name: qs.query.sql_with_params() for name, qs in queries.items()}
     pool = ThreadPoolExecutor(max_workers=len(compiled), thread_name_prefix="eligibility-facts")
-    futures = {name: pool.submit(_fetch_rows, sql, params) for name, (sql, params) in compiled.items()}
+    futures = {name: pool.submit(_fetch_rows, sql, params, first.db) for name, (sql, params) in compiled.items()}
     pool.shutdown(wait=False)
     return {name: future.result for name, future in futures.items()}
 
 
-def _fetch_rows(sql: str, params) -> list[tuple]:
-    """One query on this worker thread's own connection (closed afterwards)."""
-    conn = connections["default"]
+def _fetch_rows(sql: str, params, alias: str = "default") -> list[tuple]:
+    """One query on this worker thread's own connection to `alias` (closed afterwards)."""
+    conn = connections[alias]
     try:
         with conn.cursor() as cursor:
             cursor.execute(sql, params)

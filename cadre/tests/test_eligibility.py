@@ -406,7 +406,7 @@ def test_concurrent_fact_fetch_outside_a_transaction_gives_the_same_screen(monke
     monkeypatch.setattr(E, "CONCURRENT_FETCH_MIN_ROWS", 1)
     threads = []
     real = E._fetch_rows
-    monkeypatch.setattr(E, "_fetch_rows", lambda sql, params: threads.append(sql) or real(sql, params))
+    monkeypatch.setattr(E, "_fetch_rows", lambda sql, params, alias: threads.append(sql) or real(sql, params, alias))
     together = E.screen(E.active_cadres(), posts, AS_OF)
     assert together == in_turn and len(together[posts[0].pk]) == 30
     if connection.vendor == "postgresql":
