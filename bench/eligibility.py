@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import os
 import resource
 import sys
@@ -100,8 +101,6 @@ def main():
         # Timed without instrumentation; the query count comes from one more, captured run. The screen keeps the
         # cyclic garbage collector off while it builds 1.3 M result tuples; the full collection this defers runs at
         # the next allocation after it returns, so each timed run includes that collection (gc.collect()).
-        import gc
-
         times, gc_times = [], []
         for _ in range(args.runs):
             result = None
