@@ -185,6 +185,8 @@ def _xlsx_names(content: bytes) -> list[str]:
 
 
 def test_roster_filter_export_detail_units_and_own_record(live_server, browser, tmp_path):
+    from playwright.sync_api import expect
+
     staff, candidate_user, cadres = build_sample_records()
     SHOTS.mkdir(parents=True, exist_ok=True)
     base = live_server.url
@@ -202,7 +204,8 @@ def test_roster_filter_export_detail_units_and_own_record(live_server, browser, 
     # filter by gender (select → htmx swap, URL pushed) then by text
     with page.expect_response(lambda r: "/cadre/?" in r.url and r.request.headers.get("hx-request") == "true"):
         page.select_option("#id_gender", "女")
-    page.wait_for_function("document.querySelectorAll('[data-cadre-row]').length === %d" % sum(1 for p in PEOPLE if p[1] == "女"))
+    # a locator wait, not wait_for_function: a string predicate is evaluated with eval, which the CSP refuses
+    expect(page.locator("[data-cadre-row]")).to_have_count(sum(1 for p in PEOPLE if p[1] == "女"))
     assert "gender=%E5%A5%B3" in page.url
     women = {p[0] for p in PEOPLE if p[1] == "女"}
     assert set(_row_names(page)) == women
@@ -211,7 +214,7 @@ def test_roster_filter_export_detail_units_and_own_record(live_server, browser, 
         page.fill("#id_q", "财政局")
         page.press("#id_q", "Enter")
     expected = {p[0] for p in PEOPLE if p[1] == "女" and p[3] == "财政局"}
-    page.wait_for_function("document.querySelectorAll('[data-cadre-row]').length === %d" % len(expected))
+    expect(page.locator("[data-cadre-row]")).to_have_count(len(expected))
     assert set(_row_names(page)) == expected == {"李秀英", "韩雪"}
     # leaders and observers see masked numbers; staff the full number
     assert cadres["李秀英"].id_number in page.inner_text("#roster-table")
