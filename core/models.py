@@ -12,6 +12,7 @@ class AuditEvent(models.Model):
     action = models.CharField("操作", max_length=64, db_index=True)
     object_type = models.CharField("对象类型", max_length=64, blank=True)
     object_id = models.CharField("对象编号", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True, help_text="记录时对象的名称（快照）")
     summary = models.CharField("摘要", max_length=500, blank=True)
     data = models.JSONField("详情", default=dict, blank=True)
 
