@@ -6,7 +6,7 @@ middle rolls them back: no partial writes. API clients get a JSON body.
 import logging
 
 from django.db import InterfaceError, OperationalError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.template import loader
 
 logger = logging.getLogger(__name__)
@@ -29,8 +29,6 @@ class DatabaseUnavailableMiddleware:
             response = JsonResponse({"detail": MESSAGE}, status=503)
         else:
             # rendered without the request context: the context processors would query the database again
-            from django.http import HttpResponse
-
             response = HttpResponse(loader.get_template("503.html").render({"message": MESSAGE}), status=503)
         response["Retry-After"] = "30"
         return response
