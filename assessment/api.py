@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from core.exceptions import ApplicationError
 
-from . import services
+from . import selectors, services
 from .codes import display_code
 from .models import BallotSession, OptionSet, SessionStatus
 from .permissions import can_manage, can_read_tallies
@@ -240,7 +240,7 @@ class BallotSessionViewSet(viewsets.GenericViewSet):
         session = self.get_object()
         if session.status != SessionStatus.CLOSED and not can_manage(request.user):
             raise ApplicationError("测评尚未结束，结果暂不公开。")
-        data = services.tally(session)
+        data = selectors.tally(session)
         return Response({**data, "status": session.status, "result_hash": session.result_hash})
 
 

@@ -267,9 +267,9 @@ def paper_entry(request, pk):
 def _result_for(request, session):
     """Closed → frozen result; open → live count for staff only; else None."""
     if session.status == SessionStatus.CLOSED:
-        return services.tally(session)
+        return selectors.tally(session)
     if can_manage(request.user) and session.status in (SessionStatus.OPEN, SessionStatus.VOID):
-        return services.tally(session)
+        return selectors.tally(session)
     return None
 
 

@@ -449,7 +449,7 @@ def evaluation_close(*, actor, campaign: Campaign, note: str = "") -> Campaign:
     the composite score with the plan's weights, the ranking per post (ties: 民主测评, then speech, then
     tied) and the proposed 考察对象 (top candidates at the plan's ratio; the leader confirms)."""
     from assessment.models import SessionStatus
-    from assessment.services import tally
+    from assessment.selectors import tally
 
     def compute(c: Campaign):
         session = c.ballot_session

@@ -6,7 +6,8 @@ import uuid
 import pytest
 from django.db import connection, models
 
-from assessment import services
+from assessment import selectors, services
+from assessment.services import voting
 from assessment.codes import code_digest, normalize_code
 from assessment.models import Ballot, BallotCode, BallotMark, CodeStatus, SessionStatus
 from core.exceptions import ApplicationError
@@ -201,7 +202,7 @@ def test_paper_ballots_invalid_marks(open_session, staff_user):
         rows=[["优秀", "称职"], ["优秀 称职", "2"], ["1,1", ""]], blank_ballots=1,
     )
     assert (result.entered, result.invalid_marks, result.voided) == (4, 1, False)
-    r = services.tally(open_session)
+    r = selectors.tally(open_session)
     zhang = r["targets"][0]["overall"]
     assert zhang["counts"]["优秀"] == 2 and zhang["invalid"] == 1 and zhang["blank"] == 1  # "1,1" = one option
     li = r["targets"][1]["overall"]
@@ -276,7 +277,7 @@ def test_public_id_lookup(open_session, staff_user):
 def test_close_unlinks_ballots_from_codes_and_order(make_session, staff_user, vote):
     s = services.session_open(actor=staff_user, session=make_session(groups=(("全体", 100),)))
     vote(s, "全体", [{0: "优秀", 1: "称职"}, {0: "称职"}, {1: "不称职"}])
-    before = services.tally(s)
+    before = selectors.tally(s)
     with connection.cursor() as cursor:
         cursor.execute("SELECT xmin::text FROM assessment_ballotcode WHERE session_id = %s", [s.pk])
         code_xmins = {r[0] for r in cursor.fetchall()}
@@ -310,7 +311,7 @@ def test_close_waits_for_ballot_in_flight(make_session, staff_user):
     marks = {t.pk: "优秀" for t in s.targets.all()}
     in_flight, release, closed_at = threading.Event(), threading.Event(), []
 
-    original = services._session_for_vote
+    original = voting._session_for_vote
 
     def slow_session_for_vote(*args, **kwargs):
         result = original(*args, **kwargs)
@@ -332,7 +333,7 @@ def test_close_waits_for_ballot_in_flight(make_session, staff_user):
         finally:
             connections.close_all()
 
-    services._session_for_vote = slow_session_for_vote
+    voting._session_for_vote = slow_session_for_vote
     try:
         voter = threading.Thread(target=submit)
         voter.start()
@@ -346,7 +347,7 @@ def test_close_waits_for_ballot_in_flight(make_session, staff_user):
         voter.join(10)
         closer.join(10)
     finally:
-        services._session_for_vote = original
+        voting._session_for_vote = original
     assert closed_at and closed_at[0] >= released_at
     s.refresh_from_db()
     assert s.status == SessionStatus.CLOSED and s.result["returned"] == 1

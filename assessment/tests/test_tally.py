@@ -3,8 +3,9 @@ from decimal import Decimal
 
 import pytest
 
-from assessment import rules, services
+from assessment import rules, selectors, services
 from assessment.models import SessionStatus
+from core.exceptions import ApplicationError
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def evaluated(make_session, vote, staff_user):
 
 
 def test_participation_counts_and_threshold(evaluated):
-    r = services.tally(evaluated)
+    r = selectors.tally(evaluated)
     assert (r["issued"], r["returned"]) == (16, 13)
     assert r["participation"] == "0.8125"  # 13/16
     assert r["participation_ok"] is True
@@ -44,7 +45,7 @@ def test_participation_counts_and_threshold(evaluated):
 
 
 def test_rates_and_weighted_score_target_a(evaluated):
-    a = _target(services.tally(evaluated), "张三")
+    a = _target(selectors.tally(evaluated), "张三")
     # overall: 优秀 3+2, 称职 2+2+3, 基本称职 1 → valid 13
     assert a["overall"]["counts"] == {"优秀": 5, "称职": 7, "基本称职": 1, "不称职": 0}
     assert a["overall"]["valid"] == 13
@@ -57,7 +58,7 @@ def test_rates_and_weighted_score_target_a(evaluated):
 
 
 def test_blank_marks_and_score_target_b(evaluated):
-    b = _target(services.tally(evaluated), "李四")
+    b = _target(selectors.tally(evaluated), "李四")
     assert b["overall"]["counts"] == {"优秀": 1, "称职": 8, "基本称职": 1, "不称职": 1}
     assert (b["overall"]["valid"], b["overall"]["blank"], b["overall"]["invalid"]) == (11, 2, 0)
     assert b["overall"]["excellent_rate"] == "0.0909"  # 1/11
@@ -67,7 +68,7 @@ def test_blank_marks_and_score_target_b(evaluated):
 
 
 def test_small_group_merged_into_other(evaluated):
-    r = services.tally(evaluated)
+    r = selectors.tally(evaluated)
     assert [g["name"] for g in r["groups"]] == ["领导班子成员", "中层干部", "其他"]
     other = r["groups"][-1]
     assert other["merged"] == ["一般干部"] and other["ballots"] == 3 and other["weight"] == "20.00"
@@ -80,7 +81,7 @@ def test_min_group_ballots_is_configurable(make_session, vote, staff_user):
     s = make_session(min_group_ballots=3)
     services.session_open(actor=staff_user, session=s)
     vote(s, "一般干部", [{0: "优秀"}] * 3)
-    r = services.tally(s)
+    r = selectors.tally(s)
     assert [g["name"] for g in r["groups"]] == ["一般干部", "其他"]  # 领导/中层 (0 ballots) pooled
     assert r["groups"][1]["merged"] == ["领导班子成员", "中层干部"]
 
@@ -89,11 +90,11 @@ def test_participation_below_threshold_flagged(make_session, vote, staff_user):
     s = make_session(groups=(("全体干部", 100),))
     services.session_open(actor=staff_user, session=s)
     vote(s, "全体干部", [{0: "称职"}] * 7, extra_codes=3)  # 7/10 = 70% < 80%
-    r = services.tally(s)
+    r = selectors.tally(s)
     assert r["participation"] == "0.7000" and r["participation_ok"] is False
     s.participation_threshold = Decimal(70)
     s.save()
-    assert services.tally(s)["participation_ok"] is True  # exactly at the threshold counts
+    assert selectors.tally(s)["participation_ok"] is True  # exactly at the threshold counts
 
 
 def test_revoked_codes_not_issued_but_paper_counts(make_session, vote, staff_user):
@@ -104,7 +105,7 @@ def test_revoked_codes_not_issued_but_paper_counts(make_session, vote, staff_use
     services.code_revoke(actor=staff_user, session=s, code=spare[0])
     services.paper_issued_set(actor=staff_user, session=s, group=group, count=3)
     services.paper_ballots_enter(actor=staff_user, session=s, group=group, rows=[["优秀"], ["1"]])
-    r = services.tally(s)
+    r = selectors.tally(s)
     assert (r["issued"], r["returned"]) == (5 + 3, 6)  # 6 codes - 1 revoked + 3 paper; 4 + 2 returned
 
 
@@ -112,23 +113,23 @@ def test_weight_rescaled_when_group_has_no_valid_mark(make_session, vote, staff_
     s = make_session(groups=(("领导班子成员", 40), ("一般干部", 60)))
     services.session_open(actor=staff_user, session=s)
     vote(s, "领导班子成员", [{0: "优秀"}, {0: "称职"}])  # mean 90; 一般干部 none
-    assert _target(services.tally(s), "张三")["score"] == "90.00"
+    assert _target(selectors.tally(s), "张三")["score"] == "90.00"
     vote(s, "一般干部", [{0: "基本称职"}])  # 60 → .4*90 + .6*60 = 72
-    assert _target(services.tally(s), "张三")["score"] == "72.00"
+    assert _target(selectors.tally(s), "张三")["score"] == "72.00"
 
 
 def test_custom_score_map(make_session, vote, staff_user):
     s = make_session(groups=(("全体", 100),), score_map={"优秀": 95, "称职": 85, "基本称职": 70, "不称职": 50})
     services.session_open(actor=staff_user, session=s)
     vote(s, "全体", [{0: "优秀"}, {0: "不称职"}, {0: "称职"}])  # (95+50+85)/3 = 76.666… → 76.67
-    assert _target(services.tally(s), "张三")["score"] == "76.67"
+    assert _target(selectors.tally(s), "张三")["score"] == "76.67"
 
 
 def test_recommendation_approval_rate(make_session, vote, staff_user):
     s = make_session(option_set="推荐", groups=(("全体", 100),))
     services.session_open(actor=staff_user, session=s)
     vote(s, "全体", [{0: "同意"}] * 6 + [{0: "不同意"}] * 2 + [{0: "弃权"}] * 2 + [{}])
-    a = _target(services.tally(s), "张三")
+    a = _target(selectors.tally(s), "张三")
     assert a["overall"]["counts"] == {"同意": 6, "不同意": 2, "弃权": 2}
     assert a["overall"]["valid"] == 10 and a["overall"]["blank"] == 1
     assert a["overall"]["approval_rate"] == "0.7500"  # 6/(6+2); 弃权 excluded
@@ -139,7 +140,7 @@ def test_masses_reason_required(make_session, vote, staff_user):
     s = make_session(option_set="群众", groups=(("群众代表", 100),))
     services.session_open(actor=staff_user, session=s)
     vote(s, "群众代表", [{0: ("优", "服务热情，办事快")}, {0: "优"}, {0: ("差", "")}, {0: "良"}, {0: ("差", "推诿")}])
-    a = _target(services.tally(s), "张三")
+    a = _target(selectors.tally(s), "张三")
     assert a["overall"]["counts"] == {"优": 1, "良": 1, "中": 0, "差": 1}
     assert a["overall"]["invalid"] == 2
     assert a["overall"]["valid"] == 3
@@ -151,13 +152,13 @@ def test_close_freezes_results_with_hash(evaluated, staff_user, vote):
     closed = services.session_close(actor=staff_user, session=evaluated)
     assert closed.status == SessionStatus.CLOSED
     assert closed.result_hash == rules.content_hash(closed.result) and len(closed.result_hash) == 64
-    frozen = services.tally(closed)
+    frozen = selectors.tally(closed)
     assert _target(frozen, "张三")["score"] == "85.60"
     # tampering with the stored result is detected
     closed.result["targets"][0]["score"] = "99.00"
     closed.save(update_fields=["result"])
-    with pytest.raises(services.ApplicationError, match="摘要不符"):
-        services.tally(closed)
+    with pytest.raises(ApplicationError, match="摘要不符"):
+        selectors.tally(closed)
 
 
 def test_compute_tally_pure_empty_session():

@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessment import services
-from assessment.models import Ballot, BallotCode, CodeStatus, SessionStatus
+from assessment.models import Ballot, BallotCode, BallotSession, CodeStatus, SessionStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,7 @@ def test_create_session_page(client, staff_user, cadres):
         "groups_text": "领导班子成员 40\n一般干部 60", "participation_threshold": "80", "min_group_ballots": "5",
     })
     assert resp.status_code == 302
-    s = services.BallotSession.objects.get(title="科级干部民主推荐")
+    s = BallotSession.objects.get(title="科级干部民主推荐")
     assert [(t.name, t.cadre_id is not None) for t in s.targets.order_by("order")] == [("张三", True), ("王五", False)]
     resp = client.post(reverse("assessment:session-create"), {
         "title": "x", "option_set": "评价", "targets_text": "张三", "groups_text": "领导 40\n一般 50",

@@ -1,0 +1,62 @@
+"""Every write of 民主测评 and 考核, by sub-domain; import them from here (``from assessment.services import X``).
+
+    sessions     ballot_session_create, session_open, session_close, session_void
+    codes        codes_issue (plain codes returned exactly once), code_revoke
+    voting       code_check, ballot_submit (anonymous; no actor on purpose)
+    paper        paper_issued_set, paper_ballots_enter
+    assessments  annual_assessments_save, periodic_assessment_create, resident_evaluation_create,
+                 resident_sample_verify, term_review_create
+
+The tally is a read: ``assessment.selectors.tally`` (frozen result once closed).
+"""
+from .assessments import (
+    AnnualSaveResult,
+    annual_assessments_save,
+    periodic_assessment_create,
+    resident_evaluation_create,
+    resident_sample_verify,
+    term_review_create,
+)
+from .codes import MAX_CODES_PER_ISSUE, code_revoke, codes_issue
+from .paper import PaperEntryResult, paper_ballots_enter, paper_issued_set
+from .sessions import MAX_TARGETS, ballot_session_create, session_close, session_open, session_void
+from .voting import (
+    MSG_FOREIGN,
+    MSG_FORMAT,
+    MSG_NO_SESSION,
+    MSG_NOT_OPEN,
+    MSG_REVOKED,
+    MSG_UNKNOWN,
+    MSG_USED,
+    ballot_submit,
+    code_check,
+)
+
+__all__ = [
+    "MAX_CODES_PER_ISSUE",
+    "MAX_TARGETS",
+    "MSG_FOREIGN",
+    "MSG_FORMAT",
+    "MSG_NOT_OPEN",
+    "MSG_NO_SESSION",
+    "MSG_REVOKED",
+    "MSG_UNKNOWN",
+    "MSG_USED",
+    "AnnualSaveResult",
+    "PaperEntryResult",
+    "annual_assessments_save",
+    "ballot_session_create",
+    "ballot_submit",
+    "code_check",
+    "code_revoke",
+    "codes_issue",
+    "paper_ballots_enter",
+    "paper_issued_set",
+    "periodic_assessment_create",
+    "resident_evaluation_create",
+    "resident_sample_verify",
+    "session_close",
+    "session_open",
+    "session_void",
+    "term_review_create",
+]
