@@ -67,6 +67,7 @@ def main():
     from django.test.utils import CaptureQueriesContext
 
     from cadre import eligibility as E
+    from cadre.eligibility import facts
     from cadre.models import Cadre, Post
 
     try:
@@ -114,11 +115,11 @@ def main():
         set_time = sorted(times)[len(times) // 2]
         # the captured run (queries on this connection and on the worker connections)
         worker_queries = []
-        fetch_rows = E._fetch_rows
-        E._fetch_rows = lambda sql, params, alias: worker_queries.append(sql) or fetch_rows(sql, params, alias)
+        fetch_rows = facts._fetch_rows
+        facts._fetch_rows = lambda sql, params, alias: worker_queries.append(sql) or fetch_rows(sql, params, alias)
         with CaptureQueriesContext(connection) as q:
             E.screen(cadres, chosen, as_of)
-        E._fetch_rows = fetch_rows
+        facts._fetch_rows = fetch_rows
         pairs = sum(len(v) for v in result.values())
         counts = {}
         for rows in result.values():

@@ -277,4 +277,4 @@ class FamilyMemberAdmin(AuditedAdmin):
     list_select_related = ("cadre", "relative_cadre")
     autocomplete_fields = ("cadre", "relative_cadre")
 
-from . import admin_eligibility  # noqa: E402,F401  (registers the eligibility models)
+from .eligibility import admin as eligibility_admin  # noqa: E402,F401  (registers the eligibility models)

@@ -11,8 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cadre import eligibility as E
-from cadre import rules as R
-from cadre import services_eligibility as services
+from cadre import services
+from cadre.eligibility import facts as F
+from cadre.eligibility import rules as R
 from cadre.models import (
     AnnualAssessment,
     EducationRecord,
@@ -401,12 +402,12 @@ def test_concurrent_fact_fetch_outside_a_transaction_gives_the_same_screen(monke
     """Autocommit on PostgreSQL: the fact queries run together on worker connections; same result as in turn."""
     posts = [PostFactory(level="正科级", title="局长"), PostFactory(level="副科级", title="副局长")]
     random_roster(30, seed=3)
-    monkeypatch.setattr(E, "CONCURRENT_FETCH_MIN_ROWS", 10**9)
+    monkeypatch.setattr(F, "CONCURRENT_FETCH_MIN_ROWS", 10**9)
     in_turn = E.screen(E.active_cadres(), posts, AS_OF)
-    monkeypatch.setattr(E, "CONCURRENT_FETCH_MIN_ROWS", 1)
+    monkeypatch.setattr(F, "CONCURRENT_FETCH_MIN_ROWS", 1)
     threads = []
-    real = E._fetch_rows
-    monkeypatch.setattr(E, "_fetch_rows", lambda sql, params, alias: threads.append(sql) or real(sql, params, alias))
+    real = F._fetch_rows
+    monkeypatch.setattr(F, "_fetch_rows", lambda sql, params, alias: threads.append(sql) or real(sql, params, alias))
     together = E.screen(E.active_cadres(), posts, AS_OF)
     assert together == in_turn and len(together[posts[0].pk]) == 30
     if connection.vendor == "postgresql":

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cadre import rules as R
+from cadre.eligibility import dates
+from cadre.eligibility import rules as R
 
 D = dt.date
 AS_OF = D(2026, 6, 30)
@@ -19,84 +20,84 @@ def age(birth, gender="男", as_of=AS_OF, male=45, female=40, **kw):
 
 class TestDates:
     def test_age_on_birthday_and_day_before(self):
-        assert R.age_on(D(1981, 6, 15), D(2026, 6, 14)) == 44
-        assert R.age_on(D(1981, 6, 15), D(2026, 6, 15)) == 45
+        assert dates.age_on(D(1981, 6, 15), D(2026, 6, 14)) == 44
+        assert dates.age_on(D(1981, 6, 15), D(2026, 6, 15)) == 45
 
     def test_leap_day_birthday(self):
-        assert R.age_on(D(2000, 2, 29), D(2025, 2, 28)) == 24
-        assert R.age_on(D(2000, 2, 29), D(2025, 3, 1)) == 25
-        assert R.add_years(D(2024, 2, 29), 1) == D(2025, 3, 1)
-        assert R.add_years(D(2024, 2, 29), 4) == D(2028, 2, 29)
+        assert dates.age_on(D(2000, 2, 29), D(2025, 2, 28)) == 24
+        assert dates.age_on(D(2000, 2, 29), D(2025, 3, 1)) == 25
+        assert dates.add_years(D(2024, 2, 29), 1) == D(2025, 3, 1)
+        assert dates.add_years(D(2024, 2, 29), 4) == D(2028, 2, 29)
 
     def test_default_cutoff_is_january_first_of_year_minus_limit(self):
-        assert R.birth_cutoff(D(2004, 5, 1), 45) == D(1959, 1, 1)
-        assert R.birth_cutoff(D(2026, 12, 31), 40) == D(1986, 1, 1)
+        assert dates.birth_cutoff(D(2004, 5, 1), 45) == D(1959, 1, 1)
+        assert dates.birth_cutoff(D(2026, 12, 31), 40) == D(1986, 1, 1)
 
     def test_tenure_exact_years_and_one_day_short(self):
-        assert R.tenure(D(2024, 3, 15), D(2026, 3, 15)) == (2, 0)
-        assert R.tenure(D(2024, 3, 15), D(2026, 3, 14)) == (1, 364)
-        assert R.has_years(D(2024, 3, 15), D(2026, 3, 15), 2)
-        assert not R.has_years(D(2024, 3, 15), D(2026, 3, 14), 2)
-        assert R.tenure(D(2026, 3, 15), D(2026, 3, 1)) == (0, 0)
+        assert dates.tenure(D(2024, 3, 15), D(2026, 3, 15)) == (2, 0)
+        assert dates.tenure(D(2024, 3, 15), D(2026, 3, 14)) == (1, 364)
+        assert dates.has_years(D(2024, 3, 15), D(2026, 3, 15), 2)
+        assert not dates.has_years(D(2024, 3, 15), D(2026, 3, 14), 2)
+        assert dates.tenure(D(2026, 3, 15), D(2026, 3, 1)) == (0, 0)
 
     def test_year_month_dates_count_from_the_first(self):
-        assert R.parse_date("2024.03") == D(2024, 3, 1)
-        assert R.parse_date("2024-03-15") == D(2024, 3, 15)
-        assert R.parse_date("2024/3") == D(2024, 3, 1)
-        assert R.parse_date("") is None
+        assert dates.parse_date("2024.03") == D(2024, 3, 1)
+        assert dates.parse_date("2024-03-15") == D(2024, 3, 15)
+        assert dates.parse_date("2024/3") == D(2024, 3, 1)
+        assert dates.parse_date("") is None
         with pytest.raises(ValueError):
-            R.parse_date("2024")
-        start = R.parse_date("2024.03")
-        assert R.has_years(start, D(2026, 3, 1), 2)
-        assert not R.has_years(start, D(2026, 2, 28), 2)
+            dates.parse_date("2024")
+        start = dates.parse_date("2024.03")
+        assert dates.has_years(start, D(2026, 3, 1), 2)
+        assert not dates.has_years(start, D(2026, 2, 28), 2)
 
     def test_add_months_rolls_to_next_month(self):
-        assert R.add_months(D(2024, 1, 31), 1) == D(2024, 3, 1)
-        assert R.add_months(D(2024, 3, 15), 18) == D(2025, 9, 15)
-        assert R.add_months(D(2024, 12, 1), 1) == D(2025, 1, 1)
+        assert dates.add_months(D(2024, 1, 31), 1) == D(2024, 3, 1)
+        assert dates.add_months(D(2024, 3, 15), 18) == D(2025, 9, 15)
+        assert dates.add_months(D(2024, 12, 1), 1) == D(2025, 1, 1)
 
     def test_formatting(self):
-        assert R.fmt_month(D(1957, 3, 1)) == "1957年3月"
-        assert R.fmt_month(D(1957, 3, 5)) == "1957年3月5日"
-        assert R.fmt_date(D(1959, 1, 1)) == "1959年1月1日"
+        assert dates.fmt_month(D(1957, 3, 1)) == "1957年3月"
+        assert dates.fmt_month(D(1957, 3, 5)) == "1957年3月5日"
+        assert dates.fmt_date(D(1959, 1, 1)) == "1959年1月1日"
 
 
 class TestConsecutiveService:
     def test_move_between_two_fuke_posts_does_not_restart(self):
         rows = [("副科级", D(2018, 1, 1), D(2020, 5, 31)), ("副科级", D(2020, 6, 1), None)]
-        assert R.consecutive_start(rows, as_of=AS_OF, min_grade=1) == D(2018, 1, 1)
+        assert dates.consecutive_start(rows, as_of=AS_OF, min_grade=1) == D(2018, 1, 1)
 
     def test_level_or_above_counts(self):
         rows = [("副科级", D(2018, 1, 1), D(2020, 5, 31)), ("正科级", D(2020, 6, 1), None)]
-        assert R.consecutive_start(rows, as_of=AS_OF, min_grade=1) == D(2018, 1, 1)
-        assert R.consecutive_start(rows, as_of=AS_OF, min_grade=2) == D(2020, 6, 1)
+        assert dates.consecutive_start(rows, as_of=AS_OF, min_grade=1) == D(2018, 1, 1)
+        assert dates.consecutive_start(rows, as_of=AS_OF, min_grade=2) == D(2020, 6, 1)
 
     def test_gap_or_lower_level_restarts(self):
         rows = [("副科级", D(2015, 1, 1), D(2018, 12, 31)), ("一级科员", D(2019, 1, 1), D(2019, 12, 31)), ("副科级", D(2020, 1, 1), None)]
-        assert R.consecutive_start(rows, as_of=AS_OF, min_grade=1) == D(2020, 1, 1)
+        assert dates.consecutive_start(rows, as_of=AS_OF, min_grade=1) == D(2020, 1, 1)
         gap = [("副科级", D(2015, 1, 1), D(2018, 12, 30)), ("副科级", D(2019, 1, 1), None)]
-        assert R.consecutive_start(gap, as_of=AS_OF, min_grade=1) == D(2019, 1, 1)
+        assert dates.consecutive_start(gap, as_of=AS_OF, min_grade=1) == D(2019, 1, 1)
         adjacent = [("副科级", D(2015, 1, 1), D(2018, 12, 31)), ("副科级", D(2019, 1, 1), None)]
-        assert R.consecutive_start(adjacent, as_of=AS_OF, min_grade=1) == D(2015, 1, 1)
+        assert dates.consecutive_start(adjacent, as_of=AS_OF, min_grade=1) == D(2015, 1, 1)
 
     def test_leadership_only_excludes_equivalent_ranks(self):
         rows = [("四级主任科员", D(2016, 1, 1), D(2019, 12, 31)), ("副科级", D(2020, 1, 1), None)]
-        assert R.consecutive_start(rows, as_of=AS_OF, min_grade=1) == D(2016, 1, 1)
-        assert R.consecutive_start(rows, as_of=AS_OF, min_grade=1, levels={"副科级", "正科级"}) == D(2020, 1, 1)
+        assert dates.consecutive_start(rows, as_of=AS_OF, min_grade=1) == D(2016, 1, 1)
+        assert dates.consecutive_start(rows, as_of=AS_OF, min_grade=1, levels={"副科级", "正科级"}) == D(2020, 1, 1)
 
     def test_not_holding_on_the_as_of_date(self):
         ended = [("副科级", D(2015, 1, 1), D(2025, 12, 31))]
-        assert R.consecutive_start(ended, as_of=AS_OF, min_grade=1) is None
+        assert dates.consecutive_start(ended, as_of=AS_OF, min_grade=1) is None
         future = [("副科级", D(2026, 7, 1), None)]
-        assert R.consecutive_start(future, as_of=AS_OF, min_grade=1) is None
-        assert R.consecutive_start([], as_of=AS_OF, min_grade=1) is None
+        assert dates.consecutive_start(future, as_of=AS_OF, min_grade=1) is None
+        assert dates.consecutive_start([], as_of=AS_OF, min_grade=1) is None
 
     def test_rank_on(self):
         rows = [("副科级", D(2018, 1, 1), D(2022, 5, 31)), ("正科级", D(2022, 6, 1), None)]
-        assert R.rank_on(rows, D(2022, 5, 31)) == "副科级"
-        assert R.rank_on(rows, D(2022, 6, 1)) == "正科级"
-        assert R.rank_on(rows, D(2017, 1, 1)) == ""
-        assert R.rank_on([], AS_OF, "副科级") == "副科级"
+        assert dates.rank_on(rows, D(2022, 5, 31)) == "副科级"
+        assert dates.rank_on(rows, D(2022, 6, 1)) == "正科级"
+        assert dates.rank_on(rows, D(2017, 1, 1)) == ""
+        assert dates.rank_on([], AS_OF, "副科级") == "副科级"
 
 
 # ---------------------------------------------------------------- age
@@ -165,7 +166,7 @@ class TestAge:
     def test_default_cutoff_admits_everyone_within_the_limit_at_year_end(self, birth, as_of, limit):
         r = R.check_age(birth_date=birth, gender="男", as_of=as_of, male=limit, female=limit)
         year_end = D(as_of.year, 12, 31)
-        assert (r.status == R.PASS) == (R.age_on(birth, year_end) <= limit)
+        assert (r.status == R.PASS) == (dates.age_on(birth, year_end) <= limit)
 
 
 # ---------------------------------------------------------------- tenure
@@ -236,10 +237,10 @@ class TestEducation:
         assert r.status == R.FAIL and r.reason.startswith("无全日制学历记录")
 
     def test_highest_education(self):
-        assert R.highest_education({"全日制": "大学本科", "在职": "研究生"}) == ("研究生", "在职")
-        assert R.highest_education({"全日制": "大学本科", "在职": "研究生"}, full_time_only=True) == ("大学本科", "全日制")
-        assert R.highest_education({"全日制": "研究生", "在职": "大学本科"}) == ("研究生", "全日制")
-        assert R.highest_education({}) == ("", "")
+        assert dates.highest_education({"全日制": "大学本科", "在职": "研究生"}) == ("研究生", "在职")
+        assert dates.highest_education({"全日制": "大学本科", "在职": "研究生"}, full_time_only=True) == ("大学本科", "全日制")
+        assert dates.highest_education({"全日制": "研究生", "在职": "大学本科"}) == ("研究生", "全日制")
+        assert dates.highest_education({}) == ("", "")
 
     @settings(max_examples=300, deadline=None)
     @given(
@@ -435,5 +436,5 @@ class TestLadderAndCounty:
 
     def test_grassroots_days_merges_overlaps_and_clips(self):
         rows = [("乡镇", D(2020, 1, 1), D(2020, 12, 31)), ("街道", D(2020, 6, 1), D(2021, 1, 10)), ("机关", D(2021, 2, 1), None)]
-        assert R.grassroots_days(rows, as_of=D(2026, 1, 1)) == 366 + 10
-        assert R.grassroots_days([("乡镇", D(2025, 12, 1), None)], as_of=D(2025, 12, 31)) == 31
+        assert dates.grassroots_days(rows, as_of=D(2026, 1, 1)) == 366 + 10
+        assert dates.grassroots_days([("乡镇", D(2025, 12, 1), None)], as_of=D(2025, 12, 31)) == 31

@@ -12,7 +12,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cadre import eligibility as E
+from cadre.eligibility import LEVELS, active_cadres, screen_level, today
 
 
 class Command(BaseCommand):
@@ -26,13 +26,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, level, as_of, json: bool, strict: bool, **options):
         level = level.strip().removesuffix("级")
-        if level not in E.LEVELS:
+        if level not in LEVELS:
             raise CommandError("--level 应为 正科 或 副科")
         try:
-            day = dt.date.fromisoformat(as_of) if as_of else E.today()
+            day = dt.date.fromisoformat(as_of) if as_of else today()
         except ValueError:
             raise CommandError(f"--as-of 日期格式不正确：{as_of}（应为YYYY-MM-DD）") from None
-        rows = E.screen_level(E.active_cadres(), level, day, strict_manual=strict)
+        rows = screen_level(active_cadres(), level, day, strict_manual=strict)
         if json:
             self.stdout.write(_dumps([_row(x) for x in rows]))
             return

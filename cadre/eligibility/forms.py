@@ -5,10 +5,10 @@ import copy
 
 from django import forms
 
-from . import eligibility as E
+from ..choices import StaffingType, UnitKind
+from ..models import OrgUnit
 from . import rules as R
-from .choices import StaffingType, UnitKind
-from .models import OrgUnit
+from .rulesets import EDUCATION_CHOICES, TITLE_CHOICES
 
 RESULT_CHOICES = [("", "全部结果")] + [(r, r) for r in R.RESULTS]
 APPOINTMENT_CHOICES = [("", "新任和转任"), (R.NEW, R.NEW), (R.TRANSFER, R.TRANSFER)]
@@ -49,7 +49,7 @@ def _fields():
         ("strict_manual", ("strict_manual",), "人工审核项未完成时总体结果记为“待人工审核”", "bool", None),
         ("transfer_equivalent", ("transfer", "equivalent_ranks"), "一级至四级主任科员等职级视为已任相当层次（按转任）", "bool", None),
         ("transfer_title_min", ("transfer", "title_min"), "具有该级别及以上职称按转任（空为不计职称）", "choice",
-         [("", "不计职称")] + [(t, t) for t in E.TITLE_CHOICES if t]),
+         [("", "不计职称")] + [(t, t) for t in TITLE_CHOICES if t]),
         ("pool_on", ("common", "pool", "on"), "报名范围", "bool", None),
         ("pool_staffing", ("common", "pool", "staffing_types"), "可报名的编制类型", "multi", [(v, v) for v in ("公务员", "参公")]),
         ("pool_units", ("common", "pool", "unit_kinds"), "可报名的单位类别", "multi", UnitKind.choices),
@@ -85,7 +85,7 @@ def _fields():
             (f"{prefix}_tenure_leadership", (appt, "tenure", "leadership_only"), f"{appt}：只计领导职务", "bool", None),
             (f"{prefix}_tenure_waivable", (appt, "tenure", "waivable"), f"{appt}：任职年限可经批准放宽", "bool", None),
             (f"{prefix}_edu_on", (appt, "education", "on"), f"{appt}：学历", "bool", None),
-            (f"{prefix}_edu_min", (appt, "education", "minimum"), f"{appt}：最低学历", "choice", [(e, e) for e in E.EDUCATION_CHOICES]),
+            (f"{prefix}_edu_min", (appt, "education", "minimum"), f"{appt}：最低学历", "choice", [(e, e) for e in EDUCATION_CHOICES]),
             (f"{prefix}_edu_full_time", (appt, "education", "full_time_only"), f"{appt}：只认全日制学历", "bool", None),
             (f"{prefix}_edu_waivable", (appt, "education", "waivable"), f"{appt}：学历可经批准放宽", "bool", None),
         ]

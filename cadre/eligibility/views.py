@@ -13,16 +13,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 
 from core import roles
 from core.exceptions import ApplicationError
 
-from . import eligibility as E
+from ..models import Cadre, EligibilityRuleSet, EligibilityWaiver, Post
 from . import rules as R
-from . import selectors_eligibility as S
-from . import services_eligibility as services
-from .forms_eligibility import AsOfForm, OptionsFilterForm, RevokeForm, RuleSetForm, ScreenFilterForm, WaiverForm
-from .models import Cadre, EligibilityRuleSet, EligibilityWaiver, Post
+from . import selectors as S
+from . import services
+from .dates import fmt_date
+from .engine import explain as explain_one, today
+from .forms import AsOfForm, OptionsFilterForm, RevokeForm, RuleSetForm, ScreenFilterForm, WaiverForm
+from .rulesets import LEVELS, RULE_ORDER, level_key, resolve_rule_set
 
 PAGE_SIZE = 50
 
@@ -42,7 +46,7 @@ def _as_of(request):
         return S.parse_as_of(request.GET.get("as_of"))
     except ApplicationError as exc:
         messages.error(request, exc.message)
-        return E.today()
+        return today()
 
 
 @login_required
@@ -55,7 +59,7 @@ def index(request):
 def _screen_rows(request, post):
     form = ScreenFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    as_of = filters.get("as_of") or E.today()
+    as_of = filters.get("as_of") or today()
     unit = filters.get("unit")
     rows = S.post_screen(
         post, as_of, result=filters.get("result") or "", appointment=filters.get("appointment") or "",
@@ -75,7 +79,7 @@ def post_screen(request, pk):
     return render(request, "eligibility/post_screen.html", {
         "post": post, "form": form, "as_of": as_of, "page": page, "total": len(rows),
         "counts": S.post_screen_counts(rows), "query": query.urlencode(),
-        "rule_set": E.resolve_rule_set(E.level_key(post.level), post=post),
+        "rule_set": resolve_rule_set(level_key(post.level), post=post),
     })
 
 
@@ -84,15 +88,12 @@ def post_export(request, pk):
     _reader(request)
     post = get_object_or_404(Post.objects.select_related("unit"), pk=pk)
     _form, as_of, rows = _screen_rows(request, post)
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
     wb = Workbook()
     ws = wb.active
     ws.title = "任职资格筛查"
-    ws.append([f"{post}任职资格筛查（截止{R.fmt_date(as_of)}）"])
+    ws.append([f"{post}任职资格筛查（截止{fmt_date(as_of)}）"])
     ws["A1"].font = Font(bold=True, size=14)
-    codes = [c for c in E.RULE_ORDER if any(r.code == c for row in rows[:1] for r in row.rules)] or list(E.RULE_ORDER)
+    codes = [c for c in RULE_ORDER if any(r.code == c for row in rows[:1] for r in row.rules)] or list(RULE_ORDER)
     header = ["序号", "姓名", "性别", "出生年月", "工作单位", "现任职务", "职务层次", "任职方式", "结果"]
     header += [R.RULE_NAMES[c] for c in codes] + ["原因"]
     ws.append(header)
@@ -125,18 +126,18 @@ def cadre_options(request, pk):
     cadre = get_object_or_404(Cadre.objects.select_related("unit"), pk=pk)
     form = OptionsFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    as_of = filters.get("as_of") or E.today()
+    as_of = filters.get("as_of") or today()
     rows = S.cadre_options(cadre, as_of, level=filters.get("level") or "")
     return render(request, "eligibility/cadre_options.html", {"cadre": cadre, "form": form, "as_of": as_of, "rows": rows})
 
 
 def _explain_context(request, cadre, post, *, own=False):
     form = AsOfForm(request.GET or None)
-    as_of = (form.cleaned_data.get("as_of") if form.is_valid() else None) or E.today()
-    explanation = E.explain(cadre, post, as_of)
+    as_of = (form.cleaned_data.get("as_of") if form.is_valid() else None) or today()
+    explanation = explain_one(cadre, post, as_of)
     return {
         "cadre": cadre, "post": post, "form": form, "as_of": as_of, "x": explanation, "own": own,
-        "rule_set": E.resolve_rule_set(E.level_key(post.level), post=post),
+        "rule_set": resolve_rule_set(level_key(post.level), post=post),
     }
 
 
@@ -224,7 +225,7 @@ def my_explain(request, pk):
 @login_required
 def rule_sets(request):
     _staff(request)
-    levels = [(level, E.resolve_rule_set(level)) for level in E.LEVELS]
+    levels = [(level, resolve_rule_set(level)) for level in LEVELS]
     return render(request, "eligibility/rule_sets.html", {
         "levels": levels, "rows": list(S.rule_set_rows()), "posts": list(S.posts_qs()),
     })
@@ -232,7 +233,7 @@ def rule_sets(request):
 
 def _rule_set_form_view(request, *, level, post=None):
     _staff(request)
-    resolved = E.resolve_rule_set(level, post=post)
+    resolved = resolve_rule_set(level, post=post)
     form = RuleSetForm(request.POST or None, params=resolved.params)
     if request.method == "POST" and form.is_valid():
         try:
@@ -247,7 +248,7 @@ def _rule_set_form_view(request, *, level, post=None):
 
 @login_required
 def rule_set_level(request, level):
-    if level not in E.LEVELS:
+    if level not in LEVELS:
         raise Http404
     return _rule_set_form_view(request, level=level)
 
@@ -255,7 +256,7 @@ def rule_set_level(request, level):
 @login_required
 def rule_set_post(request, pk):
     post = get_object_or_404(Post.objects.select_related("unit"), pk=pk)
-    return _rule_set_form_view(request, level=E.level_key(post.level), post=post)
+    return _rule_set_form_view(request, level=level_key(post.level), post=post)
 
 
 @login_required

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api_eligibility as api
+from . import api
 
 urlpatterns = [
     path("eligibility/explain/", api.ExplainApi.as_view(), name="eligibility-explain"),

@@ -1,10 +1,10 @@
-"""Admin for the eligibility models. Imported from cadre/admin.py (one line: `from . import admin_eligibility`)."""
+"""Admin for the eligibility models. Imported from cadre/admin.py (one line: `from .eligibility import admin`)."""
 from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import eligibility as E
-from .models import EligibilityRuleSet, EligibilityWaiver
+from ..models import EligibilityRuleSet, EligibilityWaiver
+from .rulesets import LEVELS, level_key, validate_params
 
 
 class RuleSetAdminForm(forms.ModelForm):
@@ -17,10 +17,10 @@ class RuleSetAdminForm(forms.ModelForm):
         level = data.get("level")
         post = data.get("post")
         if post is not None:
-            level = E.level_key(post.level)
+            level = level_key(post.level)
             data["level"] = level
-        if level in E.LEVELS and isinstance(data.get("params"), dict):
-            problems = E.validate_params(data["params"], level=level)
+        if level in LEVELS and isinstance(data.get("params"), dict):
+            problems = validate_params(data["params"], level=level)
             if problems:
                 raise forms.ValidationError(problems)
         elif data.get("params") is not None and not isinstance(data.get("params"), dict):

@@ -12,11 +12,11 @@ from rest_framework.views import APIView
 
 from core import roles
 
+from ..models import Cadre, EligibilityWaiver, Post
 from . import rules as R
-from . import selectors_eligibility as S
-from . import services_eligibility as services
-from . import eligibility as E
-from .models import Cadre, EligibilityWaiver, Post
+from . import selectors as S
+from . import services
+from .engine import explain
 
 
 class RuleResultSerializer(serializers.Serializer):
@@ -95,7 +95,7 @@ class ExplainApi(APIView):
                 raise PermissionDenied("只能查询本人的任职资格")
             cadre = own
             post = get_object_or_404(S.open_posts(), pk=post_id)
-        return Response(ExplanationSerializer(E.explain(cadre, post, as_of).as_dict()).data)
+        return Response(ExplanationSerializer(explain(cadre, post, as_of).as_dict()).data)
 
 
 class ScreenPagination(PageNumberPagination):

@@ -5,9 +5,11 @@ import datetime as dt
 
 from core.exceptions import ApplicationError
 
-from . import eligibility as E
+from ..models import Cadre, EligibilityRuleSet, EligibilityWaiver, Post
 from . import rules as R
-from .models import Cadre, EligibilityRuleSet, EligibilityWaiver, Post
+from .engine import Explanation, screen, today
+from .facts import active_cadres
+from .rulesets import LEVEL_RANK
 
 RESULT_ORDER = {r: i for i, r in enumerate(R.RESULTS)}
 
@@ -15,7 +17,7 @@ RESULT_ORDER = {r: i for i, r in enumerate(R.RESULTS)}
 def parse_as_of(value) -> dt.date:
     """The as-of date of a request (YYYY-MM-DD), today in Asia/Shanghai when absent."""
     if not value:
-        return E.today()
+        return today()
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
@@ -32,13 +34,13 @@ def open_posts():
 
 def post_screen(
     post: Post, as_of: dt.date, *, result: str = "", appointment: str = "", unit_id=None, scope: str = "", cadres=None
-) -> list[E.Explanation]:
+) -> list[Explanation]:
     """Everyone on the active roster against one post, filtered by result, appointment type and unit;
     qualifying people first (符合, 符合（含放宽）, 待人工审核, 不符合), roster order inside."""
-    cadres = cadres if cadres is not None else E.active_cadres()
+    cadres = cadres if cadres is not None else active_cadres()
     if unit_id:
         cadres = cadres.filter(unit_id=unit_id)
-    rows = E.screen(cadres, [post], as_of, scope=scope)[post.pk]
+    rows = screen(cadres, [post], as_of, scope=scope)[post.pk]
     if result:
         rows = [r for r in rows if r.result == result]
     if appointment:
@@ -47,24 +49,24 @@ def post_screen(
     return rows
 
 
-def post_screen_counts(rows: list[E.Explanation]) -> dict[str, int]:
+def post_screen_counts(rows: list[Explanation]) -> dict[str, int]:
     counts = {r: 0 for r in R.RESULTS}
     for row in rows:
         counts[row.result] += 1
     return counts
 
 
-def cadre_options(cadre: Cadre, as_of: dt.date, *, level: str = "", open_only: bool = True) -> list[E.Explanation]:
+def cadre_options(cadre: Cadre, as_of: dt.date, *, level: str = "", open_only: bool = True) -> list[Explanation]:
     """One person against the open posts (or every active post of a level): which could they apply for."""
     posts = posts_qs()
     if level:
-        posts = posts.filter(level=E.LEVEL_RANK.get(level, level))
+        posts = posts.filter(level=LEVEL_RANK.get(level, level))
     elif open_only:
         posts = posts.filter(is_open_for_competition=True)
     posts = list(posts)
     if not posts:
         return []
-    result = E.screen(Cadre.objects.filter(pk=cadre.pk), posts, as_of)
+    result = screen(Cadre.objects.filter(pk=cadre.pk), posts, as_of)
     rows = [result[p.pk][0] for p in posts]
     rows.sort(key=lambda r: RESULT_ORDER[r.result])
     return rows

@@ -1,0 +1,70 @@
+"""任职资格 (eligibility): who may apply for which post, and why, rule by rule.
+
+A package of the cadre app (its models, EligibilityRuleSet and EligibilityWaiver, live in cadre.models):
+
+- ``rules`` pure rule functions and ``dates`` their calendar arithmetic (no ORM, no clock);
+- ``rulesets`` the spec's defaults per level and the overrides stored per level, post or campaign;
+- ``facts`` what the rules read, loaded set-based; ``engine`` applies a rule set to facts (explain, screen);
+- ``services`` writes (rule sets, waivers; re-exported by ``cadre.services``), ``selectors`` reads for pages;
+- ``views``/``forms``/``urls`` the pages, ``api``/``api_urls`` the API, ``admin`` the admin.
+
+Other apps import only the names below (``from cadre.eligibility import explain, screen``), never a module of
+the package; writes go through ``cadre.services`` (``waiver_grant``, ``waiver_revoke``, ``rule_set_save``…).
+"""
+from .dates import birth_cutoff, fmt_date, parse_date
+from .engine import Explanation, explain, screen, screen_level, today
+from .facts import CadreFacts, PostFacts, active_cadres
+from .rules import (
+    FAIL,
+    MANUAL,
+    NEW,
+    PASS,
+    RESULT_FAIL,
+    RESULT_MANUAL,
+    RESULT_OK,
+    RESULT_OK_WAIVED,
+    RESULTS,
+    RULE_NAMES,
+    TRANSFER,
+    WAIVABLE_RULES,
+    WAIVED,
+    RuleResult,
+)
+from .rulesets import LEVELS, RuleSet, has_rules_for_level, resolve_rule_set, resolve_rule_sets
+
+# TEMPORARY: selection/gates.py and selection/notices.py import these today; once they use
+# has_rules_for_level and resolve_rule_sets, delete this line.
+from .rulesets import LEVEL_DEFAULTS, RuleSetCache, level_key  # noqa: E402,F401
+
+__all__ = [
+    "CadreFacts",
+    "Explanation",
+    "FAIL",
+    "LEVELS",
+    "MANUAL",
+    "NEW",
+    "PASS",
+    "PostFacts",
+    "RESULTS",
+    "RESULT_FAIL",
+    "RESULT_MANUAL",
+    "RESULT_OK",
+    "RESULT_OK_WAIVED",
+    "RULE_NAMES",
+    "RuleResult",
+    "RuleSet",
+    "TRANSFER",
+    "WAIVABLE_RULES",
+    "WAIVED",
+    "active_cadres",
+    "birth_cutoff",
+    "explain",
+    "fmt_date",
+    "has_rules_for_level",
+    "parse_date",
+    "resolve_rule_set",
+    "resolve_rule_sets",
+    "screen",
+    "screen_level",
+    "today",
+]
