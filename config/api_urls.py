@@ -4,7 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("cadre.api_urls")),
     path("", include("rotation.api_urls")),
-    path("", include("cadre.api_eligibility_urls")),
+    path("", include("cadre.eligibility.api_urls")),
     path("", include("assessment.api_urls")),
     path("", include("selection.api_urls")),
 ]

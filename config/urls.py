@@ -21,7 +21,7 @@ urlpatterns = [
     path("cadre/", include("cadre.urls")),
     path("rotation/", include("rotation.urls")),
     path("documents/", include("documents.urls")),
-    path("eligibility/", include("cadre.urls_eligibility")),
+    path("eligibility/", include("cadre.eligibility.urls")),
     path("assessment/", include("assessment.urls")),
     path("selection/", include("selection.urls")),
     path("selection/", include("selection.urls_export")),
