@@ -1,7 +1,8 @@
 """The gate of each forward transition (selection.md, column "gate to leave the stage").
 
 Read-only checks of a campaign's records; each returns a list of Chinese reasons (empty: the gate is open).
-``services.transition`` calls ``errors(campaign, action)`` after the action's own writes and before moving.
+``services.transition`` calls ``errors(campaign, action)`` for every gated move (``Transition.gated``) after the
+action's own writes and before moving; ``preview`` is what the pages show beside a move's button.
 """
 from __future__ import annotations
 
@@ -247,9 +248,18 @@ GATES = {
 }
 
 
+# gates that check what the move itself records (the 批准文号, the appointment): nothing to show before it
+SELF_RECORDED = frozenset({"approve_plan", "appoint"})
+
+
 def errors(campaign: Campaign, action: str) -> list[str]:
     gate = GATES.get(action)
     return gate(campaign) if gate else []
+
+
+def preview(campaign: Campaign, action: str) -> list[str]:
+    """The gate's reasons to show beside a forward move before it is taken (the views' button hints)."""
+    return [] if action in SELF_RECORDED else errors(campaign, action)
 
 
 def open_objection_q() -> Q:

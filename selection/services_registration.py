@@ -436,7 +436,7 @@ def suggestions_refresh(campaign: Campaign) -> int:
     return len(changed)
 
 
-def registration_close(*, actor, campaign: Campaign) -> Campaign:
+def registration_close(*, actor, campaign: Campaign, note: str = "") -> Campaign:
     """公开报名 → 资格审查 after the window's end; every submitted application gets its suggestion (set-based)."""
 
     def screen_all(c: Campaign):
@@ -444,7 +444,7 @@ def registration_close(*, actor, campaign: Campaign) -> Campaign:
         audit(actor=_user(actor), action="selection.registration.screen", obj=c,
               summary=f"{c.title}：报名截止，{n} 份报名完成系统资格预审", data={"count": n})
 
-    return transition(actor=actor, campaign=campaign, action="close_registration", after=screen_all)
+    return transition(actor=actor, campaign=campaign, action="close_registration", note=note, after=screen_all)
 
 
 def auto_close_registrations(today: dt.date | None = None) -> list[int]:

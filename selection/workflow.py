@@ -1,10 +1,11 @@
 """竞争上岗 stages and the one transition table (selection.md).
 
-Pure: no ORM. Each transition names the stage it leaves, the stage it enters, who may move it (a role code:
-``staff``, ``leader`` or ``system`` for Celery beat) and whether it is a 撤回 (going back, reason required).
-The guards that read the campaign's records (every application decided, all scores in, quorum met …) live in
-``services._gate_errors``; ``can_<action>()`` here answers the role/stage half that views, the API and the
-services share, and ``transition_errors()`` returns every reason in Chinese.
+Pure: no ORM. Each ``Transition`` carries everything about a stage move: the stage it leaves and the one it
+enters, who may take it (a role code: ``staff``, ``leader`` or ``system`` for Celery beat), its kind (forward,
+return, withdraw, cancel), whether the gate of the stage being left is checked, the extra inputs it takes
+(``Input``) and whether a reason is required. ``transition_errors()`` answers the role/stage/reason half in
+Chinese; the guards that read the campaign's records (every application decided, all scores in, quorum met …)
+live in ``gates.py``; ``services.campaign_transition`` is the one entry that runs a move by this table.
 """
 from __future__ import annotations
 
@@ -51,6 +52,22 @@ STAFF, LEADER, SYSTEM = "staff", "leader", "system"
 ROLE_LABELS = {STAFF: "组织部工作人员", LEADER: "领导小组成员", SYSTEM: "系统（定时任务）"}
 
 
+FORWARD, RETURN, WITHDRAW, CANCEL = "forward", "return", "withdraw", "cancel"
+KINDS = (FORWARD, RETURN, WITHDRAW, CANCEL)
+INPUT_KINDS = ("text", "date", "int", "textarea")
+
+
+@dataclass(frozen=True)
+class Input:
+    """An extra value a move needs besides its note/reason (a form field, an API field, a service keyword)."""
+
+    name: str
+    label: str
+    kind: str  # one of INPUT_KINDS
+    required: bool
+    help: str = ""
+
+
 @dataclass(frozen=True)
 class Transition:
     action: str
@@ -58,40 +75,71 @@ class Transition:
     source: str
     target: str
     roles: tuple[str, ...]
-    withdrawal: bool = False  # 撤回: going back, reason required
+    kind: str = FORWARD
+    gated: bool = True  # the gate of the stage being left (gates.py) is checked before moving
+    inputs: tuple[Input, ...] = ()
+    reason_required: bool = False
+
+    @property
+    def is_forward(self) -> bool:
+        return self.kind == FORWARD
+
+    @property
+    def is_withdrawal(self) -> bool:
+        """撤回: the staff (or leaders) go back one stage themselves; stored as such on the StageEvent."""
+        return self.kind == WITHDRAW
+
+    # the names the views, templates and the API output used before the table carried its kind
+    @property
+    def withdrawal(self) -> bool:
+        return self.is_withdrawal
 
     @property
     def needs_reason(self) -> bool:
-        return self.withdrawal or self.action in ("return_plan", "cancel")
+        return self.reason_required
 
+
+def _back(action, label, source, target, roles, *, kind=WITHDRAW, inputs=()) -> Transition:
+    """A return, 撤回 or cancel: never gated, a reason always required."""
+    return Transition(action, label, source, target, roles, kind=kind, gated=False, inputs=inputs, reason_required=True)
+
+
+PLAN_DOCUMENT_NO = Input("document_no", "方案批准文号", "text", True, "上级或党委批准竞争上岗工作方案的文号")
+PUBLICITY_START = Input(
+    "start_date", "公示开始日期", "date", False,
+    "不填则从下一个工作日开始；公示期按工作日计算（法定节假日和调休按官方日历）",
+)
+APPOINTED_ON = Input("appointed_on", "任职日期", "date", True, "应在任前公示期满之后")
+APPOINTMENT_DOCUMENT_NO = Input("document_no", "聘任文件文号", "text", True)
+NEW_REGISTRATION_END = Input("new_end", "新的报名截止日期", "date", True, "不能早于今天")
 
 S = Stage
 TRANSITIONS: tuple[Transition, ...] = (
-    # forward
+    # forward, each gated by the stage it leaves
     Transition("submit_plan", "提交方案报批", S.PREPARATION, S.PLAN_APPROVAL, (STAFF,)),
-    Transition("approve_plan", "批准方案", S.PLAN_APPROVAL, S.POSTING, (LEADER,)),
+    Transition("approve_plan", "批准方案", S.PLAN_APPROVAL, S.POSTING, (LEADER,), inputs=(PLAN_DOCUMENT_NO,)),
     Transition("publish_posts", "发布职位公告、开始报名", S.POSTING, S.REGISTRATION, (STAFF,)),
     Transition("close_registration", "报名截止", S.REGISTRATION, S.REVIEW, (SYSTEM, STAFF)),
     Transition("start_speech", "资格审查结束，进入演讲", S.REVIEW, S.SPEECH, (STAFF,)),
     Transition("close_speech", "演讲评分结束", S.SPEECH, S.EVALUATION, (STAFF,)),
     Transition("close_evaluation", "民主测评结束，进入考察", S.EVALUATION, S.INSPECTION, (STAFF,)),
     Transition("finish_inspection", "考察结束，提交讨论决定", S.INSPECTION, S.DECISION, (STAFF,)),
-    Transition("start_publicity", "开始任前公示", S.DECISION, S.PUBLICITY, (STAFF,)),
+    Transition("start_publicity", "开始任前公示", S.DECISION, S.PUBLICITY, (STAFF,), inputs=(PUBLICITY_START,)),
     Transition("end_publicity", "任前公示期满", S.PUBLICITY, S.APPOINTMENT, (SYSTEM, STAFF)),
-    Transition("appoint", "办理任职", S.APPOINTMENT, S.COMPLETED, (STAFF,)),
-    # returns and 撤回 (reason required)
-    Transition("return_plan", "退回方案", S.PLAN_APPROVAL, S.PREPARATION, (LEADER,)),
-    Transition("withdraw_plan", "撤回报批", S.PLAN_APPROVAL, S.PREPARATION, (STAFF,), withdrawal=True),
-    Transition("withdraw_posting", "撤回至方案报批", S.POSTING, S.PLAN_APPROVAL, (LEADER,), withdrawal=True),
-    Transition("withdraw_registration", "撤回职位公告", S.REGISTRATION, S.POSTING, (STAFF,), withdrawal=True),
-    Transition("extend_registration", "延长报名", S.REVIEW, S.REGISTRATION, (STAFF,), withdrawal=True),
-    Transition("withdraw_speech", "撤回至资格审查", S.SPEECH, S.REVIEW, (STAFF,), withdrawal=True),
-    Transition("withdraw_evaluation", "撤回至演讲", S.EVALUATION, S.SPEECH, (STAFF,), withdrawal=True),
-    Transition("withdraw_inspection", "撤回至民主测评", S.INSPECTION, S.EVALUATION, (STAFF,), withdrawal=True),
-    Transition("withdraw_decision", "撤回至组织考察", S.DECISION, S.INSPECTION, (STAFF,), withdrawal=True),
-    Transition("withdraw_publicity", "撤回至讨论决定", S.PUBLICITY, S.DECISION, (STAFF,), withdrawal=True),
+    Transition("appoint", "办理任职", S.APPOINTMENT, S.COMPLETED, (STAFF,), inputs=(APPOINTED_ON, APPOINTMENT_DOCUMENT_NO)),
+    # a return by the leaders, and 撤回 by the staff (or leaders): one stage back, reason required
+    _back("return_plan", "退回方案", S.PLAN_APPROVAL, S.PREPARATION, (LEADER,), kind=RETURN),
+    _back("withdraw_plan", "撤回报批", S.PLAN_APPROVAL, S.PREPARATION, (STAFF,)),
+    _back("withdraw_posting", "撤回至方案报批", S.POSTING, S.PLAN_APPROVAL, (LEADER,)),
+    _back("withdraw_registration", "撤回职位公告", S.REGISTRATION, S.POSTING, (STAFF,)),
+    _back("extend_registration", "延长报名", S.REVIEW, S.REGISTRATION, (STAFF,), inputs=(NEW_REGISTRATION_END,)),
+    _back("withdraw_speech", "撤回至资格审查", S.SPEECH, S.REVIEW, (STAFF,)),
+    _back("withdraw_evaluation", "撤回至演讲", S.EVALUATION, S.SPEECH, (STAFF,)),
+    _back("withdraw_inspection", "撤回至民主测评", S.INSPECTION, S.EVALUATION, (STAFF,)),
+    _back("withdraw_decision", "撤回至组织考察", S.DECISION, S.INSPECTION, (STAFF,)),
+    _back("withdraw_publicity", "撤回至讨论决定", S.PUBLICITY, S.DECISION, (STAFF,)),
 ) + tuple(
-    Transition("cancel", "终止本次工作", stage, S.CANCELLED, (LEADER,)) for stage in ORDER
+    _back("cancel", "终止本次工作", stage, S.CANCELLED, (LEADER,), kind=CANCEL) for stage in ORDER
 )
 
 _BY_KEY = {(t.action, t.source): t for t in TRANSITIONS}
@@ -133,41 +181,14 @@ def transition_errors(user, action: str, stage: str, *, reason: str = "") -> lis
     if not (role_codes(user) & set(t.roles)):
         who = "或".join(ROLE_LABELS[r] for r in t.roles if r != SYSTEM) or ROLE_LABELS[SYSTEM]
         errors.append(f"“{t.label}”只能由{who}执行。")
-    if t.needs_reason and not (reason or "").strip():
+    if t.reason_required and not (reason or "").strip():
         errors.append(f"“{t.label}”须填写理由。")
     return errors
 
 
 def can(user, action: str, stage: str) -> bool:
+    """May ``user`` take ``action`` from ``stage`` (role and stage only; the reason and the gate aside)?"""
     return not transition_errors(user, action, stage, reason="x")
-
-
-def _predicate(action: str):
-    def check(user, campaign) -> bool:
-        return can(user, action, campaign.stage)
-
-    check.__name__ = f"can_{action}"
-    check.__doc__ = f"May `user` take “{action}” from the campaign's current stage (role and stage only)?"
-    return check
-
-
-can_submit_plan = _predicate("submit_plan")
-can_approve_plan = _predicate("approve_plan")
-can_return_plan = _predicate("return_plan")
-can_publish_posts = _predicate("publish_posts")
-can_close_registration = _predicate("close_registration")
-can_start_speech = _predicate("start_speech")
-can_close_speech = _predicate("close_speech")
-can_close_evaluation = _predicate("close_evaluation")
-can_finish_inspection = _predicate("finish_inspection")
-can_start_publicity = _predicate("start_publicity")
-can_end_publicity = _predicate("end_publicity")
-can_appoint = _predicate("appoint")
-can_cancel = _predicate("cancel")
-
-
-def can_withdraw(user, campaign) -> bool:
-    return any(t.withdrawal and can(user, t.action, campaign.stage) for t in available(campaign.stage))
 
 
 # Work inside a stage (not transitions): which stage each piece of work belongs to, and who does it.

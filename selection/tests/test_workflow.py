@@ -90,16 +90,14 @@ class TestTable:
         assert workflow.transition_errors(LEADER, "cancel", Stage.SPEECH) == ["“终止本次工作”须填写理由。"]
         assert workflow.transition_errors(STAFF, "submit_plan", Stage.PREPARATION) == []
 
-    def test_can_predicates(self):
-        class C:
-            stage = Stage.PLAN_APPROVAL
-
-        assert workflow.can_approve_plan(LEADER, C) and not workflow.can_approve_plan(STAFF, C)
-        assert workflow.can_withdraw(STAFF, C) and not workflow.can_withdraw(LEADER, C)
-        assert not workflow.can_submit_plan(STAFF, C)
-        C.stage = Stage.REGISTRATION
-        assert workflow.can_close_registration(workflow.SYSTEM, C) and workflow.can_close_registration(STAFF, C)
-        assert not workflow.can_close_registration(LEADER, C)
+    def test_can_by_role_and_stage(self):
+        C = Stage.PLAN_APPROVAL
+        assert workflow.can(LEADER, "approve_plan", C) and not workflow.can(STAFF, "approve_plan", C)
+        assert workflow.can(STAFF, "withdraw_plan", C) and not workflow.can(LEADER, "withdraw_plan", C)
+        assert not workflow.can(STAFF, "submit_plan", C)
+        C = Stage.REGISTRATION
+        assert workflow.can(workflow.SYSTEM, "close_registration", C) and workflow.can(STAFF, "close_registration", C)
+        assert not workflow.can(LEADER, "close_registration", C)
 
     def test_stage_work(self):
         assert workflow.work_errors(STAFF, "review_decide", Stage.REVIEW) == []

@@ -21,8 +21,8 @@ from core import roles
 from core.audit import audit
 from core.exceptions import ApplicationError
 
-from . import gates, rules, workflow
-from .models import (
+from .. import gates, rules, workflow
+from ..models import (
     Application,
     AppStatus,
     Campaign,
@@ -32,7 +32,7 @@ from .models import (
     MemberRole,
     StageEvent,
 )
-from .workflow import Stage
+from ..workflow import Stage
 
 SYSTEM = workflow.SYSTEM
 
@@ -86,7 +86,7 @@ def transition(
         t = workflow.transition_for(action, locked.stage)
         if before is not None:
             before(locked)
-        if not t.withdrawal and t.target != Stage.CANCELLED and action != "return_plan":
+        if t.gated:
             errors = gates.errors(locked, action)
             if errors:
                 raise ApplicationError(f"不能{t.label}：" + "；".join(errors), errors=errors)
@@ -98,7 +98,7 @@ def transition(
         locked.save(update_fields=["stage", "stage_since", "cancel_reason"])
         StageEvent.objects.create(
             campaign=locked, action=action, label=t.label, from_stage=source, to_stage=t.target,
-            is_withdrawal=t.withdrawal, actor=_actor_user(actor),
+            is_withdrawal=t.is_withdrawal, actor=_actor_user(actor),
             actor_label=workflow.ROLE_LABELS[SYSTEM] if actor == SYSTEM else "", note=note[:500],
         )
         audit(
@@ -118,7 +118,7 @@ def campaign_withdraw(*, actor, campaign: Campaign, reason: str) -> Campaign:
     Work done in the stage being re-entered stays (scores, decisions); the gate is checked again on the way
     forward. Withdrawing from 演讲 reopens scoring; from 民主测评 clears the ranking.
     """
-    t = next((t for t in workflow.available(campaign.stage) if t.withdrawal), None)
+    t = next((t for t in workflow.available(campaign.stage) if t.is_withdrawal), None)
     if t is None:
         raise ApplicationError(f"“{Stage(campaign.stage).label}”阶段不能撤回。")
     if t.action == "extend_registration":
@@ -366,7 +366,7 @@ def review_waiver_grant(*, actor, application: Application, rule: str, reason: s
     `符合（含放宽）` at once. The waiver itself (leader only, audited) is cadre.services_eligibility.waiver_grant."""
     from cadre.services_eligibility import waiver_grant
 
-    from .services_registration import suggestions_refresh
+    from ..services_registration import suggestions_refresh
 
     with transaction.atomic():
         campaign = lock(application.campaign_id)
@@ -377,3 +377,6 @@ def review_waiver_grant(*, actor, application: Application, rule: str, reason: s
         waiver = waiver_grant(actor=actor, cadre=application.cadre, rule=rule, reason=reason, scope_key=campaign.scope)
         suggestions_refresh(campaign)
     return waiver
+
+
+from .transitions import campaign_transition  # noqa: E402  (the entry that maps every action to the services above)
