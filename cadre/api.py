@@ -1,4 +1,4 @@
-"""Records API (单位, 职位, 干部): thin views over cadre.services / cadre.services_posts.
+"""Records API (单位, 职位, 干部): thin views over cadre.services.
 
 Who may do what:
 - 组织部工作人员 (staff): read and write everything here.
@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from core import roles
 
-from . import services, services_posts
+from . import services
 from .api_filters import CadreFilter, OrgUnitFilter, PostFilter
 from .models import Cadre, OrgUnit, Post
 from .serializers import (
@@ -163,14 +163,14 @@ class OrgUnitViewSet(RecordViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
             data["kind"] = services.infer_unit_kind(data.get("name") or unit.name)
         if "code" in data and not data["code"]:
             data.pop("code")
-        unit = services_posts.unit_update(actor=request.user, unit=unit, data=data)
+        unit = services.unit_update(actor=request.user, unit=unit, data=data)
         return self._output(unit)
 
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
 
     def destroy(self, request, *args, **kwargs):
-        services_posts.unit_delete(actor=request.user, unit=self.get_object())
+        services.unit_delete(actor=request.user, unit=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -224,20 +224,20 @@ class PostViewSet(RecordViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
         return posts.annotate(vacancy=F("headcount") - F("holders"))
 
     def create(self, request, *args, **kwargs):
-        post = services_posts.post_create(actor=request.user, data=self._input(PostInputSerializer))
+        post = services.post_create(actor=request.user, data=self._input(PostInputSerializer))
         return self._output(post, status_code=status.HTTP_201_CREATED)
 
     def update(self, request, *args, partial=False, **kwargs):
         post = self.get_object()
         data = self._input(PostInputSerializer, partial=partial)
-        post = services_posts.post_update(actor=request.user, post=post, data=data)
+        post = services.post_update(actor=request.user, post=post, data=data)
         return self._output(post)
 
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
 
     def destroy(self, request, *args, **kwargs):
-        services_posts.post_delete(actor=request.user, post=self.get_object())
+        services.post_delete(actor=request.user, post=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

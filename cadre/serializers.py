@@ -21,7 +21,7 @@ from .choices import (
     TitleLevel,
     UnitKind,
 )
-from .services_posts import check_unit_key_area
+from .services import check_unit_key_area
 from .models import (
     AnnualAssessment,
     Cadre,

@@ -22,7 +22,7 @@ from .choices import FAMILY_RELATIONS
 from .forms import CadreForm, record_formsets
 from .models import Cadre, OrgUnit
 from .services import cadre_create, cadre_update
-from .services_records import cadre_records_save
+from .services import cadre_records_save
 
 PAGE_SIZE = 50
 

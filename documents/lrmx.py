@@ -28,8 +28,7 @@ from django.utils import timezone
 
 from cadre import roster_format as rf
 from cadre.models import Cadre, OrgUnit, PostHistory
-from cadre.services import cadre_create, cadre_update, validate_id_number
-from cadre.services_records import cadre_records_save
+from cadre.services import cadre_create, cadre_records_save, cadre_update, validate_id_number
 from core.audit import audit
 from core.exceptions import ApplicationError
 

@@ -16,7 +16,7 @@ from cadre.forms import (
 )
 from cadre.idnumber import make_id_number
 from cadre.models import AnnualAssessment, EducationRecord, FamilyMember
-from cadre.services_records import cadre_records_save
+from cadre.services import cadre_records_save
 from cadre.tests.factories import AssessmentFactory, CadreFactory, EducationFactory, FamilyMemberFactory
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
@@ -136,7 +136,7 @@ def test_record_formsets_for_new_and_existing():
     assert [f.instance.year for f in sets["assessments"].forms[:2]] == [2024, 2023]
 
 
-# ---------------------------------------------------------------- services_records
+# ---------------------------------------------------------------- cadre_records_save
 @pytest.mark.django_db
 def test_records_save_creates_updates_deletes_with_history_and_audit(staff_user):
     cadre = CadreFactory()

@@ -9,7 +9,7 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from cadre.models import Cadre
 from cadre.roster_export import _cell_xml, write_roster
 from cadre.selectors import roster_search
-from cadre.services_posts import unit_update
+from cadre.services import unit_update
 from cadre.tests.factories import CadreFactory, OrgUnitFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,9 +15,11 @@ from django.utils import timezone
 from core.audit import audit
 from core.exceptions import ApplicationError
 
-from .choices import AssessmentGrade, EducationMode
-from .models import AnnualAssessment, Cadre, EducationRecord, FamilyMember, RewardPunishment
-from .services import validate_id_number
+from ..audit import AuditAction
+from ..choices import AssessmentGrade, EducationMode
+from ..models import AnnualAssessment, Cadre, EducationRecord, FamilyMember, RewardPunishment
+from .cadres import validate_id_number
+from .common import history_user
 
 EDUCATION_FIELDS = ["level", "degree", "school", "major", "graduated_on"]
 ASSESSMENT_FIELDS = ["year", "grade", "reason"]
@@ -32,7 +34,7 @@ def _pk(value):
 
 
 def _history_user(obj, actor):
-    obj._history_user = actor if getattr(actor, "is_authenticated", False) else None
+    obj._history_user = history_user(actor)
 
 
 def _error(section: str, row: int | None, message: str) -> ApplicationError:
@@ -222,7 +224,7 @@ def cadre_records_save(
             ]
             audit(
                 actor=actor,
-                action="cadre.records_update",
+                action=AuditAction.CADRE_RECORDS_UPDATE,
                 obj=cadre,
                 summary=f"修改干部档案 {cadre.name}：" + "；".join(parts),
                 data={k: list(v) for k, v in changed.items()},

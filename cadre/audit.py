@@ -1,0 +1,58 @@
+"""The cadre app's audit actions: the stored value (unchanged from the plain strings used before) and the
+Chinese label the audit viewer shows. Registered in ``CadreConfig.ready()``."""
+from __future__ import annotations
+
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    UNIT_CREATE = "unit.create", "新建单位"
+    UNIT_UPDATE = "unit.update", "修改单位"
+    UNIT_DELETE = "unit.delete", "删除单位"
+    POST_CREATE = "post.create", "新建职位"
+    POST_UPDATE = "post.update", "修改职位"
+    POST_DELETE = "post.delete", "删除职位"
+    CADRE_CREATE = "cadre.create", "新建干部档案"
+    CADRE_UPDATE = "cadre.update", "修改干部档案"
+    CADRE_RECORDS_UPDATE = "cadre.records_update", "修改学历、考核、家庭成员、奖惩"
+    CADRE_IMPORT_ROSTER = "cadre.import_roster", "导入干部花名册"
+    CADRE_EXPORT_ROSTER = "cadre.export_roster", "导出干部花名册"
+    DEMO_SEED = "demo.seed", "生成演示数据"
+    # 任职资格 (cadre.eligibility.services)
+    ELIGIBILITY_RULESET_SAVE = "eligibility.ruleset.save", "修改任职资格规则"
+    ELIGIBILITY_RULESET_RESET = "eligibility.ruleset.reset", "恢复任职资格规则"
+    ELIGIBILITY_WAIVER_GRANT = "eligibility.waiver.grant", "批准放宽任职资格条件"
+    ELIGIBILITY_WAIVER_REVOKE = "eligibility.waiver.revoke", "撤销放宽任职资格条件"
+    # the back office (cadre.admin.AuditedAdmin): one create/update/delete per records model
+    ADMIN_ORGUNIT_CREATE = "admin.orgunit.create", "后台新建单位"
+    ADMIN_ORGUNIT_UPDATE = "admin.orgunit.update", "后台修改单位"
+    ADMIN_ORGUNIT_DELETE = "admin.orgunit.delete", "后台删除单位"
+    ADMIN_POST_CREATE = "admin.post.create", "后台新建职位"
+    ADMIN_POST_UPDATE = "admin.post.update", "后台修改职位"
+    ADMIN_POST_DELETE = "admin.post.delete", "后台删除职位"
+    ADMIN_CADRE_CREATE = "admin.cadre.create", "后台新建干部"
+    ADMIN_CADRE_UPDATE = "admin.cadre.update", "后台修改干部"
+    ADMIN_CADRE_DELETE = "admin.cadre.delete", "后台删除干部"
+    ADMIN_EDUCATIONRECORD_CREATE = "admin.educationrecord.create", "后台新建学历学位"
+    ADMIN_EDUCATIONRECORD_UPDATE = "admin.educationrecord.update", "后台修改学历学位"
+    ADMIN_EDUCATIONRECORD_DELETE = "admin.educationrecord.delete", "后台删除学历学位"
+    ADMIN_POSTHISTORY_CREATE = "admin.posthistory.create", "后台新建任职经历"
+    ADMIN_POSTHISTORY_UPDATE = "admin.posthistory.update", "后台修改任职经历"
+    ADMIN_POSTHISTORY_DELETE = "admin.posthistory.delete", "后台删除任职经历"
+    ADMIN_RANKHISTORY_CREATE = "admin.rankhistory.create", "后台新建职务层次经历"
+    ADMIN_RANKHISTORY_UPDATE = "admin.rankhistory.update", "后台修改职务层次经历"
+    ADMIN_RANKHISTORY_DELETE = "admin.rankhistory.delete", "后台删除职务层次经历"
+    ADMIN_ANNUALASSESSMENT_CREATE = "admin.annualassessment.create", "后台新建年度考核"
+    ADMIN_ANNUALASSESSMENT_UPDATE = "admin.annualassessment.update", "后台修改年度考核"
+    ADMIN_ANNUALASSESSMENT_DELETE = "admin.annualassessment.delete", "后台删除年度考核"
+    ADMIN_REWARDPUNISHMENT_CREATE = "admin.rewardpunishment.create", "后台新建奖惩情况"
+    ADMIN_REWARDPUNISHMENT_UPDATE = "admin.rewardpunishment.update", "后台修改奖惩情况"
+    ADMIN_REWARDPUNISHMENT_DELETE = "admin.rewardpunishment.delete", "后台删除奖惩情况"
+    ADMIN_FAMILYMEMBER_CREATE = "admin.familymember.create", "后台新建家庭成员"
+    ADMIN_FAMILYMEMBER_UPDATE = "admin.familymember.update", "后台修改家庭成员"
+    ADMIN_FAMILYMEMBER_DELETE = "admin.familymember.delete", "后台删除家庭成员"
+
+
+def admin_action(model_name: str, verb: str) -> AuditAction:
+    """The back-office action for a records model (``"cadre"``) and a verb (create/update/delete)."""
+    return AuditAction(f"admin.{model_name}.{verb}")

@@ -1,0 +1,46 @@
+"""Every write to the cadre records goes through here: keyword-only, an actor, one transaction, an audit row.
+
+One import path for the app (``from cadre.services import post_create``); the package is split by sub-domain:
+units, posts, cadres (the record and its 身份证号 check), records (学历/考核/家庭成员/奖惩 rows), positions
+(who holds which post), assessments (年度考核 in bulk).
+"""
+from cadre.eligibility.services import rule_set_reset, rule_set_save, waiver_grant, waiver_revoke  # 任职资格
+
+from .assessments import annual_assessments_record
+from .cadres import CADRE_FIELDS, cadre_create, cadre_update, validate_id_number
+from .common import next_order, save_changed_fields
+from .positions import PositionMove, free_seat, positions_assign, sync_current_position
+from .posts import POST_FIELDS, post_create, post_delete, post_update, post_vacancies
+from .records import cadre_records_save
+from .units import UNIT_FIELDS, check_unit_key_area, infer_unit_kind, next_unit_code, unit_create, unit_delete, unit_update
+
+__all__ = [
+    "CADRE_FIELDS",
+    "POST_FIELDS",
+    "UNIT_FIELDS",
+    "PositionMove",
+    "annual_assessments_record",
+    "cadre_create",
+    "cadre_records_save",
+    "cadre_update",
+    "check_unit_key_area",
+    "free_seat",
+    "infer_unit_kind",
+    "next_order",
+    "next_unit_code",
+    "positions_assign",
+    "post_create",
+    "post_delete",
+    "post_update",
+    "post_vacancies",
+    "rule_set_reset",
+    "rule_set_save",
+    "save_changed_fields",
+    "sync_current_position",
+    "unit_create",
+    "unit_delete",
+    "unit_update",
+    "validate_id_number",
+    "waiver_grant",
+    "waiver_revoke",
+]

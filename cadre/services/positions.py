@@ -1,0 +1,194 @@
+"""Who holds which post: the one owner of the open post-history rows (seats), the rank change, and the
+cadre's denormalised current position (工作单位, 现任职务, 任现职时间, 职务层次, 任现职级时间).
+
+``positions_assign`` moves people between posts (selection's appointment, rotation's plan execution);
+``sync_current_position`` follows a record edit (the form, the admin, cadre_create/cadre_update). The roster
+import does the same set-based, for thousands of rows at once (``cadre.roster.importer``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from core.audit import audit
+from core.exceptions import ApplicationError
+
+from ..audit import AuditAction
+from ..models import Cadre, Post, PostHistory, RankHistory
+from .common import history_user
+
+# the denormalised current-position fields positions_assign may change, in the order the audit names them
+POSITION_FIELDS = ("unit", "position_title", "position_start", "rank_level", "rank_start")
+
+
+def _set_history_user(obj, user) -> None:
+    """Name the history user when there is one (else simple-history falls back to the request's user)."""
+    if user is not None:
+        obj._history_user = user
+
+
+def free_seat(post: Post, *, exclude_cadre_id=None) -> int | None:
+    """The lowest free seat (1..headcount) of the post, the cadre's own open holding not counted; None if full."""
+    taken = set(
+        PostHistory.objects.filter(post=post, end__isnull=True)
+        .exclude(cadre_id=exclude_cadre_id)
+        .values_list("seat", flat=True)
+    )
+    for seat in range(1, post.headcount + 1):
+        if seat not in taken:
+            return seat
+    return None
+
+
+def sync_current_position(cadre: Cadre, *, method: str = "") -> list[str]:
+    """Keep the open post-history and rank-history rows in step with the cadre's current-position fields.
+
+    A changed unit/职务/任现职时间 closes the open row the day before the new start and opens a new one; the same
+    for 职务层次/任现职级时间. Returns warnings (e.g. the post is full) for the caller to show.
+    """
+    warnings: list[str] = []
+    open_posts = list(PostHistory.objects.filter(cadre=cadre, end__isnull=True, is_secondment=False))
+    if cadre.position_title and cadre.position_start:
+        unit_name = cadre.unit.name if cadre.unit_id else ""
+        current = next(
+            (
+                r
+                for r in open_posts
+                if r.unit_id == cadre.unit_id and r.title == cadre.position_title and r.start == cadre.position_start
+            ),
+            None,
+        )
+        if current is None:
+            for row in open_posts:
+                row.end = max(row.start, cadre.position_start - dt.timedelta(days=1))
+                row.save(update_fields=["end"])
+            post = (
+                Post.objects.filter(unit_id=cadre.unit_id, title=cadre.position_title).first() if cadre.unit_id else None
+            )
+            seat = free_seat(post, exclude_cadre_id=cadre.pk) if post else None
+            if post and seat is None:
+                warnings.append(f"{post}职数已满（{post.headcount}人），任职记录未关联职位")
+                post = None
+            PostHistory.objects.create(
+                cadre=cadre,
+                unit_id=cadre.unit_id,
+                post=post,
+                seat=seat,
+                unit_name=unit_name,
+                title=cadre.position_title,
+                level=cadre.rank_level,
+                start=cadre.position_start,
+                method=method,
+            )
+        elif current.level != cadre.rank_level:
+            current.level = cadre.rank_level
+            current.save(update_fields=["level"])
+    _sync_rank(cadre)
+    return warnings
+
+
+def _sync_rank(cadre: Cadre, *, user=None) -> None:
+    """The open rank-history row follows the cadre's 职务层次/任现职级时间 (an earlier open row is closed the
+    day before, a row starting the same day or later is replaced)."""
+    open_rank = RankHistory.objects.filter(cadre=cadre, end__isnull=True).first()
+    if cadre.rank_level and cadre.rank_start:
+        if open_rank is None or (open_rank.level, open_rank.start) != (cadre.rank_level, cadre.rank_start):
+            if open_rank is not None:
+                _set_history_user(open_rank, user)
+                if open_rank.start >= cadre.rank_start:
+                    open_rank.delete()
+                else:
+                    open_rank.end = cadre.rank_start - dt.timedelta(days=1)
+                    open_rank.save(update_fields=["end"])
+            row = RankHistory(cadre=cadre, level=cadre.rank_level, start=cadre.rank_start)
+            _set_history_user(row, user)
+            row.save()
+
+
+@dataclass(frozen=True)
+class PositionMove:
+    """One person to one post: ``leave_post_id`` limits the first closing pass to that holding (a cadre holding
+    several posts); ``set_rank`` sets 职务层次 to the post's level (always done when the cadre has none)."""
+
+    cadre: Cadre
+    post: Post
+    leave_post_id: int | None = None
+    set_rank: bool = False
+
+
+def _close_open_rows(rows, *, effective: dt.date, user) -> None:
+    for row in rows:
+        row.end = max(row.start, effective - dt.timedelta(days=1))
+        _set_history_user(row, user)
+        row.save(update_fields=["end"])
+
+
+def positions_assign(
+    *, actor, moves: Sequence[PositionMove], effective: dt.date, method: str, document_no: str = ""
+) -> list[PostHistory]:
+    """Move each cadre to its post from ``effective``, in one transaction (nothing is written on any error).
+
+    1. Lock the cadres, then close every mover's open non-secondment holding (only the ``leave_post_id`` one
+       when given) the day before ``effective`` (not before its start), so that swaps and chains find their
+       seats free.
+    2. For each move in order: close the mover's other open non-secondment holdings (the current position is
+       one post), take the lowest free seat of the post (refused if there is none), set the current
+       unit/职务/任现职时间 (and 职务层次/任现职级时间 when ``set_rank`` or the cadre has no level), open the
+       new post-history row (method, document_no) and the rank-history row, with simple-history and one audit
+       event naming ``method``.
+
+    Returns the opened rows, in the order of ``moves``.
+    """
+    moves = list(moves)
+    if not moves:
+        return []
+    ids = [m.cadre.pk for m in moves]
+    if len(set(ids)) != len(ids):
+        raise ApplicationError("同一干部在一次任免中只能任一个新职位")
+    user = history_user(actor)
+    document_no = (document_no or "")[:60]
+    opened: list[PostHistory] = []
+    with transaction.atomic():
+        locked = {c.pk: c for c in Cadre.objects.select_for_update().filter(pk__in=ids)}
+        # 1) vacate first
+        for m in moves:
+            rows = PostHistory.objects.filter(cadre_id=m.cadre.pk, end__isnull=True, is_secondment=False)
+            if m.leave_post_id:
+                rows = rows.filter(post_id=m.leave_post_id)
+            _close_open_rows(rows, effective=effective, user=user)
+        # 2) then take the new seats
+        for m in moves:
+            cadre, post = locked[m.cadre.pk], m.post
+            if effective <= cadre.birth_date:
+                raise ApplicationError(f"{cadre.name}：任现职时间不能早于出生日期", field="effective")
+            _close_open_rows(
+                PostHistory.objects.filter(cadre=cadre, end__isnull=True, is_secondment=False), effective=effective, user=user
+            )
+            seat = free_seat(post, exclude_cadre_id=cadre.pk)
+            if seat is None:
+                raise ApplicationError(f"{cadre.name}：{post}没有空余职数（职数{post.headcount}人）", field="post")
+            before = {f: getattr(cadre, f) for f in POSITION_FIELDS}
+            cadre.unit, cadre.position_title, cadre.position_start = post.unit, post.title, effective
+            if m.set_rank or not cadre.rank_level:
+                cadre.rank_level, cadre.rank_start = post.level, effective
+            changed = [f for f in POSITION_FIELDS if getattr(cadre, f) != before[f]]
+            cadre._history_user = user
+            cadre.save()
+            row = PostHistory(
+                cadre=cadre, unit=post.unit, post=post, seat=seat, unit_name=post.unit.name, title=post.title,
+                level=cadre.rank_level, start=effective, method=method, document_no=document_no,
+            )
+            _set_history_user(row, user)
+            row.save()
+            _sync_rank(cadre, user=user)
+            names = "、".join(str(Cadre._meta.get_field(f).verbose_name) for f in changed)
+            audit(
+                actor=actor, action=AuditAction.CADRE_UPDATE, obj=cadre,
+                summary=f"修改干部档案 {cadre.name}：{names}（{method}，任{post}，{effective:%Y.%m.%d}起）",
+                data={"fields": changed, "method": method, "post_id": post.pk, "seat": seat, "document_no": document_no},
+            )
+            opened.append(row)
+    return opened
