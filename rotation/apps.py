@@ -6,4 +6,6 @@ class RotationConfig(AppConfig):
     verbose_name = "轮岗交流"
 
     def ready(self):
-        from . import reminders  # noqa: F401  registers the secondment-end reminder source with documents
+        # reminders: registers the secondment-end reminder source with documents; tasks: registers the Celery
+        # tasks with the app, so that services can enqueue them by name (core.jobs) in every process.
+        from . import reminders, tasks  # noqa: F401  # cycle: app registry -> rotation.apps -> rotation.models (not loaded yet)

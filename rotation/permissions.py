@@ -4,6 +4,7 @@ Staff write (plans, moves, suggestions, secondments, execution); leaders approve
 the 纪检 observer reads; candidates and judges see nothing here.
 """
 from core import roles
+from core.exceptions import ApplicationError
 
 from .models import PlanStatus
 
@@ -22,6 +23,12 @@ def can_write(user) -> bool:
 
 def can_decide(user) -> bool:
     return _auth(user) and roles.has_role(user, roles.LEADER)
+
+
+def require(ok: bool, message: str = "您没有执行该操作的权限") -> None:
+    """The services' refusal: an ApplicationError with a Chinese message when ``ok`` is false."""
+    if not ok:
+        raise ApplicationError(message)
 
 
 # plan transitions: action → (allowed from-statuses, to-status, who)

@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font
 from cadre.models import OrgUnit
 from core.exceptions import ApplicationError
 
-from . import permissions, rules, selectors, services
+from . import permissions, rules, selectors, services, solver
 from .forms import AcceptForm, MoveForm, PlanForm, ReasonForm, SecondmentForm
 from .models import RotationMove, RotationPlan, RotationSuggestion, Secondment
 
@@ -181,7 +181,7 @@ def plan_detail(request, pk):
         "actions": [(a, permissions.ACTION_LABELS[a]) for a in permissions.TRANSITIONS if permissions.can_transition(user, plan, a)],
         "comparison": comparison, "compare_chart": chart,
         "scope_count": selectors.scope_posts(plan).count(),
-        "weights": services.solver.Weights().describe(),
+        "weights": solver.Weights().describe(),
     })
 
 

@@ -7,6 +7,7 @@ from cadre.models import Cadre, FamilyMember, PostHistory
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
 from rotation import services
+from rotation.services import plans as plan_services
 from rotation.models import PlanStatus
 
 from .conftest import AS_OF
@@ -123,7 +124,7 @@ def test_execution_is_atomic(world, staff_user, leader_user, monkeypatch):
     services.move_add(actor=staff_user, plan=plan, cadre=b, to_post=p1, kind="任职期满交流")
     services.plan_submit(actor=staff_user, plan=plan)
     services.plan_approve(actor=leader_user, plan=plan)
-    real = services.cadre_update
+    real = plan_services.cadre_update
     calls = []
 
     def failing(**kw):
@@ -132,7 +133,7 @@ def test_execution_is_atomic(world, staff_user, leader_user, monkeypatch):
             raise RuntimeError("磁盘故障")
         return real(**kw)
 
-    monkeypatch.setattr(services, "cadre_update", failing)
+    monkeypatch.setattr(plan_services, "cadre_update", failing)
     before_rows = list(PostHistory.objects.order_by("id").values_list("id", "post_id", "end"))
     before_audit = AuditEvent.objects.count()
     with pytest.raises(RuntimeError):
