@@ -1,0 +1,215 @@
+"""Import, second half: write a checked file to the cadre's records in one transaction (create or update by
+身份证号), through the cadre services so every change is kept in the records' history."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from cadre.models import Cadre, OrgUnit, PostHistory
+from cadre.services import cadre_create, cadre_records_save, cadre_update
+from core.audit import audit
+from core.exceptions import ApplicationError
+
+from ..selectors import photo_bytes
+from .parse import ParsedPerson, parse_person, parse_xml
+
+
+@dataclass
+class LrmxResult:
+    cadre: Cadre
+    created: bool
+    changed: list[str]
+    warnings: list
+
+    @property
+    def summary(self) -> str:
+        if self.created:
+            return f"已根据LRMX文件新建干部档案：{self.cadre.name}"
+        if self.changed:
+            return f"已根据LRMX文件更新{self.cadre.name}的档案：{'、'.join(self.changed)}"
+        return f"{self.cadre.name}的档案与LRMX文件一致，未作修改"
+
+
+def _same_month(a: dt.date | None, b: dt.date | None) -> bool:
+    return a is not None and b is not None and (a.year, a.month) == (b.year, b.month)
+
+
+def _keep_precision(old: dt.date | None, new: dt.date | None) -> dt.date | None:
+    """A month-only value from the file does not overwrite a stored day in the same month."""
+    if new is not None and new.day == 1 and _same_month(old, new):
+        return old
+    return new
+
+
+def _units_by_name() -> list[OrgUnit]:
+    return sorted(OrgUnit.objects.only("id", "name"), key=lambda u: -len(u.name))
+
+
+def _split_unit(text: str, units: list[OrgUnit]) -> tuple[OrgUnit | None, str]:
+    for unit in units:
+        if text.startswith(unit.name) and len(text) > len(unit.name):
+            return unit, text[len(unit.name):]
+    return None, text
+
+
+def import_person(raw: bytes, *, actor) -> LrmxResult:
+    """Create or update the cadre described by an LRMX file. Raises ApplicationError (with ``errors``)."""
+    parsed = parse_person(parse_xml(raw))
+    if parsed.errors:
+        raise ApplicationError(
+            f"LRMX文件有{len(parsed.errors)}处错误，未导入任何数据", errors=parsed.errors
+        )
+    with transaction.atomic():
+        cadre = Cadre.objects.select_for_update().filter(id_number=parsed.cadre["id_number"]).first()
+        return _write(parsed, cadre, actor=actor)
+
+
+def _write(parsed: ParsedPerson, cadre: Cadre | None, *, actor) -> LrmxResult:
+    data = dict(parsed.cadre)
+    units = _units_by_name()
+    current = next((r for r in reversed(parsed.resume) if r.end is None), None)
+    if current is not None:
+        unit, title = _split_unit(current.text, units)
+        data.update(unit=unit, position_title=title[:50], position_start=current.start)
+    created = cadre is None
+    changed: list[str] = []
+    if created:
+        data.setdefault("political_status", "群众")
+        cadre = cadre_create(actor=actor, data=data)
+    else:
+        for key in ("party_join_date", "work_start_date", "position_start"):
+            if key in data:
+                data[key] = _keep_precision(getattr(cadre, key), data[key])
+        if current is not None and data["unit"] == cadre.unit and data["position_title"] == cadre.position_title \
+                and _same_month(cadre.position_start, data["position_start"]):
+            data["position_start"] = cadre.position_start
+        before = {k: getattr(cadre, k) for k in data if hasattr(cadre, k)}
+        cadre = cadre_update(actor=actor, cadre=cadre, data=data)
+        changed += [
+            str(Cadre._meta.get_field("unit" if k == "unit" else k).verbose_name)
+            for k, v in before.items() if getattr(cadre, k) != v
+        ]
+    if parsed.photo and _photo_changed(cadre, parsed.photo):
+        cadre.photo.save(f"{cadre.id_number}.jpg", ContentFile(parsed.photo), save=False)
+        cadre._history_user = actor if getattr(actor, "is_authenticated", False) else None
+        cadre.save()
+        changed.append("照片")
+    if _sync_resume(cadre, parsed.resume, units, actor=actor):
+        changed.append("简历")
+    result = cadre_records_save(
+        actor=actor,
+        cadre=cadre,
+        educations=_education_rows(cadre, parsed.educations),
+        assessments=_assessment_rows(cadre, parsed.assessments),
+        family=_family_rows(cadre, parsed.family),
+        rewards=_reward_rows(cadre, parsed.rewards) if parsed.rewards is not None else None,
+    )
+    labels = {"educations": "学历学位", "assessments": "年度考核", "family": "家庭成员", "rewards": "奖惩情况"}
+    changed += [labels[k] for k, v in result.items() if any(v)]
+    audit(
+        actor=actor,
+        action="cadre.lrmx_import",
+        obj=cadre,
+        summary=f"导入LRMX文件：{'新建' if created else '更新'}{cadre.name}",
+        data={"created": created, "changed": changed},
+    )
+    return LrmxResult(cadre=cadre, created=created, changed=changed, warnings=parsed.warnings)
+
+
+def _photo_changed(cadre: Cadre, data: bytes) -> bool:
+    return photo_bytes(cadre) != data
+
+
+def _sync_resume(cadre: Cadre, lines, units, *, actor) -> bool:
+    """Make the post-history rows say what the JianLi lines say; matching rows (same months and text) stay."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    existing = list(PostHistory.objects.filter(cadre=cadre).order_by("start", "id"))
+    changed = False
+    unmatched = list(existing)
+    for line in lines:
+        match = next(
+            (
+                r for r in unmatched
+                if _same_month(r.start, line.start)
+                and ((r.end is None and line.end is None) or _same_month(r.end, line.end))
+                and f"{r.unit_name}{r.title}" == line.text
+            ),
+            None,
+        )
+        if match is not None:
+            unmatched.remove(match)
+            continue
+        unit, title = _split_unit(line.text, units)
+        row = PostHistory(
+            cadre=cadre, unit=unit, unit_name=unit.name if unit else "", title=title[:100], start=line.start, end=line.end
+        )
+        row._history_user = user
+        row.save()
+        changed = True
+    for row in unmatched:
+        row._history_user = user
+        row.delete()
+        changed = True
+    return changed
+
+
+def _education_rows(cadre, educations: dict) -> list[dict]:
+    existing = {e.mode: e for e in cadre.educations.all()}
+    rows = []
+    for mode, values in educations.items():
+        row = {"mode": mode, **values}
+        old = existing.get(mode)
+        row["graduated_on"] = old.graduated_on if old else None
+        rows.append(row)
+    return rows
+
+
+def _assessment_rows(cadre, items) -> list[dict]:
+    existing = {a.year: a for a in cadre.assessments.all()}
+    rows = []
+    for year, grade, reason in items:
+        old = existing.pop(year, None)
+        rows.append({"id": old.pk if old else None, "year": year, "grade": grade, "reason": reason})
+    rows = [{"id": a.pk, "DELETE": True} for a in existing.values()] + rows
+    return rows
+
+
+def _family_rows(cadre, members) -> list[dict]:
+    existing = list(cadre.family.all())
+    rows = []
+    for order, member in enumerate(members):
+        old = next((m for m in existing if m.relation == member["relation"] and m.name == member.get("name")), None)
+        row = dict(member)
+        if old is not None:
+            existing.remove(old)
+            row["id"] = old.pk
+            row["birth_date"] = _keep_precision(old.birth_date, member["birth_date"])
+            row["order"] = old.order if _order_kept(old, order, cadre) else order
+        else:
+            row["order"] = order
+        rows.append(row)
+    return [{"id": m.pk, "DELETE": True} for m in existing] + rows
+
+
+def _order_kept(old, index, cadre) -> bool:
+    ordered = list(cadre.family.all())
+    return index < len(ordered) and ordered[index].pk == old.pk
+
+
+def _reward_rows(cadre, items) -> list[dict]:
+    existing = list(cadre.rewards_punishments.all())
+    rows = []
+    for item in items:
+        old = next(
+            (r for r in existing if r.kind == item["kind"] and r.name == item["name"] and r.decided_on == item["decided_on"]),
+            None,
+        )
+        row = dict(item)
+        if old is not None:
+            existing.remove(old)
+            row["id"] = old.pk
+        rows.append(row)
+    return [{"id": r.pk, "DELETE": True} for r in existing] + rows
