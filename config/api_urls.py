@@ -6,5 +6,5 @@ urlpatterns = [
     path("", include("rotation.api_urls")),
     path("", include("cadre.eligibility.api_urls")),
     path("", include("assessment.api_urls")),
-    path("", include("selection.api_urls")),
+    path("", include("selection.api.urls")),
 ]

@@ -24,7 +24,7 @@ urlpatterns = [
     path("eligibility/", include("cadre.eligibility.urls")),
     path("assessment/", include("assessment.urls")),
     path("selection/", include("selection.urls")),
-    path("selection/", include("selection.urls_export")),
+    path("selection/", include("selection.urls.export")),
     path("api/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),

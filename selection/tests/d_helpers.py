@@ -1,5 +1,5 @@
 """Test helpers of the API/export tests: a URLconf with the export pages included (the project's URLconf plus
-selection.urls_export, as config/urls.py is to include it), and an xlsx reader."""
+selection.urls.export, as config/urls.py includes it), and an xlsx reader."""
 import io
 
 from django.urls import include, path
@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from config.urls import urlpatterns as project_urlpatterns
 
 urlpatterns = [
-    path("selection/", include("selection.urls_export")),
+    path("selection/", include("selection.urls.export")),
     *project_urlpatterns,
 ]
 

@@ -12,9 +12,9 @@ from django.utils.http import content_disposition_header
 from core.audit import audit
 from core.decorators import require
 
-from . import exports
-from .models import Campaign
-from .permissions import is_reader
+from .. import exports
+from ..models import Campaign
+from ..permissions import is_reader
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -9,8 +9,8 @@ from core import roles
 from core.decorators import require
 from core.exceptions import ApplicationError
 
-from . import services
-from .models import Application
+from .. import services
+from ..models import Application
 
 
 class WaiverForm(forms.Form):

@@ -1,7 +1,8 @@
-"""Pages of the selection app (views.py)."""
+"""Pages of the selection app (selection.views). The Excel downloads have their own namespace in urls/export.py
+(selection-export:<kind>), included by config/urls.py."""
 from django.urls import path
 
-from . import views, views_waiver
+from .. import views
 
 app_name = "selection"
 
@@ -24,7 +25,7 @@ urlpatterns = [
     path("<int:pk>/nominations/", views.nomination_create, name="nomination-create"),
     path("<int:pk>/late-entries/", views.late_entry_create, name="late-entry-create"),
     path("<int:pk>/review/<int:app>/", views.review_decide, name="review-decide"),
-    path("<int:pk>/review/<int:app>/waiver/", views_waiver.review_waiver, name="review-waiver"),
+    path("<int:pk>/review/<int:app>/waiver/", views.review_waiver, name="review-waiver"),
     path("<int:pk>/review/submit/", views.review_submit, name="review-submit"),
     path("<int:pk>/review/approve/", views.review_approve, name="review-approve"),
     path("<int:pk>/review/return/", views.review_return, name="review-return"),
