@@ -8,6 +8,7 @@ from core.audit import audit
 from core.exceptions import ApplicationError
 
 from .. import permissions, rules
+from ..audit import AuditAction
 from ..models import MoveKind, RotationMove, RotationPlan
 from ..permissions import require
 
@@ -43,7 +44,7 @@ def move_add(*, actor, plan: RotationPlan, cadre: Cadre, to_post: Post, kind: st
             move_type=move_type or rules.move_type(level, to_post.level), reason=reason,
             from_suggestion=from_suggestion, order=(plan.moves.count() + 1) * 10,
         )
-        audit(actor=actor, action="rotation.move.add", obj=plan, summary=f"{plan.name}：{cadre.name} 拟任 {to_post}",
+        audit(actor=actor, action=AuditAction.MOVE_ADD, obj=plan, summary=f"{plan.name}：{cadre.name} 拟任 {to_post}",
               data={"move": move.pk})
     return move
 
@@ -57,7 +58,7 @@ def move_update(*, actor, move: RotationMove, data: dict) -> RotationMove:
         if move.from_post_id and move.from_post_id == move.to_post_id:
             raise ApplicationError("拟任职位不能与原职位相同", field="to_post")
         move.save()
-        audit(actor=actor, action="rotation.move.update", obj=move.plan, summary=f"{move.plan.name}：修改 {move.cadre.name} 的交流安排")
+        audit(actor=actor, action=AuditAction.MOVE_UPDATE, obj=move.plan, summary=f"{move.plan.name}：修改 {move.cadre.name} 的交流安排")
     return move
 
 
@@ -66,4 +67,4 @@ def move_remove(*, actor, move: RotationMove) -> None:
     with transaction.atomic():
         plan, name = move.plan, move.cadre.name
         move.delete()
-        audit(actor=actor, action="rotation.move.remove", obj=plan, summary=f"{plan.name}：移除 {name}")
+        audit(actor=actor, action=AuditAction.MOVE_REMOVE, obj=plan, summary=f"{plan.name}：移除 {name}")

@@ -13,6 +13,7 @@ from core.exceptions import ApplicationError
 from core.jobs import enqueue_on_commit
 
 from .. import permissions, rules, selectors
+from ..audit import AuditAction
 from ..models import PlanStatus, RotationPlan, RotationPolicy
 from ..permissions import require
 
@@ -25,7 +26,7 @@ def policy_default(*, actor=None) -> RotationPolicy:
             if not policy.is_default:
                 policy.is_default = True
                 policy.save(update_fields=["is_default"])
-            audit(actor=actor, action="rotation.policy.create", obj=policy, summary="建立默认轮岗交流口径")
+            audit(actor=actor, action=AuditAction.POLICY_CREATE, obj=policy, summary="建立默认轮岗交流口径")
     return policy
 
 
@@ -44,7 +45,7 @@ def plan_create(*, actor, name: str, as_of: dt.date, effective_date: dt.date | N
         )
         plan.units.set(units)
         plan.posts.set(posts)
-        audit(actor=actor, action="rotation.plan.create", obj=plan, summary=f"新建轮岗交流方案 {name}")
+        audit(actor=actor, action=AuditAction.PLAN_CREATE, obj=plan, summary=f"新建轮岗交流方案 {name}")
     return plan
 
 
@@ -61,7 +62,7 @@ def plan_update(*, actor, plan: RotationPlan, data: dict) -> RotationPlan:
             plan.units.set(data["units"])
         if "posts" in data:
             plan.posts.set(data["posts"])
-        audit(actor=actor, action="rotation.plan.update", obj=plan, summary=f"修改轮岗交流方案 {plan.name}")
+        audit(actor=actor, action=AuditAction.PLAN_UPDATE, obj=plan, summary=f"修改轮岗交流方案 {plan.name}")
     return plan
 
 
@@ -119,7 +120,7 @@ def plan_submit(*, actor, plan: RotationPlan) -> RotationPlan:
             raise ApplicationError(f"方案未通过校验（{len(errors)}项问题），不能提交审批", errors=errors)
         plan.status, plan.submitted_at, plan.return_reason = PlanStatus.SUBMITTED, timezone.now(), ""
         plan.save(update_fields=["status", "submitted_at", "return_reason"])
-        audit(actor=actor, action="rotation.plan.submit", obj=plan, summary=f"提交轮岗交流方案 {plan.name}")
+        audit(actor=actor, action=AuditAction.PLAN_SUBMIT, obj=plan, summary=f"提交轮岗交流方案 {plan.name}")
     return plan
 
 
@@ -131,7 +132,7 @@ def plan_approve(*, actor, plan: RotationPlan) -> RotationPlan:
             raise ApplicationError(f"方案未通过校验（{len(errors)}项问题），不能批准", errors=errors)
         plan.status, plan.approved_by, plan.approved_at = PlanStatus.APPROVED, actor, timezone.now()
         plan.save(update_fields=["status", "approved_by", "approved_at"])
-        audit(actor=actor, action="rotation.plan.approve", obj=plan, summary=f"批准轮岗交流方案 {plan.name}")
+        audit(actor=actor, action=AuditAction.PLAN_APPROVE, obj=plan, summary=f"批准轮岗交流方案 {plan.name}")
     return plan
 
 
@@ -143,7 +144,7 @@ def plan_return(*, actor, plan: RotationPlan, reason: str) -> RotationPlan:
         plan = _transition(actor, plan, "return")
         plan.status, plan.return_reason = PlanStatus.RETURNED, reason
         plan.save(update_fields=["status", "return_reason"])
-        audit(actor=actor, action="rotation.plan.return", obj=plan, summary=f"退回轮岗交流方案 {plan.name}：{reason}")
+        audit(actor=actor, action=AuditAction.PLAN_RETURN, obj=plan, summary=f"退回轮岗交流方案 {plan.name}：{reason}")
     return plan
 
 
@@ -186,7 +187,7 @@ def plan_execute(*, actor, plan: RotationPlan, effective_date: dt.date | None = 
                 raise ApplicationError(f"{cadre.name}：{m.to_post}没有空余职数，方案未执行")
         plan.status, plan.executed_by, plan.executed_at = PlanStatus.EXECUTED, actor, timezone.now()
         plan.save(update_fields=["status", "executed_by", "executed_at", "effective_date"])
-        audit(actor=actor, action="rotation.plan.execute", obj=plan,
+        audit(actor=actor, action=AuditAction.PLAN_EXECUTE, obj=plan,
               summary=f"执行轮岗交流方案 {plan.name}（{len(moves)}人，{start:%Y.%m.%d}起）", data={"moves": cadre_ids})
         enqueue_on_commit("rotation.issue_rotation_notice", plan.pk)
     return plan

@@ -10,6 +10,7 @@ from core.audit import audit
 from core.exceptions import ApplicationError
 
 from .. import permissions
+from ..audit import AuditAction
 from ..models import Secondment
 from ..permissions import require
 
@@ -48,7 +49,7 @@ def secondment_create(*, actor, data: dict) -> Secondment:
     _check_secondment(data)
     with transaction.atomic():
         s = Secondment.objects.create(created_by=actor, **data)
-        audit(actor=actor, action="rotation.secondment.create", obj=s,
+        audit(actor=actor, action=AuditAction.SECONDMENT_CREATE, obj=s,
               summary=f"{cadre.name} 挂任{s.host_unit}{s.host_title}（{s.start:%Y.%m}—{s.planned_end:%Y.%m}）")
     return s
 
@@ -63,7 +64,7 @@ def secondment_update(*, actor, secondment: Secondment, data: dict) -> Secondmen
         for f in changed:
             setattr(secondment, f, merged[f])
         secondment.save()
-        audit(actor=actor, action="rotation.secondment.update", obj=secondment,
+        audit(actor=actor, action=AuditAction.SECONDMENT_UPDATE, obj=secondment,
               summary=f"修改 {secondment.cadre.name} 的挂职记录", data={"fields": changed})
     return secondment
 

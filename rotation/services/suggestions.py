@@ -11,6 +11,7 @@ from core.audit import audit
 from core.exceptions import ApplicationError
 
 from .. import permissions, rules, selectors, solver
+from ..audit import AuditAction
 from ..models import MoveKind, RotationMove, RotationPlan, RotationSuggestion, SuggestionStatus
 from ..permissions import require
 from .moves import move_add
@@ -140,7 +141,7 @@ def suggestions_generate(*, actor, plan: RotationPlan, cadre_ids=None, allow_pro
         ))
     with transaction.atomic():
         RotationSuggestion.objects.bulk_create(rows)
-        audit(actor=actor, action="rotation.suggest", obj=plan,
+        audit(actor=actor, action=AuditAction.SUGGEST, obj=plan,
               summary=f"{plan.name}：测算交流建议（{len(movers)}人，建议交流{sum(r.to_post_id is not None for r in rows)}人）",
               data={"run": run, "objective": round(result.score, 2)})
     return rows
@@ -174,6 +175,6 @@ def suggestion_reject(*, actor, suggestion: RotationSuggestion, reason: str = ""
         suggestion.status, suggestion.reject_reason = SuggestionStatus.REJECTED, (reason or "")[:300]
         suggestion.decided_by, suggestion.decided_at = actor, timezone.now()
         suggestion.save(update_fields=["status", "reject_reason", "decided_by", "decided_at"])
-        audit(actor=actor, action="rotation.suggestion.reject", obj=suggestion.plan,
+        audit(actor=actor, action=AuditAction.SUGGESTION_REJECT, obj=suggestion.plan,
               summary=f"{suggestion.plan.name}：未采纳 {suggestion.cadre.name} 的交流建议")
     return suggestion
