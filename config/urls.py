@@ -6,7 +6,6 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core import views as core_views
-from core import views_audit
 
 admin.site.site_header = "干部轮岗交流与竞争上岗系统"
 admin.site.site_title = "干部系统管理"
@@ -17,7 +16,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("jobs/<int:pk>/", core_views.job_status, name="job-status"),
-    path("audit/", views_audit.audit_log, name="audit-log"),
+    path("audit/", core_views.audit_log, name="audit-log"),
     path("cadre/", include("cadre.urls")),
     path("rotation/", include("rotation.urls")),
     path("documents/", include("documents.urls")),

@@ -7,11 +7,17 @@ app registered, so a typo cannot create an unlabelled row, and the viewer shows 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.apps import apps
 from django.db import models
 
 from .models import AuditEvent
 
 _LABELS: dict[str, str] = {}
+# Labels of dynamic action families (e.g. ``admin.<model>.<verb>``), by prefix: a function of the stored value
+# that returns a label or None. A value registered in an enum always wins.
+_PREFIX_LABELS: dict[str, Callable[[str], str | None]] = {}
 # Turned on once every app registers its enum (during the move from plain strings).
 STRICT = False
 
@@ -25,9 +31,37 @@ def register_actions(enum: type[models.TextChoices]) -> type[models.TextChoices]
     return enum
 
 
+def register_label_function(prefix: str, label: Callable[[str], str | None]) -> None:
+    """Label every action starting with ``prefix`` that no enum names (e.g. the Django admin's)."""
+    _PREFIX_LABELS[prefix] = label
+
+
 def action_label(value: str) -> str:
     """The Chinese label of a stored action (the code itself only for rows older than every enum)."""
-    return _LABELS.get(value, value)
+    if value in _LABELS:
+        return _LABELS[value]
+    for prefix, label in _PREFIX_LABELS.items():
+        if value.startswith(prefix):
+            text = label(value)
+            if text:
+                return text
+    return value
+
+
+ADMIN_VERBS = {"create": "后台新增", "update": "后台修改", "delete": "后台删除"}
+
+
+def admin_action_label(value: str) -> str | None:
+    """``admin.cadre.update`` → "后台修改：干部" (the model's verbose_name; None for an unknown model or verb)."""
+    _admin, _, rest = value.partition(".")
+    model_name, _, verb = rest.rpartition(".")
+    if verb not in ADMIN_VERBS:
+        return None
+    names = {str(m._meta.verbose_name) for m in apps.get_models() if m._meta.model_name == model_name}
+    return f"{ADMIN_VERBS[verb]}：{names.pop()}" if len(names) == 1 else None
+
+
+register_label_function("admin.", admin_action_label)
 
 
 def action_choices() -> list[tuple[str, str]]:

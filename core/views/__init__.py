@@ -1,9 +1,13 @@
+"""Pages of the core app: the home redirect, the background-job poller and the 操作记录 viewer (``audit``)."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
-from . import roles
-from .models import BackgroundJob
+from .. import roles
+from ..models import BackgroundJob
+from .audit import audit_log
+
+__all__ = ["audit_log", "home", "job_status"]
 
 
 @login_required

@@ -1,17 +1,25 @@
-"""操作记录 (audit log) viewer for the 纪检 observer and 组织部工作人员: filters and pagination, read-only."""
+"""操作记录 (audit log) viewer for the 纪检 observer and 组织部工作人员: filters and pagination, read-only.
+
+People read labels, never codes: the action column and filter show each action's Chinese label
+(``core.audit.action_label``; an action no app has registered yet shows its stored code), the object column the
+name recorded with the event (``object_repr``; for rows older than that field, the model's verbose_name and id),
+and the object-type filter the models' verbose_names.
+"""
 from __future__ import annotations
 
 import datetime as dt
 
 from django import forms
+from django.apps import apps
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 
-from . import roles
-from .decorators import require
-from .models import AuditEvent
-from .privacy import mask_data, mask_id_numbers
+from .. import roles
+from ..audit import action_choices, action_label
+from ..decorators import require
+from ..models import AuditEvent
+from ..privacy import mask_data, mask_id_numbers
 
 PAGE_SIZE = 50
 
@@ -21,8 +29,29 @@ def can_view_audit_log(user) -> bool:
     return roles.has_role(user, roles.STAFF, roles.OBSERVER)
 
 
+def object_type_label(object_type: str) -> str:
+    """``assessment.ballotsession`` → "测评场次" (the model's verbose_name; the code for a model that is gone)."""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
+
+
+def object_label(event: AuditEvent) -> str:
+    """The object as people know it: the name recorded with the event, else the model's name and its id."""
+    if event.object_repr:
+        return event.object_repr
+    if not event.object_type:
+        return ""
+    return f"{object_type_label(event.object_type)} #{event.object_id}" if event.object_id else object_type_label(event.object_type)
+
+
+def _by_label(pairs) -> list[tuple[str, str]]:
+    return sorted(pairs, key=lambda pair: (pair[1], pair[0]))
+
+
 class AuditFilterForm(forms.Form):
-    q = forms.CharField(label="关键字", required=False, help_text="在摘要和对象编号中查找")
+    q = forms.CharField(label="关键字", required=False, help_text="在摘要、对象名称和对象编号中查找")
     action = forms.ChoiceField(label="操作", required=False)
     object_type = forms.ChoiceField(label="对象类型", required=False)
     actor = forms.CharField(label="操作人", required=False, help_text="账号或姓名")
@@ -31,10 +60,12 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        actions = AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()
+        registered = dict(action_choices())
+        stored = AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()
+        actions = {**registered, **{a: action_label(a) for a in stored if a not in registered}}
         types = AuditEvent.objects.exclude(object_type="").order_by("object_type").values_list("object_type", flat=True).distinct()
-        self.fields["action"].choices = [("", "全部")] + [(a, a) for a in actions]
-        self.fields["object_type"].choices = [("", "全部")] + [(t, t) for t in types]
+        self.fields["action"].choices = [("", "全部")] + _by_label(actions.items())
+        self.fields["object_type"].choices = [("", "全部")] + _by_label((t, object_type_label(t)) for t in types)
 
     def clean(self):
         data = super().clean()
@@ -48,7 +79,8 @@ def audit_events(params: dict):
     """The filtered events, newest first, with the actor joined (one query per page)."""
     qs = AuditEvent.objects.select_related("actor").order_by("-created_at", "-id")
     if params.get("q"):
-        qs = qs.filter(Q(summary__icontains=params["q"]) | Q(object_id=params["q"]))
+        q = params["q"]
+        qs = qs.filter(Q(summary__icontains=q) | Q(object_repr__icontains=q) | Q(object_id=q))
     if params.get("action"):
         qs = qs.filter(action=params["action"])
     if params.get("object_type"):
@@ -72,6 +104,8 @@ def audit_log(request):
     rows = [
         {
             "event": e,
+            "action": action_label(e.action),
+            "object": object_label(e) if full_ids else mask_id_numbers(object_label(e)),
             "summary": e.summary if full_ids else mask_id_numbers(e.summary),
             "data": e.data if full_ids else mask_data(e.data),
         }
