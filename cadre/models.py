@@ -415,7 +415,7 @@ class FamilyMember(models.Model):
 
 
 class EligibilityRuleSet(models.Model):
-    """Overrides of the code defaults (cadre.eligibility.LEVEL_DEFAULTS) for one post level.
+    """Overrides of the code defaults (cadre.eligibility.rulesets.LEVEL_DEFAULTS) for one post level.
 
     Resolution, each layer deep-merged over the previous: code defaults of the level → the level row
     (post and scope empty) → the post's row → the campaign's row (scope `campaign:<id>`, post empty).
