@@ -184,21 +184,21 @@ class BallotSessionViewSet(viewsets.GenericViewSet):
     @extend_schema(summary="开始测评", request=None, responses={200: SessionOut})
     @action(detail=True, methods=["post"])
     def open(self, request, pk=None):
-        services.session_open(actor=request.user, session=self.get_object())
+        services.ballot_session_transition(actor=request.user, session=self.get_object(), action="open")
         return Response(SessionOut(self.get_object()).data)
 
     @extend_schema(summary="结束测评并冻结结果", description="计票结果冻结保存，并记录其 SHA-256 摘要。",
                    request=None, responses={200: SessionOut})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        services.session_close(actor=request.user, session=self.get_object())
+        services.ballot_session_transition(actor=request.user, session=self.get_object(), action="close")
         return Response(SessionOut(self.get_object()).data)
 
     @extend_schema(summary="作废测评", request=VoidIn, responses={200: SessionOut})
     @action(detail=True, methods=["post"])
     def void(self, request, pk=None):
         data = _valid(VoidIn, request.data)
-        services.session_void(actor=request.user, session=self.get_object(), reason=data["reason"])
+        services.ballot_session_transition(actor=request.user, session=self.get_object(), action="void", note=data["reason"])
         return Response(SessionOut(self.get_object()).data)
 
     @extend_schema(

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
 
-from . import rules, selectors, services, slips
+from . import rules, selectors, services, slips, workflow
 from .api import BallotThrottle
 from .codes import code_digest
 from .forms import (
@@ -107,28 +107,35 @@ def session_detail(request, pk):
     )
 
 
+TRANSITION_DONE = {
+    "open": (messages.SUCCESS, "测评已开始，测评人可凭测评码投票。"),
+    "close": (messages.SUCCESS, "测评已结束，结果已冻结。"),
+    "void": (messages.WARNING, "测评已作废。"),
+}
+
+
 @staff_required
 @require_POST
 def session_transition(request, pk, action):
+    """A status move of the table in assessment.workflow, run by services.ballot_session_transition."""
+    if action not in workflow.ACTIONS:
+        raise Http404
     session = get_object_or_404(BallotSession, pk=pk)
     try:
-        if action == "open":
-            services.session_open(actor=request.user, session=session)
-            messages.success(request, "测评已开始，测评人可凭测评码投票。")
-        elif action == "close":
-            services.session_close(actor=request.user, session=session)
-            messages.success(request, "测评已结束，结果已冻结。")
-            return redirect("assessment:results", pk=pk)
-        elif action == "void":
+        note = ""
+        if workflow.reason_required(action):
             form = VoidForm(request.POST)
             if not form.is_valid():
-                raise ApplicationError("作废测评须填写原因。")
-            services.session_void(actor=request.user, session=session, reason=form.cleaned_data["reason"])
-            messages.warning(request, "测评已作废。")
-        else:
-            raise Http404
+                raise ApplicationError(workflow.REASON_MISSING[action])
+            note = form.cleaned_data["reason"]
+        services.ballot_session_transition(actor=request.user, session=session, action=action, note=note)
     except ApplicationError as exc:
         _error(request, exc)
+        return redirect("assessment:session-detail", pk=pk)
+    level, text = TRANSITION_DONE[action]
+    messages.add_message(request, level, text)
+    if action == "close":
+        return redirect("assessment:results", pk=pk)
     return redirect("assessment:session-detail", pk=pk)
 
 

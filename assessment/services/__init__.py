@@ -1,6 +1,8 @@
 """Every write of 民主测评 and 考核, by sub-domain; import them from here (``from assessment.services import X``).
 
-    sessions     ballot_session_create, session_open, session_close, session_void
+    sessions     ballot_session_create
+    transitions  ballot_session_transition (the one entry for open / close / void, by assessment.workflow);
+                 session_open, session_close, session_void
     codes        codes_issue (plain codes returned exactly once), code_revoke
     voting       code_check, ballot_submit (anonymous; no actor on purpose)
     paper        paper_issued_set, paper_ballots_enter
@@ -19,7 +21,8 @@ from .assessments import (
 )
 from .codes import MAX_CODES_PER_ISSUE, code_revoke, codes_issue
 from .paper import PaperEntryResult, paper_ballots_enter, paper_issued_set
-from .sessions import MAX_TARGETS, ballot_session_create, session_close, session_open, session_void
+from .sessions import MAX_TARGETS, ballot_session_create
+from .transitions import ballot_session_transition, session_close, session_open, session_void
 from .voting import (
     MSG_FOREIGN,
     MSG_FORMAT,
@@ -46,6 +49,7 @@ __all__ = [
     "PaperEntryResult",
     "annual_assessments_save",
     "ballot_session_create",
+    "ballot_session_transition",
     "ballot_submit",
     "code_check",
     "code_revoke",

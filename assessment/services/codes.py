@@ -9,7 +9,8 @@ from core.audit import audit
 from core.exceptions import ApplicationError
 
 from ..codes import code_digest, new_code
-from ..models import BallotCode, BallotSession, CodeStatus, EvaluatorGroup, SessionStatus
+from .. import workflow
+from ..models import BallotCode, BallotSession, CodeStatus, EvaluatorGroup
 from .common import locked, require_staff
 
 MAX_CODES_PER_ISSUE = 2000
@@ -29,8 +30,9 @@ def codes_issue(*, actor, session: BallotSession, group: EvaluatorGroup, count: 
         raise ApplicationError(f"每次发放数量须在 1–{MAX_CODES_PER_ISSUE} 之间。", field="count")
     with transaction.atomic():
         session = locked(session)
-        if session.status not in (SessionStatus.DRAFT, SessionStatus.OPEN):
-            raise ApplicationError(f"测评“{session.title}”{session.get_status_display()}，不能再发放测评码。")
+        refused = workflow.work_error("issue_codes", title=session.title, status=session.status)
+        if refused:
+            raise ApplicationError(refused)
         if group.session_id != session.pk:
             raise ApplicationError("该测评人类别不属于本次测评。", field="group")
         start = (session.codes.aggregate(m=Max("serial"))["m"] or 0) + 1

@@ -8,18 +8,19 @@ from django.db import transaction
 from core.audit import audit
 from core.exceptions import ApplicationError
 
-from .. import rules
-from ..models import Ballot, BallotMark, BallotSession, BallotTarget, EvaluatorGroup, SessionStatus
+from .. import rules, workflow
+from ..models import Ballot, BallotMark, BallotSession, BallotTarget, EvaluatorGroup
 from .common import locked, require_staff
-from .sessions import _void
+from .transitions import apply_transition
 
 
 def paper_issued_set(*, actor, session: BallotSession, group: EvaluatorGroup, count: int) -> EvaluatorGroup:
     require_staff(actor)
     with transaction.atomic():
         session = locked(session)
-        if session.status not in (SessionStatus.DRAFT, SessionStatus.OPEN):
-            raise ApplicationError(f"测评“{session.title}”{session.get_status_display()}，不能修改纸质票数。")
+        refused = workflow.work_error("set_paper_issued", title=session.title, status=session.status)
+        if refused:
+            raise ApplicationError(refused)
         group = EvaluatorGroup.objects.select_for_update().get(pk=group.pk, session=session)
         count = int(count)
         returned = Ballot.objects.filter(group=group, is_paper=True).count()
@@ -76,8 +77,9 @@ def paper_ballots_enter(*, actor, session: BallotSession, group: EvaluatorGroup,
     result = PaperEntryResult()
     with transaction.atomic():
         session = locked(session)
-        if session.status != SessionStatus.OPEN:
-            raise ApplicationError(f"测评“{session.title}”{session.get_status_display()}，不能录入纸质票。")
+        refused = workflow.work_error("enter_paper", title=session.title, status=session.status)
+        if refused:
+            raise ApplicationError(refused)
         group = EvaluatorGroup.objects.select_for_update().get(pk=group.pk, session=session)
         ballots = [Ballot(session=session, group=group, is_paper=True) for _ in parsed]
         Ballot.objects.bulk_create(ballots)
@@ -101,5 +103,5 @@ def paper_ballots_enter(*, actor, session: BallotSession, group: EvaluatorGroup,
             result.message = (
                 f"“{group.name}”收回纸质票 {returned} 张，多于发出的 {group.paper_issued} 张，本次测评作废（废票处理）。"
             )
-            _void(actor, session, result.message)
+            apply_transition(actor=actor, session=session, action="void", note=result.message)
     return result

@@ -1,29 +1,17 @@
-"""Ballot sessions: create, open, close (freeze the tally), void."""
+"""Ballot sessions: create one (draft). Its status moves are in ``transitions``."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from cadre.models import Cadre
 from core.audit import audit
 from core.exceptions import ApplicationError
 
 from .. import rules
-from ..models import (
-    Ballot,
-    BallotCode,
-    BallotMark,
-    BallotSession,
-    BallotTarget,
-    EvaluatorGroup,
-    OptionSet,
-    SessionStatus,
-)
-from ..selectors import compute_live_tally
-from .common import locked, require_staff, setting, user_or_none
-from .voting import _lock_session_exclusive
+from ..models import BallotSession, BallotTarget, EvaluatorGroup, OptionSet
+from .common import require_staff, setting, user_or_none
 
 MAX_TARGETS = 200
 
@@ -158,97 +146,3 @@ def _group_rows(groups) -> list[dict]:
     if errors:
         raise ApplicationError("；".join(errors) + "。", errors=errors, field="groups")
     return rows
-
-
-def locked(session: BallotSession) -> BallotSession:
-    return BallotSession.objects.select_for_update().get(pk=session.pk)
-
-
-def session_open(*, actor, session: BallotSession) -> BallotSession:
-    require_staff(actor)
-    with transaction.atomic():
-        session = locked(session)
-        if session.status != SessionStatus.DRAFT:
-            raise ApplicationError(f"测评“{session.title}”当前为{session.get_status_display()}，只有草稿可以开始。")
-        session.status = SessionStatus.OPEN
-        session.opened_at = timezone.now()
-        if session.vote_date is None:
-            session.vote_date = timezone.localdate()
-        session.save(update_fields=["status", "opened_at", "vote_date"])
-        audit(actor=actor, action="ballot_session.open", obj=session, summary=f"开始测评“{session.title}”")
-    return session
-
-
-def session_close(*, actor, session: BallotSession) -> BallotSession:
-    """Close and freeze: the tally is stored with the SHA-256 of its canonical JSON."""
-    require_staff(actor)
-    with transaction.atomic():
-        _lock_session_exclusive(session.pk)  # waits for the ballots in flight (they hold the shared lock)
-        session = locked(session)
-        if session.status != SessionStatus.OPEN:
-            raise ApplicationError(f"测评“{session.title}”当前为{session.get_status_display()}，只有测评中的场次可以结束。")
-        _reshuffle_ballots(session.pk)
-        result = compute_live_tally(session)
-        session.result = result
-        session.result_hash = rules.content_hash(result)
-        session.status = SessionStatus.CLOSED
-        session.closed_at = timezone.now()
-        session.save(update_fields=["result", "result_hash", "status", "closed_at"])
-        audit(
-            actor=actor,
-            action="ballot_session.close",
-            obj=session,
-            summary=f"结束测评“{session.title}”：收回 {result['returned']} 张，发出 {result['issued']} 张",
-            data={"result_hash": session.result_hash, "participation_ok": result["participation_ok"]},
-        )
-    return session
-
-
-def _reshuffle_ballots(session_pk: int):
-    """PostgreSQL keeps the inserting transaction id (xmin) on every row, so a ballot and the code it consumed
-    share one, and xmin grows in submission order. At close the ballots and marks are copied to new rows (new
-    UUIDs, random physical order, all with the closing transaction's id) and the originals deleted; the code
-    rows are rewritten too. Dead row versions disappear at the next (auto)vacuum.
-    """
-    if connection.vendor != "postgresql":
-        return
-    ballot_t, mark_t, code_t = (m._meta.db_table for m in (Ballot, BallotMark, BallotCode))
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS _ballot_map")
-        cursor.execute(
-            f"CREATE TEMP TABLE _ballot_map ON COMMIT DROP AS SELECT id AS old_id, gen_random_uuid() AS new_id"
-            f" FROM {ballot_t} WHERE session_id = %s",
-            [session_pk],
-        )
-        cursor.execute(
-            f"INSERT INTO {ballot_t} (id, session_id, group_id, is_paper) SELECT m.new_id, b.session_id, b.group_id,"
-            f" b.is_paper FROM _ballot_map m JOIN {ballot_t} b ON b.id = m.old_id ORDER BY random()"
-        )
-        cursor.execute(
-            f"INSERT INTO {mark_t} (id, ballot_id, target_id, choice, valid) SELECT gen_random_uuid(), m.new_id,"
-            f" k.target_id, k.choice, k.valid FROM {mark_t} k JOIN _ballot_map m ON k.ballot_id = m.old_id ORDER BY random()"
-        )
-        cursor.execute(f"DELETE FROM {mark_t} WHERE ballot_id IN (SELECT old_id FROM _ballot_map)")
-        cursor.execute(f"DELETE FROM {ballot_t} WHERE id IN (SELECT old_id FROM _ballot_map)")
-        cursor.execute(f"UPDATE {code_t} SET status = status WHERE session_id = %s", [session_pk])
-        cursor.execute("DROP TABLE _ballot_map")
-
-
-def session_void(*, actor, session: BallotSession, reason: str) -> BallotSession:
-    require_staff(actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError("作废测评须填写原因。", field="reason")
-    with transaction.atomic():
-        session = locked(session)
-        if session.status == SessionStatus.VOID:
-            raise ApplicationError(f"测评“{session.title}”已作废。")
-        _void(actor, session, reason)
-    return session
-
-
-def _void(actor, session, reason):
-    session.status = SessionStatus.VOID
-    session.void_reason = reason[:300]
-    session.save(update_fields=["status", "void_reason"])
-    audit(actor=actor, action="ballot_session.void", obj=session, summary=f"测评“{session.title}”作废：{reason}"[:500])

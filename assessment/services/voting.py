@@ -8,9 +8,9 @@ from django.db import connection, transaction
 
 from core.exceptions import ApplicationError
 
-from .. import rules
+from .. import rules, workflow
 from ..codes import code_digest, looks_like_code, normalize_code
-from ..models import Ballot, BallotCode, BallotMark, BallotSession, BallotTarget, CodeStatus, SessionStatus
+from ..models import Ballot, BallotCode, BallotMark, BallotSession, BallotTarget, CodeStatus
 
 logger = logging.getLogger(__name__)
 
@@ -19,7 +19,7 @@ MSG_UNKNOWN = "测评码无效，请核对后重新输入。"
 MSG_FOREIGN = "该测评码不属于本次测评，请确认测评场次。"
 MSG_USED = "该测评码已使用，每个测评码只能投票一次。"
 MSG_REVOKED = "该测评码已作废，请向工作人员领取新的测评码。"
-MSG_NOT_OPEN = "本次测评未开始或已结束，不能投票。"
+MSG_NOT_OPEN = workflow.NOT_VOTING
 MSG_NO_SESSION = "测评场次不存在。"
 
 
@@ -39,7 +39,7 @@ def _session_for_vote(session_id, *, lock: bool) -> tuple[int, str, list[int]]:
     """(pk, option_set, target ids) of an open session.
 
     With ``lock`` on PostgreSQL the transaction takes a *shared* advisory lock on the session first: any
-    number of ballots proceed together, while session_close takes the exclusive one and so waits for the
+    number of ballots proceed together, while every status move (ballot_session_transition) takes the exclusive one and so waits for the
     ballots in flight (and they for it) — no ballot can slip in after the result is frozen. An advisory
     lock, unlike SELECT … FOR SHARE, does not rewrite the hot session row for every ballot.
     """
@@ -60,20 +60,20 @@ def _session_for_vote(session_id, *, lock: bool) -> tuple[int, str, list[int]]:
         if found is None:
             raise ApplicationError(MSG_NO_SESSION)
         pk, status, option_set, target_ids, _lock = found
-        if status in (SessionStatus.CLOSED, SessionStatus.VOID):
+        if status in workflow.FINISHED:
             raise ApplicationError(MSG_NOT_OPEN)
         return pk, option_set, list(target_ids)
     row = BallotSession.objects.filter(**{field_name: value}).values_list("pk", "status", "option_set").first()
     if row is None:
         raise ApplicationError(MSG_NO_SESSION)
     pk, status, option_set = row
-    if status != SessionStatus.OPEN:
+    if not workflow.work_allowed("vote", status):
         raise ApplicationError(MSG_NOT_OPEN)
     target_ids = list(BallotTarget.objects.filter(session_id=pk).order_by("id").values_list("id", flat=True))
     return pk, option_set, target_ids
 
 
-def _lock_session_exclusive(session_pk: int):
+def lock_session_exclusive(session_pk: int):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [(ADVISORY_CLASS << 32) | session_pk])
@@ -81,7 +81,7 @@ def _lock_session_exclusive(session_pk: int):
 
 def _refusal(digest: str, session_pk: int) -> ApplicationError:
     """Why a code could not be consumed (read after the failed UPDATE; the error path only)."""
-    if BallotSession.objects.filter(pk=session_pk).values_list("status", flat=True).first() != SessionStatus.OPEN:
+    if not workflow.work_allowed("vote", BallotSession.objects.filter(pk=session_pk).values_list("status", flat=True).first()):
         return ApplicationError(MSG_NOT_OPEN)
     row = BallotCode.objects.filter(digest=digest).values_list("session_id", "status").first()
     if row is None:
@@ -138,7 +138,7 @@ def _consume_and_store_pg(digest: str, session_pk: int, judged: list) -> bool:
     """
     code_t, ballot_t, mark_t, session_t = (m._meta.db_table for m in (BallotCode, Ballot, BallotMark, BallotSession))
     values = ", ".join(["(%s::uuid, %s::bigint, %s, %s)"] * len(judged))
-    params = [CodeStatus.USED, digest, session_pk, CodeStatus.UNUSED, session_pk, SessionStatus.OPEN,
+    params = [CodeStatus.USED, digest, session_pk, CodeStatus.UNUSED, session_pk, workflow.VOTING,
               str(uuid.uuid4()), session_pk]
     for m in judged:
         params += [str(uuid.uuid4()), m.target_id, m.choice, m.valid]

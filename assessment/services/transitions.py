@@ -1,0 +1,122 @@
+"""The one entry for a ballot session's status moves: ``ballot_session_transition`` runs a move of the table in
+``assessment.workflow`` (role, reason, status) and the step that belongs to it; ``session_open``,
+``session_close`` and ``session_void`` are that entry with the action filled in."""
+from __future__ import annotations
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from core.audit import audit
+from core.exceptions import ApplicationError
+
+from .. import rules, workflow
+from ..models import Ballot, BallotCode, BallotMark, BallotSession
+from ..selectors import compute_live_tally
+from .common import locked
+from .voting import lock_session_exclusive
+
+
+def ballot_session_transition(*, actor, session: BallotSession, action: str, note: str = "", **inputs) -> BallotSession:
+    """Move ``session`` by ``action`` (``open``, ``close``, ``void``; ``note`` is the reason where one is
+    required). Refusals are ApplicationErrors in Chinese. Every move first takes the session's exclusive lock,
+    so it waits for the ballots in flight (they hold the shared one) and no ballot slips in after it."""
+    if action not in workflow.ACTIONS:
+        raise ApplicationError(workflow.refusal(action, title=session.title, status=session.status), field="action")
+    if not workflow.role_allowed(actor, action):
+        raise ApplicationError(workflow.ROLE_REFUSAL)
+    note = (note or "").strip()
+    if workflow.reason_required(action) and not note:
+        raise ApplicationError(workflow.REASON_MISSING[action], field="reason")
+    with transaction.atomic():
+        lock_session_exclusive(session.pk)
+        session = locked(session)
+        apply_transition(actor=actor, session=session, action=action, note=note, **inputs)
+    return session
+
+
+def apply_transition(*, actor, session: BallotSession, action: str, note: str = "", **inputs) -> None:
+    """Run ``action`` on a session the caller has locked (inside its transaction): the status check of the
+    table, the move, the step's own fields and the audit event. Role and reason are the caller's to check."""
+    transition = workflow.transition_for(action, session.status)
+    if transition is None:
+        raise ApplicationError(workflow.refusal(action, title=session.title, status=session.status))
+    unknown = set(inputs) - {i.name for i in transition.inputs}
+    if unknown:
+        raise TypeError(f"unexpected inputs for {action!r}: {sorted(unknown)}")
+    session.status = transition.target
+    fields, audit_action, summary, data = STEPS[action](session, note=note, **inputs)
+    session.save(update_fields=["status", *fields])
+    audit(actor=actor, action=audit_action, obj=session, summary=summary, data=data)
+
+
+def _open(session: BallotSession, *, note: str):
+    session.opened_at = timezone.now()
+    if session.vote_date is None:
+        session.vote_date = timezone.localdate()
+    return ["opened_at", "vote_date"], "ballot_session.open", f"开始测评“{session.title}”", None
+
+
+def _close(session: BallotSession, *, note: str):
+    """Freeze: the tally is stored with the SHA-256 of its canonical JSON."""
+    _reshuffle_ballots(session.pk)
+    result = compute_live_tally(session)
+    session.result = result
+    session.result_hash = rules.content_hash(result)
+    session.closed_at = timezone.now()
+    return (
+        ["result", "result_hash", "closed_at"],
+        "ballot_session.close",
+        f"结束测评“{session.title}”：收回 {result['returned']} 张，发出 {result['issued']} 张",
+        {"result_hash": session.result_hash, "participation_ok": result["participation_ok"]},
+    )
+
+
+def _void(session: BallotSession, *, note: str):
+    session.void_reason = note[:300]
+    return ["void_reason"], "ballot_session.void", f"测评“{session.title}”作废：{note}"[:500], None
+
+
+STEPS = {"open": _open, "close": _close, "void": _void}
+
+
+def session_open(*, actor, session: BallotSession) -> BallotSession:
+    return ballot_session_transition(actor=actor, session=session, action="open")
+
+
+def session_close(*, actor, session: BallotSession) -> BallotSession:
+    """Close and freeze the tally (``close``)."""
+    return ballot_session_transition(actor=actor, session=session, action="close")
+
+
+def session_void(*, actor, session: BallotSession, reason: str) -> BallotSession:
+    return ballot_session_transition(actor=actor, session=session, action="void", note=reason)
+
+
+def _reshuffle_ballots(session_pk: int):
+    """PostgreSQL keeps the inserting transaction id (xmin) on every row, so a ballot and the code it consumed
+    share one, and xmin grows in submission order. At close the ballots and marks are copied to new rows (new
+    UUIDs, random physical order, all with the closing transaction's id) and the originals deleted; the code
+    rows are rewritten too. Dead row versions disappear at the next (auto)vacuum.
+    """
+    if connection.vendor != "postgresql":
+        return
+    ballot_t, mark_t, code_t = (m._meta.db_table for m in (Ballot, BallotMark, BallotCode))
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS _ballot_map")
+        cursor.execute(
+            f"CREATE TEMP TABLE _ballot_map ON COMMIT DROP AS SELECT id AS old_id, gen_random_uuid() AS new_id"
+            f" FROM {ballot_t} WHERE session_id = %s",
+            [session_pk],
+        )
+        cursor.execute(
+            f"INSERT INTO {ballot_t} (id, session_id, group_id, is_paper) SELECT m.new_id, b.session_id, b.group_id,"
+            f" b.is_paper FROM _ballot_map m JOIN {ballot_t} b ON b.id = m.old_id ORDER BY random()"
+        )
+        cursor.execute(
+            f"INSERT INTO {mark_t} (id, ballot_id, target_id, choice, valid) SELECT gen_random_uuid(), m.new_id,"
+            f" k.target_id, k.choice, k.valid FROM {mark_t} k JOIN _ballot_map m ON k.ballot_id = m.old_id ORDER BY random()"
+        )
+        cursor.execute(f"DELETE FROM {mark_t} WHERE ballot_id IN (SELECT old_id FROM _ballot_map)")
+        cursor.execute(f"DELETE FROM {ballot_t} WHERE id IN (SELECT old_id FROM _ballot_map)")
+        cursor.execute(f"UPDATE {code_t} SET status = status WHERE session_id = %s", [session_pk])
+        cursor.execute("DROP TABLE _ballot_map")
