@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cadre.models import AnnualAssessment, Cadre, OrgUnit
+from cadre.services import annual_assessments_record
 from core.audit import audit
 from core.exceptions import ApplicationError
 
@@ -40,7 +41,8 @@ def annual_assessments_save(*, actor, unit: OrgUnit, year: int, entries: list[di
 
     A blank grade leaves the cadre's record as it was. Checks the 优秀 quota over the unit's assessed staff
     (this batch plus rows already stored for the unit's cadres): a warning by default, refused when
-    ASSESSMENT_EXCELLENT_QUOTA_HARD is true. Writes cadre.AnnualAssessment (with its history).
+    ASSESSMENT_EXCELLENT_QUOTA_HARD is true. Writes through the cadre service ``annual_assessments_record``
+    (cadre.AnnualAssessment with its history).
     """
     require_staff(actor)
     try:
@@ -86,10 +88,7 @@ def annual_assessments_save(*, actor, unit: OrgUnit, year: int, entries: list[di
         warnings.append(message + "，请核实。")
 
     with transaction.atomic():
-        for cadre_id, (grade, reason) in clean.items():
-            AnnualAssessment.objects.update_or_create(
-                cadre_id=cadre_id, year=year, defaults={"grade": grade, "reason": reason}
-            )
+        annual_assessments_record(actor=actor, year=year, grades=clean)
         audit(
             actor=actor,
             action="annual_assessment.save",
