@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from cadre import roster_format as rf
+from cadre.roster import formats as rf
 from cadre.models import Cadre
 
 VERSION = "3.2.1.6"

@@ -13,7 +13,7 @@ import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 from PIL import Image, UnidentifiedImageError
 
-from cadre import roster_format as rf
+from cadre.roster import formats as rf
 from cadre.models import Cadre
 from cadre.services import validate_id_number
 from core.exceptions import ApplicationError
