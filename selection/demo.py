@@ -19,7 +19,7 @@ from cadre import eligibility as E
 from cadre.models import Cadre, Post
 from core import roles
 
-from . import services, services_decision, services_registration, services_scoring
+from . import services
 from .models import Application, AppStatus, Campaign, CampaignPost, InspectionConclusion, MemberRole, Source
 from .workflow import Stage
 
@@ -144,8 +144,8 @@ def seed_finished(users: dict[str, User], log=print) -> Campaign | None:
     def publish():
         services.campaign_update(actor=staff, campaign=c, data={
             "registration_start": dt.date(2026, 7, 6), "registration_end": dt.date(2026, 7, 10)})
-        services_registration.announcement_generate(actor=staff, campaign=c)
-        return services_registration.posts_publish(actor=staff, campaign=c)
+        services.announcement_generate(actor=staff, campaign=c)
+        return services.posts_publish(actor=staff, campaign=c)
 
     clock.on(dt.date(2026, 7, 1), publish)
     cps = list(c.posts.select_related("post").order_by("order"))
@@ -154,45 +154,45 @@ def seed_finished(users: dict[str, User], log=print) -> Campaign | None:
         for cp in cps:
             for i, cadre in enumerate(people[cp.post_id]):
                 if i == 2:  # one by 群众举荐, accepted by the nominee
-                    app = services_registration.nomination_create(
+                    app = services.nomination_create(
                         actor=staff, campaign_post=cp, cadre=cadre, source=Source.MASS,
                         recommenders="赵一、钱二、孙三、李四、周五、吴六", recommender_count=6)
-                    services_registration.nomination_respond(
+                    services.nomination_respond(
                         actor=_own_user(cadre), application=app, accept=True,
                         data={"achievements": _achievements(cadre), "declaration": True, "accept_adjustment": True})
                 else:
-                    services_registration.application_save(
+                    services.application_save(
                         actor=_own_user(cadre), campaign_post=cp, submit=True,
                         data={"achievements": _achievements(cadre), "work_plan": "围绕中心工作，抓好队伍建设。",
                               "declaration": True, "accept_adjustment": True})
 
     clock.on(dt.date(2026, 7, 8), apply)
-    clock.on(dt.date(2026, 7, 11), lambda: services_registration.auto_close_registrations(), hour=1)
+    clock.on(dt.date(2026, 7, 11), lambda: services.auto_close_registrations(), hour=1)
     c.refresh_from_db()
 
     def review():
         for app in Application.objects.filter(campaign=c, status=AppStatus.SUBMITTED).order_by("id"):
             decision = "通过" if app.suggestion in ("符合", "符合（含放宽）") else "通过"
             reason = "" if app.suggestion in ("符合", "符合（含放宽）") else "经工作班子逐项审核，政治素质和工作表现符合要求"
-            services_registration.review_decide(actor=staff, application=app, decision=decision, reason=reason)
-        services_registration.review_submit(actor=staff, campaign=c)
+            services.review_decide(actor=staff, application=app, decision=decision, reason=reason)
+        services.review_submit(actor=staff, campaign=c)
 
     clock.on(dt.date(2026, 7, 13), review)
-    clock.on(dt.date(2026, 7, 14), lambda: services_registration.review_approve(actor=leader, campaign=c, note="党工委会议审定"))
-    clock.on(dt.date(2026, 7, 14), lambda: services_registration.review_publish(actor=staff, campaign=c), hour=15)
-    clock.on(dt.date(2026, 7, 17), lambda: services_registration.speech_start(actor=staff, campaign=c))
+    clock.on(dt.date(2026, 7, 14), lambda: services.review_approve(actor=leader, campaign=c, note="党工委会议审定"))
+    clock.on(dt.date(2026, 7, 14), lambda: services.review_publish(actor=staff, campaign=c), hour=15)
+    clock.on(dt.date(2026, 7, 17), lambda: services.speech_start(actor=staff, campaign=c))
 
     rng = random.Random(20260720)
 
     def speech():
         for cp in cps:
-            services_scoring.speaking_order_draw(actor=staff, campaign_post=cp)
+            services.speaking_order_draw(actor=staff, campaign_post=cp)
         apps = list(Application.objects.filter(campaign=c, status=AppStatus.SUBMITTED).order_by("id"))
         base = {a.pk: rng.randint(78, 90) for a in apps}
         for j in judges:
             scores = {a.pk: f"{min(99.5, base[a.pk] + rng.choice([-3, -1.5, 0, 1, 2.5, 4])):.1f}" for a in apps}
-            services_scoring.scores_submit(actor=j, campaign=c, scores=scores)
-        return services_scoring.speech_close(actor=staff, campaign=c)
+            services.scores_submit(actor=j, campaign=c, scores=scores)
+        return services.speech_close(actor=staff, campaign=c)
 
     clock.on(dt.date(2026, 7, 20), speech)
 
@@ -200,7 +200,7 @@ def seed_finished(users: dict[str, User], log=print) -> Campaign | None:
         from assessment.models import BallotTarget
         from assessment.services import ballot_submit, codes_issue, session_close, session_open
 
-        session = services_scoring.evaluation_session_create(actor=staff, campaign=c, groups=[
+        session = services.evaluation_session_create(actor=staff, campaign=c, groups=[
             {"name": "领导班子成员", "weight": 30}, {"name": "中层干部", "weight": 40}, {"name": "一般干部", "weight": 30}],
             vote_date=dt.date(2026, 7, 21))
         session_open(actor=staff, session=session)
@@ -215,52 +215,52 @@ def seed_finished(users: dict[str, User], log=print) -> Campaign | None:
                     marks[t.pk] = "优秀" if r < 0.35 + 0.4 * strength[t.pk] else ("称职" if r < 0.97 else "基本称职")
                 ballot_submit(session_id=session.public_id, code=code, marks=marks)
         session_close(actor=staff, session=session)
-        return services_scoring.evaluation_close(actor=staff, campaign=c)
+        return services.evaluation_close(actor=staff, campaign=c)
 
     clock.on(dt.date(2026, 7, 21), evaluation)
-    clock.on(dt.date(2026, 7, 23), lambda: services_scoring.inspection_confirm(actor=leader, campaign=c, note="按1:2确定考察对象"))
+    clock.on(dt.date(2026, 7, 23), lambda: services.inspection_confirm(actor=leader, campaign=c, note="按1:2确定考察对象"))
 
     def inspect():
         for app in Application.objects.filter(campaign=c, is_inspection_target=True).select_related("cadre").order_by("rank", "id"):
             top = app.rank == 1
-            services_scoring.inspection_record(
+            services.inspection_record(
                 actor=staff, application=app, talks_count=rng.randint(18, 26),
                 opinion=(f"{app.cadre.name}同志政治立场坚定，工作作风扎实，群众基础较好。"
                          + ("综合素质突出，在同级干部中表现优秀。" if top else "个人能力较强，有待在更高岗位上进一步锻炼。")),
                 conclusion=InspectionConclusion.RECOMMEND if top else InspectionConclusion.DEFER,
             )
-        return services_scoring.inspection_finish(actor=staff, campaign=c)
+        return services.inspection_finish(actor=staff, campaign=c)
 
     clock.on(dt.date(2026, 8, 5), inspect)
 
     def meeting():
-        candidates = list(services_decision.meeting_candidates(c))
+        candidates = list(services.meeting_candidates(c))
         members = [{"name": n, "present": n != "吴委员", "user": leader if n == "张书记" else (leader2 if n == "李主任" else None)}
                    for n in MEETING_MEMBERS]
         votes = {a.pk: {m["name"]: "同意" for m in members if m["present"]} for a in candidates}
-        return services_decision.meeting_record(actor=leader, campaign=c, held_on=dt.date(2026, 8, 12), members=members,
+        return services.meeting_record(actor=leader, campaign=c, held_on=dt.date(2026, 8, 12), members=members,
                                                 votes=votes, title="党工委2026年第15次会议")
 
     clock.on(dt.date(2026, 8, 12), meeting, hour=16)
 
     def approval():
         passed = list(Application.objects.filter(campaign=c, meeting_result="通过").values_list("pk", flat=True))
-        services_decision.superior_approval_record(actor=staff, campaign=c, document_no="湖组干〔2026〕88号",
+        services.superior_approval_record(actor=staff, campaign=c, document_no="湖组干〔2026〕88号",
                                                    approved_on=dt.date(2026, 8, 20), approved_ids=passed)
-        return services_decision.publicity_start(actor=staff, campaign=c, start_date=dt.date(2026, 8, 24))
+        return services.publicity_start(actor=staff, campaign=c, start_date=dt.date(2026, 8, 24))
 
     clock.on(dt.date(2026, 8, 21), approval)
 
     def objection():
         app = Application.objects.filter(campaign=c, superior_approved=True).select_related("cadre").order_by("id").first()
-        obj = services_decision.objection_record(actor=staff, application=app, received_on=dt.date(2026, 8, 26),
+        obj = services.objection_record(actor=staff, application=app, received_on=dt.date(2026, 8, 26),
                                                  channel="来信", content=f"反映{app.cadre.name}同志工作中存在考勤不严问题。")
-        services_decision.objection_resolve(actor=staff, objection=obj, substantiated=False,
+        services.objection_resolve(actor=staff, objection=obj, substantiated=False,
                                             resolution="经核查考勤记录和个别谈话，反映问题不属实，不影响任用。")
 
     clock.on(dt.date(2026, 8, 27), objection)
-    clock.on(dt.date(2026, 9, 1), lambda: services_decision.auto_end_publicity(), hour=1)
-    clock.on(dt.date(2026, 9, 3), lambda: services_decision.appointment_execute(
+    clock.on(dt.date(2026, 9, 1), lambda: services.auto_end_publicity(), hour=1)
+    clock.on(dt.date(2026, 9, 3), lambda: services.appointment_execute(
         actor=staff, campaign=c, appointed_on=dt.date(2026, 9, 3), document_no="青开组〔2026〕35号"))
     c.refresh_from_db()
     log(f"演示竞争上岗（已完成）：{c.title}，{Application.objects.filter(campaign=c).count()} 人报名，"
@@ -309,17 +309,17 @@ def seed_open(users: dict[str, User], today: dt.date, log=print) -> Campaign | N
     services.plan_approve(actor=leader, campaign=c, document_no=f"青开组〔{today.year}〕40号")
     services.campaign_update(actor=staff, campaign=c, data={
         "registration_start": today - dt.timedelta(days=1), "registration_end": today + dt.timedelta(days=10)})
-    services_registration.announcement_generate(actor=staff, campaign=c)
-    services_registration.posts_publish(actor=staff, campaign=c)
+    services.announcement_generate(actor=staff, campaign=c)
+    services.posts_publish(actor=staff, campaign=c)
     cps = list(c.posts.select_related("post").order_by("order"))
     applicants = _eligible([cp.post for cp in cps[:1]], c.as_of, 2, set(Application.objects.values_list("cadre_id", flat=True)))
     for cadre in applicants.get(cps[0].post_id, []):
-        services_registration.application_save(
+        services.application_save(
             actor=_own_user(cadre), campaign_post=cps[0], submit=True,
             data={"achievements": _achievements(cadre), "declaration": True, "accept_adjustment": True})
     cadre1 = Cadre.objects.filter(user__username="cadre1").first()
     if cadre1 is not None and len(cps) > 1:
-        services_registration.nomination_create(
+        services.nomination_create(
             actor=staff, campaign_post=cps[1], cadre=cadre1, source=Source.ORG,
             recommending_unit=cadre1.unit.name if cadre1.unit_id else "青溪经济开发区", recommending_signer="单位主要负责人")
     log(f"演示竞争上岗（报名中）：{c.title}，报名截止 {c.registration_end:%Y年%m月%d日}。")

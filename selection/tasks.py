@@ -13,7 +13,12 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 
 from documents.models import DocumentKind
+from documents.services import campaign_document_generate
 from documents.tasks import RETRY
+
+from . import gates, notices
+from .models import Campaign
+from .services import auto_close_registrations, auto_end_publicity
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +32,6 @@ def _actor(actor_id):
 @shared_task(bind=True, name="selection.auto_transitions", **RETRY)
 def auto_transitions(self) -> dict:
     """报名截止 and 任前公示期满 (actor SYSTEM): returns the ids of the campaigns moved."""
-    from .services_decision import auto_end_publicity
-    from .services_registration import auto_close_registrations
-
     result = {"registration_closed": auto_close_registrations(), "publicity_ended": auto_end_publicity()}
     if result["registration_closed"] or result["publicity_ended"]:
         log.info("selection auto transitions: %s", result)
@@ -38,8 +40,6 @@ def auto_transitions(self) -> dict:
 
 def _subject_ids(campaign, kind: str) -> list[int]:
     """The cadres a document is about (stored on the document for look-ups)."""
-    from . import gates
-
     if kind == DocumentKind.APPOINTMENT_NOTICE:
         qs = gates.publicity_candidates(campaign).filter(appointed_on__isnull=False)
     elif kind == DocumentKind.PRE_APPOINTMENT_NOTICE:
@@ -57,11 +57,6 @@ def _subject_ids(campaign, kind: str) -> list[int]:
 def issue_campaign_document(self, campaign_id: int, kind: str, actor_id: int | None = None) -> int | None:
     """Render one campaign document (职位公告, 资格审查结果公示, 考察对象公示, 任前公示, 任职通知) from the current
     records. Returns the document id, or None when the campaign no longer exists."""
-    from documents.services import campaign_document_generate
-
-    from . import notices
-    from .models import Campaign
-
     builders = {
         DocumentKind.POST_ANNOUNCEMENT: notices.announcement_data,
         DocumentKind.QUALIFICATION_NOTICE: notices.qualification_data,

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
-from .. import permissions, services_decision, services_registration, services_scoring
+from .. import permissions, services
 from ..filters import ApplicationFilter
 from ..models import Application
 from .common import DENIED, ERROR_400, NOT_FOUND, deny, input_data, require_work_role
@@ -47,7 +47,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def decide(self, request, pk=None):
         require_work_role(request.user, "review_decide")
         data = input_data(DecideIn, request)
-        app = services_registration.review_decide(actor=request.user, application=self.get_object(), **data)
+        app = services.review_decide(actor=request.user, application=self.get_object(), **data)
         return Response(ApplicationOut(app).data)
 
     @extend_schema(summary="登记考察情况", description="仅组织部工作人员，“组织考察”阶段：谈话人数、考察意见、考察结论。",
@@ -56,7 +56,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def inspection(self, request, pk=None):
         require_work_role(request.user, "inspection_record")
         data = input_data(InspectionRecordIn, request)
-        app = services_scoring.inspection_record(actor=request.user, application=self.get_object(), **data)
+        app = services.inspection_record(actor=request.user, application=self.get_object(), **data)
         return Response(ApplicationOut(app).data)
 
     @extend_schema(summary="缓议处理", description="组织部工作人员或领导小组成员：退回组织考察或不再提名，须填写理由。",
@@ -66,5 +66,5 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         if not (permissions.can_manage(request.user) or permissions.is_leader(request.user)):
             deny("只有组织部工作人员或领导小组成员可以处理缓议。")
         data = input_data(DeferralIn, request)
-        app = services_decision.deferral_resolve(actor=request.user, application=self.get_object(), **data)
+        app = services.deferral_resolve(actor=request.user, application=self.get_object(), **data)
         return Response(ApplicationOut(app).data)

@@ -15,16 +15,7 @@ from rest_framework.views import APIView
 from core import roles
 from core.exceptions import ApplicationError
 
-from .. import (
-    exports,
-    permissions,
-    selectors,
-    services,
-    services_decision,
-    services_registration,
-    services_scoring,
-    workflow,
-)
+from .. import exports, permissions, selectors, services, workflow
 from ..filters import CampaignFilter
 from ..models import Campaign, CampaignPost
 from ..views.export import xlsx_response
@@ -46,7 +37,7 @@ def _transition(user, campaign: Campaign, data: dict) -> Campaign:
     if t is not None and action == "extend_registration":
         if not data.get("new_end"):
             raise serializers.ValidationError({"new_end": ["延长报名须填写新的报名截止日期。"]})
-        return services_registration.registration_extend(actor=user, campaign=campaign, new_end=data["new_end"],
+        return services.registration_extend(actor=user, campaign=campaign, new_end=data["new_end"],
                                                          reason=note)
     if t is not None and t.withdrawal:
         return services.campaign_withdraw(actor=user, campaign=campaign, reason=note)
@@ -55,15 +46,15 @@ def _transition(user, campaign: Campaign, data: dict) -> Campaign:
         "approve_plan": lambda: services.plan_approve(actor=user, campaign=campaign, document_no=data.get("document_no", ""),
                                                       note=note),
         "return_plan": lambda: services.plan_return(actor=user, campaign=campaign, reason=note),
-        "publish_posts": lambda: services_registration.posts_publish(actor=user, campaign=campaign, note=note),
-        "close_registration": lambda: services_registration.registration_close(actor=user, campaign=campaign),
-        "start_speech": lambda: services_registration.speech_start(actor=user, campaign=campaign, note=note),
-        "close_speech": lambda: services_scoring.speech_close(actor=user, campaign=campaign, note=note),
-        "close_evaluation": lambda: services_scoring.evaluation_close(actor=user, campaign=campaign, note=note),
-        "finish_inspection": lambda: services_scoring.inspection_finish(actor=user, campaign=campaign, note=note),
-        "start_publicity": lambda: services_decision.publicity_start(actor=user, campaign=campaign,
+        "publish_posts": lambda: services.posts_publish(actor=user, campaign=campaign, note=note),
+        "close_registration": lambda: services.registration_close(actor=user, campaign=campaign),
+        "start_speech": lambda: services.speech_start(actor=user, campaign=campaign, note=note),
+        "close_speech": lambda: services.speech_close(actor=user, campaign=campaign, note=note),
+        "close_evaluation": lambda: services.evaluation_close(actor=user, campaign=campaign, note=note),
+        "finish_inspection": lambda: services.inspection_finish(actor=user, campaign=campaign, note=note),
+        "start_publicity": lambda: services.publicity_start(actor=user, campaign=campaign,
                                                                      start_date=data.get("start_date"), note=note),
-        "end_publicity": lambda: services_decision.publicity_end(actor=user, campaign=campaign, note=note),
+        "end_publicity": lambda: services.publicity_end(actor=user, campaign=campaign, note=note),
         "appoint": lambda: _appoint(user, campaign, data),
         "cancel": lambda: services.campaign_cancel(actor=user, campaign=campaign, reason=note),
     }
@@ -77,7 +68,7 @@ def _transition(user, campaign: Campaign, data: dict) -> Campaign:
 def _appoint(user, campaign: Campaign, data: dict) -> Campaign:
     if not data.get("appointed_on"):
         raise serializers.ValidationError({"appointed_on": ["办理任职须填写任职日期。"]})
-    return services_decision.appointment_execute(
+    return services.appointment_execute(
         actor=user, campaign=campaign, appointed_on=data["appointed_on"], document_no=data.get("document_no", ""),
         note=data.get("note", ""),
     )
@@ -235,7 +226,7 @@ class CampaignViewSet(RegistrationActions, ScoringActions, DecisionActions, mixi
     def announcement(self, request, pk=None):
         campaign = self._campaign(pk)
         require_work_role(request.user, "generate_announcement")
-        services_registration.announcement_generate(actor=request.user, campaign=campaign)
+        services.announcement_generate(actor=request.user, campaign=campaign)
         return detail_response(request, campaign)
 
 
@@ -280,7 +271,7 @@ class CampaignPostViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def draw(self, request, pk=None):
         cp = self._post(pk)
-        services_scoring.speaking_order_draw(actor=request.user, campaign_post=cp)
+        services.speaking_order_draw(actor=request.user, campaign_post=cp)
         return Response(CampaignPostOut(self._post(pk)).data)
 
     @extend_schema(summary="取消竞争职位", description="仅组织部工作人员，“资格审查”阶段（差额不足时），须填写理由。",
@@ -289,7 +280,7 @@ class CampaignPostViewSet(viewsets.GenericViewSet):
     def cancel(self, request, pk=None):
         cp = self._post(pk)
         data = input_data(SelectionReasonIn, request)
-        services_registration.post_cancel(actor=request.user, campaign_post=cp, reason=data["reason"])
+        services.post_cancel(actor=request.user, campaign_post=cp, reason=data["reason"])
         return Response(CampaignPostOut(self._post(pk)).data)
 
 

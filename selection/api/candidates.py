@@ -8,7 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import permissions, selectors, services_registration
+from .. import permissions, selectors, services
 from ..models import Application
 from .common import DENIED, ERROR_400, NOT_FOUND, input_data
 from .inputs import ApplicationFormIn, MyApplicationIn, MyApplicationUpdateIn, RespondIn, SelectionReasonIn
@@ -56,14 +56,14 @@ class MyApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def create(self, request):
         data = input_data(MyApplicationIn, request)
         cp, submit = data.pop("campaign_post"), data.pop("submit")
-        app = services_registration.application_save(actor=request.user, campaign_post=cp, data=data, submit=submit)
+        app = services.application_save(actor=request.user, campaign_post=cp, data=data, submit=submit)
         return self._out(app, status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
         app = self.get_object()
         data = input_data(MyApplicationUpdateIn, request)
         submit = data.pop("submit")
-        app = services_registration.application_save(actor=request.user, campaign_post=app.campaign_post,
+        app = services.application_save(actor=request.user, campaign_post=app.campaign_post,
                                                      data=_form_data(app, data), submit=submit)
         return self._out(app)
 
@@ -73,7 +73,7 @@ class MyApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def submit(self, request, pk=None):
         app = self.get_object()
         data = input_data(ApplicationFormIn, request)
-        app = services_registration.application_save(actor=request.user, campaign_post=app.campaign_post,
+        app = services.application_save(actor=request.user, campaign_post=app.campaign_post,
                                                      data=_form_data(app, data), submit=True)
         return self._out(app)
 
@@ -83,7 +83,7 @@ class MyApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def withdraw(self, request, pk=None):
         app = self.get_object()
         data = input_data(SelectionReasonIn, request)
-        app = services_registration.application_withdraw(actor=request.user, application=app, reason=data["reason"])
+        app = services.application_withdraw(actor=request.user, application=app, reason=data["reason"])
         return self._out(app)
 
     @extend_schema(summary="答复推荐", description="同意（可同时填写报名表）或不同意被群众举荐/组织推荐。",
@@ -93,7 +93,7 @@ class MyApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         app = self.get_object()
         data = input_data(RespondIn, request)
         accept = data.pop("accept")
-        app = services_registration.nomination_respond(actor=request.user, application=app, accept=accept,
+        app = services.nomination_respond(actor=request.user, application=app, accept=accept,
                                                        data=_form_data(app, data) if accept else None)
         return self._out(app)
 

@@ -8,7 +8,7 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from .. import permissions, selectors, services_decision, workflow
+from .. import permissions, selectors, services, workflow
 from ..models import Application, Objection
 from .common import CampaignRoutes, DENIED, ERROR_400, NOT_FOUND, deny, detail_response, input_data, int_keys, require_work_role
 from .inputs import AppointmentIn, MeetingIn, ObjectionIn, ObjectionResolveIn, PublicityIn, SuperiorApprovalIn
@@ -27,7 +27,7 @@ class DecisionActions(CampaignRoutes):
         campaign = self._campaign(pk)
         require_work_role(request.user, "meeting_record")
         data = input_data(MeetingIn, request)
-        meeting = services_decision.meeting_record(
+        meeting = services.meeting_record(
             actor=request.user, campaign=campaign, held_on=data["held_on"], members=data["members"],
             votes=int_keys(data["votes"], "votes"), title=data["title"], note=data["note"],
         )
@@ -40,7 +40,7 @@ class DecisionActions(CampaignRoutes):
         campaign = self._campaign(pk)
         require_work_role(request.user, "superior_approval")
         data = input_data(SuperiorApprovalIn, request)
-        services_decision.superior_approval_record(actor=request.user, campaign=campaign, **data)
+        services.superior_approval_record(actor=request.user, campaign=campaign, **data)
         return detail_response(request, campaign)
 
     @extend_schema(summary="开始任前公示", description="仅组织部工作人员：公示期按工作日计算（不少于5个工作日），生成任前公示。",
@@ -51,7 +51,7 @@ class DecisionActions(CampaignRoutes):
         if not permissions.transition_role_allowed(request.user, "start_publicity", workflow.Stage.DECISION):
             deny("只有组织部工作人员可以开始任前公示。")
         data = input_data(PublicityIn, request)
-        campaign = services_decision.publicity_start(actor=request.user, campaign=campaign,
+        campaign = services.publicity_start(actor=request.user, campaign=campaign,
                                                      start_date=data.get("start_date"), note=data["note"])
         return detail_response(request, campaign)
 
@@ -67,7 +67,7 @@ class DecisionActions(CampaignRoutes):
             require_work_role(request.user, "objection")
             data = input_data(ObjectionIn, request)
             app = get_object_or_404(Application, pk=data.pop("application"), campaign=campaign)
-            objection = services_decision.objection_record(actor=request.user, application=app, **data)
+            objection = services.objection_record(actor=request.user, application=app, **data)
             return Response(ObjectionOut(objection).data, status=status.HTTP_201_CREATED)
         return Response(ObjectionOut(selectors.objections(campaign), many=True).data)
 
@@ -79,7 +79,7 @@ class DecisionActions(CampaignRoutes):
         if not permissions.transition_role_allowed(request.user, "appoint", workflow.Stage.APPOINTMENT):
             deny("只有组织部工作人员可以办理任职。")
         data = input_data(AppointmentIn, request)
-        campaign = services_decision.appointment_execute(actor=request.user, campaign=campaign, **data)
+        campaign = services.appointment_execute(actor=request.user, campaign=campaign, **data)
         return detail_response(request, campaign)
 
 
@@ -95,5 +95,5 @@ class ObjectionViewSet(viewsets.GenericViewSet):
     def resolve(self, request, pk=None):
         objection = get_object_or_404(Objection.objects.select_related("application"), pk=pk)
         data = input_data(ObjectionResolveIn, request)
-        objection = services_decision.objection_resolve(actor=request.user, objection=objection, **data)
+        objection = services.objection_resolve(actor=request.user, objection=objection, **data)
         return Response(ObjectionOut(objection).data)

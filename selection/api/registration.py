@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from .. import selectors, services_registration
+from .. import selectors, services
 from .common import CampaignRoutes, DENIED, ERROR_400, NOT_FOUND, detail_response, input_data, require_work_role
 from .inputs import LateEntryIn, NominationIn, ReviewApproveIn, SelectionReasonIn
 from .serializers import ApplicationOut, CampaignOut, ReviewGroupOut
@@ -26,7 +26,7 @@ class RegistrationActions(CampaignRoutes):
         data = input_data(NominationIn, request)
         if data["campaign_post"].campaign_id != campaign.pk:
             raise NotFound("该职位不属于本次竞争上岗工作。")
-        app = services_registration.nomination_create(actor=request.user, **data)
+        app = services.nomination_create(actor=request.user, **data)
         return Response(ApplicationOut(app).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="补报", description="仅组织部工作人员，“资格审查”阶段，须填写补报理由。",
@@ -39,7 +39,7 @@ class RegistrationActions(CampaignRoutes):
         if data["campaign_post"].campaign_id != campaign.pk:
             raise NotFound("该职位不属于本次竞争上岗工作。")
         cp, cadre, reason = data.pop("campaign_post"), data.pop("cadre"), data.pop("reason")
-        app = services_registration.late_entry_create(actor=request.user, campaign_post=cp, cadre=cadre, reason=reason,
+        app = services.late_entry_create(actor=request.user, campaign_post=cp, cadre=cadre, reason=reason,
                                                       data=data)
         return Response(ApplicationOut(app).data, status=status.HTTP_201_CREATED)
 
@@ -57,7 +57,7 @@ class RegistrationActions(CampaignRoutes):
     def review_submit(self, request, pk=None):
         campaign = self._campaign(pk)
         require_work_role(request.user, "review_submit")
-        return detail_response(request, services_registration.review_submit(actor=request.user, campaign=campaign))
+        return detail_response(request, services.review_submit(actor=request.user, campaign=campaign))
 
     @extend_schema(summary="审定资格审查名单（领导小组成员）", request=ReviewApproveIn,
                    responses={200: CampaignOut, 400: ERROR_400, 403: DENIED})
@@ -66,7 +66,7 @@ class RegistrationActions(CampaignRoutes):
         campaign = self._campaign(pk)
         require_work_role(request.user, "review_approve")
         data = input_data(ReviewApproveIn, request)
-        return detail_response(request, services_registration.review_approve(actor=request.user, campaign=campaign,
+        return detail_response(request, services.review_approve(actor=request.user, campaign=campaign,
                                                                              note=data["note"]))
 
     @extend_schema(summary="退回资格审查名单（领导小组成员，须填理由）", request=SelectionReasonIn,
@@ -76,7 +76,7 @@ class RegistrationActions(CampaignRoutes):
         campaign = self._campaign(pk)
         require_work_role(request.user, "review_approve")
         data = input_data(SelectionReasonIn, request)
-        return detail_response(request, services_registration.review_return(actor=request.user, campaign=campaign,
+        return detail_response(request, services.review_return(actor=request.user, campaign=campaign,
                                                                             reason=data["reason"]))
 
     @extend_schema(summary="张榜公布资格审查结果", description="仅组织部工作人员；名单经党委审定后生成公示并通知报名人。",
@@ -85,4 +85,4 @@ class RegistrationActions(CampaignRoutes):
     def review_publish(self, request, pk=None):
         campaign = self._campaign(pk)
         require_work_role(request.user, "review_publish")
-        return detail_response(request, services_registration.review_publish(actor=request.user, campaign=campaign))
+        return detail_response(request, services.review_publish(actor=request.user, campaign=campaign))

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import permissions, selectors, services_scoring, workflow
+from .. import permissions, selectors, services, workflow
 from ..models import CampaignJudge, JudgeScore
 from .common import CampaignRoutes, DENIED, ERROR_400, NOT_FOUND, deny, detail_response, input_data, int_keys, require_work_role
 from .inputs import AbsenceIn, EvaluationSessionIn, InspectionConfirmIn, ScoreCorrectIn, ScoresIn, SelectionNoteIn
@@ -46,7 +46,7 @@ class ScoringActions(CampaignRoutes):
             deny("您不是本次竞争上岗的评委。")
         if request.method == "POST":
             data = input_data(ScoresIn, request)
-            services_scoring.scores_submit(actor=request.user, campaign=campaign,
+            services.scores_submit(actor=request.user, campaign=campaign,
                                            scores=int_keys(data["scores"], "scores"))
             campaign.refresh_from_db()
         return Response(JudgeSheetOut(selectors.judge_sheet(request.user, campaign)).data)
@@ -68,7 +68,7 @@ class ScoringActions(CampaignRoutes):
         if not permissions.transition_role_allowed(request.user, "close_speech", workflow.Stage.SPEECH):
             deny("只有组织部工作人员可以结束演讲评分。")
         data = input_data(SelectionNoteIn, request)
-        return detail_response(request, services_scoring.speech_close(actor=request.user, campaign=campaign,
+        return detail_response(request, services.speech_close(actor=request.user, campaign=campaign,
                                                                       note=data["note"]))
 
     @extend_schema(summary="录入笔试成绩", description="仅组织部工作人员；报名编号 → 成绩（0–100）。",
@@ -78,7 +78,7 @@ class ScoringActions(CampaignRoutes):
         campaign = self._campaign(pk)
         self._staff()
         data = input_data(ScoresIn, request)
-        n = services_scoring.written_scores_set(actor=request.user, campaign=campaign,
+        n = services.written_scores_set(actor=request.user, campaign=campaign,
                                                 scores=int_keys(data["scores"], "scores"))
         return Response({"count": n})
 
@@ -91,7 +91,7 @@ class ScoringActions(CampaignRoutes):
         campaign = self._campaign(pk)
         require_work_role(request.user, "evaluation_session")
         data = input_data(EvaluationSessionIn, request)
-        services_scoring.evaluation_session_create(actor=request.user, campaign=campaign, groups=data["groups"],
+        services.evaluation_session_create(actor=request.user, campaign=campaign, groups=data["groups"],
                                                    option_set=data["option_set"], vote_date=data.get("vote_date"))
         return detail_response(request, campaign)
 
@@ -112,7 +112,7 @@ class ScoringActions(CampaignRoutes):
         campaign = self._campaign(pk)
         require_work_role(request.user, "inspection_confirm")
         data = input_data(InspectionConfirmIn, request)
-        result = services_scoring.inspection_confirm(actor=request.user, campaign=campaign,
+        result = services.inspection_confirm(actor=request.user, campaign=campaign,
                                                      application_ids=data.get("application_ids"), note=data["note"])
         return Response(InspectionListOut(result).data)
 
@@ -129,7 +129,7 @@ class JudgeViewSet(viewsets.GenericViewSet):
     def absence(self, request, pk=None):
         judge = get_object_or_404(CampaignJudge, pk=pk)
         data = input_data(AbsenceIn, request)
-        judge = services_scoring.judge_absence_set(actor=request.user, judge=judge, absent=data["absent"],
+        judge = services.judge_absence_set(actor=request.user, judge=judge, absent=data["absent"],
                                                    reason=data["reason"])
         return Response(JudgeOut(judge).data)
 
@@ -146,7 +146,7 @@ class JudgeScoreViewSet(viewsets.GenericViewSet):
     def correct(self, request, pk=None):
         score = get_object_or_404(JudgeScore.objects.select_related("judge", "application"), pk=pk)
         data = input_data(ScoreCorrectIn, request)
-        score = services_scoring.score_correct(actor=request.user, score=score, value=data["value"],
+        score = services.score_correct(actor=request.user, score=score, value=data["value"],
                                                reason=data["reason"])
         return Response(JudgeScoreOut(score).data)
 

@@ -1,382 +1,156 @@
-"""Writes of the selection app, part 1: the campaign itself (方案, members, posts, judges) and the one
-transition function every stage move goes through.
+"""Writes of the selection app (竞争上岗), one import path: ``from selection.services import plan_approve``.
+
+Split by stage, as selection.md walks them:
+
+- ``base``: role/stage-work checks, the campaign row lock, ``transition`` (the one mover every stage service
+  goes through: role and stage, the service's own writes, the gate, StageEvent, audit), 撤回 and 终止;
+- ``transitions``: ``campaign_transition``, the entry that runs any move of ``workflow.TRANSITIONS`` by name;
+- ``campaign``: 准备动员 and 方案报批 (the plan, members, posts, judges; submit, approve, return);
+- ``registration``: 公布职位 and 公开报名 (职位公告, applications, nominations, 补报, closing registration);
+- ``review``: 资格审查 (decisions, the list to 党委, 张榜公布, 个别放宽, 差额, 延长报名) and the start of 演讲;
+- ``scoring``: 演讲 (lot, absences, scores, close, corrections, written scores, the composite ranking);
+- ``evaluation``: 民主测评 and 组织考察;
+- ``decision``: 讨论决定 and 任前公示 (党委会, 缓议, superior approval, the 公示 period, objections);
+- ``appointment``: 任职.
 
 Every service: keyword-only, an ``actor``, one ``transaction.atomic()``, the campaign row locked with
-``select_for_update()`` where two people can race, an audit row, Celery work queued with ``on_commit``.
-Stage work lives in services_registration.py (公布职位 → 资格审查), services_scoring.py (演讲 → 组织考察)
-and services_decision.py (讨论决定 → 任职).
+``select_for_update()`` where two people can race, an audit row, Celery work queued after commit.
 """
-from __future__ import annotations
-
-import datetime as dt
-from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
-
-from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
-from django.utils import timezone
-
-from cadre.models import Post
-from core import roles
-from core.audit import audit
-from core.exceptions import ApplicationError
-
-from .. import gates, rules, workflow
-from ..models import (
-    Application,
-    AppStatus,
-    Campaign,
-    CampaignJudge,
-    CampaignMember,
-    CampaignPost,
-    MemberRole,
-    StageEvent,
+from .appointment import appointment_execute
+from .base import SYSTEM, campaign_cancel, campaign_withdraw, lock, require_staff, require_work, today, transition
+from .campaign import (
+    EDITABLE_FIELDS,
+    POSTING_FIELDS,
+    campaign_create,
+    campaign_update,
+    judges_set,
+    members_set,
+    plan_approve,
+    plan_return,
+    plan_submit,
+    post_add,
+    post_remove,
+    users_with_role,
 )
-from ..workflow import Stage
-
-SYSTEM = workflow.SYSTEM
-
-
-def require_staff(actor):
-    if not roles.is_staff_member(actor):
-        raise ApplicationError("只有组织部工作人员可以进行此项操作。")
-
-
-def require_work(actor, campaign: Campaign, work: str):
-    errors = workflow.work_errors(actor, work, campaign.stage)
-    if errors:
-        raise ApplicationError("；".join(errors), errors=errors)
-
-
-def lock(campaign: Campaign | int) -> Campaign:
-    """Re-read the campaign row under ``SELECT … FOR UPDATE`` (call inside a transaction)."""
-    pk = campaign.pk if isinstance(campaign, Campaign) else campaign
-    return Campaign.objects.select_for_update().get(pk=pk)
-
-
-def _actor_user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-# ------------------------------------------------------------------ transitions
-
-
-def transition(
-    *,
-    actor,
-    campaign: Campaign,
-    action: str,
-    note: str = "",
-    before: Callable[[Campaign], None] | None = None,
-    after: Callable[[Campaign], None] | None = None,
-) -> Campaign:
-    """Move the campaign one step by the transition table.
-
-    Inside one transaction: lock the row, check stage and role (workflow), run ``before(campaign)`` (the
-    action's own writes, e.g. computing speech scores), check the gate of the stage being left
-    (gates.errors), move, write a StageEvent and an audit row, then run ``after(campaign)``. Any error leaves
-    everything as it was. ``actor`` is a user or ``workflow.SYSTEM`` for Celery beat.
-    """
-    note = (note or "").strip()
-    with transaction.atomic():
-        locked = lock(campaign)
-        errors = workflow.transition_errors(actor, action, locked.stage, reason=note)
-        if errors:
-            raise ApplicationError("；".join(errors), errors=errors)
-        t = workflow.transition_for(action, locked.stage)
-        if before is not None:
-            before(locked)
-        if t.gated:
-            errors = gates.errors(locked, action)
-            if errors:
-                raise ApplicationError(f"不能{t.label}：" + "；".join(errors), errors=errors)
-        source = locked.stage
-        locked.stage = t.target
-        locked.stage_since = timezone.now()
-        if t.target == Stage.CANCELLED:
-            locked.cancel_reason = note[:300]
-        locked.save(update_fields=["stage", "stage_since", "cancel_reason"])
-        StageEvent.objects.create(
-            campaign=locked, action=action, label=t.label, from_stage=source, to_stage=t.target,
-            is_withdrawal=t.is_withdrawal, actor=_actor_user(actor),
-            actor_label=workflow.ROLE_LABELS[SYSTEM] if actor == SYSTEM else "", note=note[:500],
-        )
-        audit(
-            actor=_actor_user(actor), action=f"selection.{action}", obj=locked,
-            summary=f"{locked.title}：{t.label}（{Stage(source).label} → {Stage(t.target).label}）" + (f"，{note}" if note else ""),
-            data={"from": source, "to": t.target, "note": note},
-        )
-        if after is not None:
-            after(locked)
-    campaign.refresh_from_db()
-    return campaign
-
-
-def campaign_withdraw(*, actor, campaign: Campaign, reason: str) -> Campaign:
-    """撤回: back to the previous stage by the withdrawal transition of the current stage, with a reason.
-
-    Work done in the stage being re-entered stays (scores, decisions); the gate is checked again on the way
-    forward. Withdrawing from 演讲 reopens scoring; from 民主测评 clears the ranking.
-    """
-    t = next((t for t in workflow.available(campaign.stage) if t.is_withdrawal), None)
-    if t is None:
-        raise ApplicationError(f"“{Stage(campaign.stage).label}”阶段不能撤回。")
-    if t.action == "extend_registration":
-        raise ApplicationError("资格审查阶段退回公开报名须重新设定报名截止日期，请使用“延长报名”。")
-
-    def undo(c: Campaign):
-        if t.action == "withdraw_evaluation":
-            c.speech_closed_at = None
-            c.save(update_fields=["speech_closed_at"])
-        if t.action == "withdraw_inspection":
-            Application.objects.filter(campaign=c).update(
-                evaluation_score=None, composite_score=None, rank=None, tied=False, is_inspection_target=False
-            )
-            c.inspection_confirmed_at = None
-            c.inspection_confirmed_by = None
-            c.save(update_fields=["inspection_confirmed_at", "inspection_confirmed_by"])
-
-    return transition(actor=actor, campaign=campaign, action=t.action, note=reason, after=undo)
-
-
-def campaign_cancel(*, actor, campaign: Campaign, reason: str) -> Campaign:
-    return transition(actor=actor, campaign=campaign, action="cancel", note=reason)
-
-
-# ------------------------------------------------------------------ the plan (准备动员)
-
-EDITABLE_FIELDS = (
-    "title", "plan_year", "as_of", "schedule", "issuer", "contact_person", "contact_phone", "contact_address",
-    "contact_mail", "scope_post_count", "rotation_plan", "declared_rotation_count", "min_rotation_percent",
-    "registration_start", "registration_end", "max_posts_per_candidate", "min_candidates_per_vacancy",
-    "min_mass_recommenders",
-    "speech_weight", "evaluation_weight", "written_weight", "trim_min_judges", "inspection_ratio",
-    "publicity_working_days", "term_years", "probation_years",
+from .decision import (
+    auto_end_publicity,
+    deferral_resolve,
+    meeting_candidates,
+    meeting_record,
+    objection_record,
+    objection_resolve,
+    publicity_end,
+    publicity_start,
+    superior_approval_record,
 )
-# settings that may still change after the plan was approved (in 公布职位, before registration opens)
-POSTING_FIELDS = ("registration_start", "registration_end", "contact_person", "contact_phone", "contact_address", "contact_mail")
+from .evaluation import (
+    InspectionList,
+    evaluation_close,
+    evaluation_session_create,
+    inspection_confirm,
+    inspection_finish,
+    inspection_record,
+)
+from .registration import (
+    ACHIEVEMENTS_MAX,
+    announcement_generate,
+    application_save,
+    application_withdraw,
+    auto_close_registrations,
+    late_entry_create,
+    nomination_create,
+    nomination_respond,
+    posts_publish,
+    registration_close,
+    suggestions_refresh,
+)
+from .review import (
+    post_cancel,
+    reason_required,
+    registration_extend,
+    review_approve,
+    review_decide,
+    review_publish,
+    review_return,
+    review_submit,
+    review_waiver_grant,
+    speech_start,
+)
+from .scoring import (
+    PostRanking,
+    judge_absence_set,
+    score_correct,
+    scores_submit,
+    speaking_order_draw,
+    speech_close,
+    written_scores_set,
+)
+from .transitions import campaign_transition
 
-
-def _decimal(data: dict, name: str, label: str) -> None:
-    if name in data and data[name] is not None and not isinstance(data[name], Decimal):
-        try:
-            data[name] = Decimal(str(data[name]).strip())
-        except InvalidOperation:
-            raise ApplicationError(f"{label}“{data[name]}”不是数字。", field=name) from None
-
-
-def _check_settings(data: dict) -> None:
-    for name, label in (("speech_weight", "演讲成绩权重"), ("evaluation_weight", "民主测评权重"),
-                        ("written_weight", "笔试成绩权重"), ("inspection_ratio", "考察对象比例"),
-                        ("min_rotation_percent", "轮岗比例下限")):
-        _decimal(data, name, label)
-    if not (data.get("title") or "").strip():
-        raise ApplicationError("请填写工作名称。", field="title")
-    if not data.get("as_of"):
-        raise ApplicationError("请填写资格计算基准日。", field="as_of")
-    year = data.get("plan_year")
-    if not year or not (2000 <= int(year) <= 2100):
-        raise ApplicationError("方案年度应为 2000–2100 之间的年份。", field="plan_year")
-    errors = rules.weight_errors(data["speech_weight"], data["evaluation_weight"], data["written_weight"])
-    if errors:
-        raise ApplicationError("；".join(errors), field="speech_weight")
-    ratio = data["inspection_ratio"]
-    if not (Decimal(1) <= ratio <= Decimal(3)):
-        raise ApplicationError(f"考察对象比例应在 1:1 至 1:3 之间，现为 1:{ratio.normalize():f}。", field="inspection_ratio")
-    if int(data["publicity_working_days"]) < 5:
-        raise ApplicationError("任前公示期不少于 5 个工作日。", field="publicity_working_days")
-    if int(data["max_posts_per_candidate"]) < 1:
-        raise ApplicationError("每人最多报名职位数至少为 1。", field="max_posts_per_candidate")
-    if int(data["min_candidates_per_vacancy"]) < 1:
-        raise ApplicationError("每个职数最少合格人数至少为 1。", field="min_candidates_per_vacancy")
-    if int(data["trim_min_judges"]) < 3:
-        raise ApplicationError("去掉最高最低分的最少评委数不能少于 3。", field="trim_min_judges")
-    start, end = data.get("registration_start"), data.get("registration_end")
-    if start and end and end < start:
-        raise ApplicationError("报名截止日期不能早于报名开始日期。", field="registration_end")
-    if not (Decimal(0) <= data["min_rotation_percent"] <= Decimal(100)):
-        raise ApplicationError("轮岗比例下限应在 0–100% 之间。", field="min_rotation_percent")
-
-
-def campaign_create(*, actor, data: dict) -> Campaign:
-    require_staff(actor)
-    defaults = {f.name: f.get_default() for f in Campaign._meta.fields if f.name in EDITABLE_FIELDS}
-    merged = {**defaults, **{k: v for k, v in data.items() if k in EDITABLE_FIELDS}}
-    _check_settings(merged)
-    with transaction.atomic():
-        campaign = Campaign(**merged, created_by=_actor_user(actor))
-        campaign._history_user = _actor_user(actor)
-        campaign.save()
-        StageEvent.objects.create(
-            campaign=campaign, action="create", label="起草方案", from_stage=Stage.PREPARATION,
-            to_stage=Stage.PREPARATION, actor=_actor_user(actor),
-        )
-        audit(actor=actor, action="selection.campaign.create", obj=campaign, summary=f"起草竞争上岗方案：{campaign.title}")
-    return campaign
-
-
-def campaign_update(*, actor, campaign: Campaign, data: dict) -> Campaign:
-    """Edit the plan in 准备动员; in 公布职位 only the registration window and contacts."""
-    require_staff(actor)
-    with transaction.atomic():
-        locked = lock(campaign)
-        if locked.stage == Stage.PREPARATION:
-            allowed = EDITABLE_FIELDS
-        elif locked.stage == Stage.POSTING:
-            allowed = POSTING_FIELDS
-        else:
-            raise ApplicationError(f"当前处于“{locked.get_stage_display()}”阶段，方案不能再修改；如需修改请先撤回。")
-        bad = sorted(set(data) - set(allowed))
-        if bad:
-            names = "、".join(Campaign._meta.get_field(b).verbose_name for b in bad if b in EDITABLE_FIELDS) or "、".join(bad)
-            raise ApplicationError(f"当前阶段不能修改：{names}。")
-        merged = {name: getattr(locked, name) for name in EDITABLE_FIELDS}
-        merged.update(data)
-        _check_settings(merged)
-        changed = [k for k in data if getattr(locked, k) != merged[k]]
-        for k in changed:
-            setattr(locked, k, merged[k])
-        if changed:
-            locked._history_user = _actor_user(actor)
-            locked.save()
-            audit(
-                actor=actor, action="selection.campaign.update", obj=locked,
-                summary=f"修改方案“{locked.title}”：" + "、".join(str(Campaign._meta.get_field(k).verbose_name) for k in changed),
-            )
-    campaign.refresh_from_db()
-    return campaign
-
-
-def members_set(*, actor, campaign: Campaign, members: list[dict]) -> list[CampaignMember]:
-    """Replace the 领导小组 and 工作班子: dicts {"name", "duty", "role", "user"(optional)}."""
-    require_staff(actor)
-    rows = []
-    for i, m in enumerate(members, 1):
-        name = (m.get("name") or "").strip()
-        role = m.get("role") or ""
-        if not name:
-            raise ApplicationError(f"第{i}位成员：请填写姓名。", field="members")
-        if role not in MemberRole.values:
-            raise ApplicationError(f"第{i}位成员{name}：组内职责“{role}”无效。", field="members")
-        rows.append(CampaignMember(name=name, duty=(m.get("duty") or "").strip(), role=role, user=m.get("user"), order=i))
-    with transaction.atomic():
-        locked = lock(campaign)
-        require_work(actor, locked, "edit_plan")
-        CampaignMember.objects.filter(campaign=locked).delete()
-        for r in rows:
-            r.campaign = locked
-        CampaignMember.objects.bulk_create(rows)
-        audit(actor=actor, action="selection.members.set", obj=locked,
-              summary=f"设置领导小组和工作班子（{len(rows)}人）")
-    return rows
-
-
-def post_add(*, actor, campaign: Campaign, post: Post, vacancies: int = 1, conditions: str = "") -> CampaignPost:
-    require_staff(actor)
-    if not post.is_active:
-        raise ApplicationError(f"{post}已停用，不能列入竞争。")
-    if int(vacancies) < 1:
-        raise ApplicationError("竞争职数至少为 1。", field="vacancies")
-    if int(vacancies) > post.headcount:
-        raise ApplicationError(f"{post}职数为 {post.headcount}，竞争职数不能超过职数。", field="vacancies")
-    with transaction.atomic():
-        locked = lock(campaign)
-        require_work(actor, locked, "edit_plan")
-        try:
-            with transaction.atomic():
-                cp = CampaignPost.objects.create(
-                    campaign=locked, post=post, vacancies=int(vacancies), conditions=conditions.strip(),
-                    order=locked.posts.count() + 1,
-                )
-        except IntegrityError:
-            raise ApplicationError(f"{post}已列入本次竞争职位。", field="post") from None
-        audit(actor=actor, action="selection.post.add", obj=locked, summary=f"列入竞争职位：{post}（{vacancies}名）")
-    return cp
-
-
-def post_remove(*, actor, campaign_post: CampaignPost) -> None:
-    require_staff(actor)
-    with transaction.atomic():
-        locked = lock(campaign_post.campaign_id)
-        require_work(actor, locked, "edit_plan")
-        if campaign_post.applications.exists():
-            raise ApplicationError(f"{campaign_post}已有报名记录，不能移除。")
-        label = str(campaign_post)
-        campaign_post.delete()
-        audit(actor=actor, action="selection.post.remove", obj=locked, summary=f"移出竞争职位：{label}")
-
-
-def judges_set(*, actor, campaign: Campaign, users: list) -> list[CampaignJudge]:
-    """Assign the 评委 (users holding the 评委 role); allowed until scoring starts (before 演讲)."""
-    require_staff(actor)
-    with transaction.atomic():
-        locked = lock(campaign)
-        if workflow.stage_number(locked.stage) >= workflow.stage_number(Stage.SPEECH) or locked.stage == Stage.CANCELLED:
-            raise ApplicationError("演讲评分开始后不能再调整评委；评委缺席请在演讲阶段登记。")
-        seen = set()
-        rows = []
-        for i, user in enumerate(users, 1):
-            if user.pk in seen:
-                continue
-            seen.add(user.pk)
-            if not roles.has_role(user, roles.JUDGE):
-                raise ApplicationError(f"{user.get_full_name() or user.username}不是评委账号，请先在后台授予“评委”角色。")
-            rows.append(CampaignJudge(campaign=locked, user=user, name=user.get_full_name() or user.username, order=i))
-        CampaignJudge.objects.filter(campaign=locked).delete()
-        CampaignJudge.objects.bulk_create(rows)
-        audit(actor=actor, action="selection.judges.set", obj=locked, summary=f"确定评委 {len(rows)} 名")
-    return rows
-
-
-def plan_submit(*, actor, campaign: Campaign, note: str = "") -> Campaign:
-    """准备动员 → 方案报批 (gate: rotation scope ≥ 30%, posts with rule sets)."""
-    return transition(actor=actor, campaign=campaign, action="submit_plan", note=note)
-
-
-def plan_approve(*, actor, campaign: Campaign, document_no: str, note: str = "") -> Campaign:
-    """方案报批 → 公布职位: a leader approves with the approval document number."""
-    document_no = (document_no or "").strip()
-    if not document_no:
-        raise ApplicationError("请填写方案批准文号。", field="document_no")
-
-    def record(c: Campaign):
-        c.plan_document_no = document_no
-        c.plan_approved_by = _actor_user(actor)
-        c.plan_approved_at = timezone.now()
-        c.save(update_fields=["plan_document_no", "plan_approved_by", "plan_approved_at"])
-
-    return transition(actor=actor, campaign=campaign, action="approve_plan", note=note or f"批准文号：{document_no}", before=record)
-
-
-def plan_return(*, actor, campaign: Campaign, reason: str) -> Campaign:
-    return transition(actor=actor, campaign=campaign, action="return_plan", note=reason)
-
-
-def users_with_role(role: str):
-    return get_user_model().objects.filter(groups__name=role, is_active=True).order_by("username")
-
-
-def today() -> dt.date:
-    return timezone.localdate()
-
-
-def review_waiver_grant(*, actor, application: Application, rule: str, reason: str):
-    """个别放宽 for this campaign: a leader lifts 年龄, 学历 or 任职年限 for one applicant (scope = the campaign), in
-    资格审查 before the list is approved; the campaign's suggestions are recomputed so the queue shows
-    `符合（含放宽）` at once. The waiver itself (leader only, audited) is cadre.services_eligibility.waiver_grant."""
-    from cadre.services_eligibility import waiver_grant
-
-    from ..services_registration import suggestions_refresh
-
-    with transaction.atomic():
-        campaign = lock(application.campaign_id)
-        if campaign.stage != Stage.REVIEW or campaign.review_approved_at:
-            raise ApplicationError("只能在资格审查阶段、审查名单经党委审定之前批准放宽。")
-        if not roles.has_role(actor, roles.LEADER):
-            raise ApplicationError("放宽任职条件须由领导小组成员批准。")
-        waiver = waiver_grant(actor=actor, cadre=application.cadre, rule=rule, reason=reason, scope_key=campaign.scope)
-        suggestions_refresh(campaign)
-    return waiver
-
-
-from .transitions import campaign_transition  # noqa: E402  (the entry that maps every action to the services above)
+__all__ = [
+    "ACHIEVEMENTS_MAX",
+    "EDITABLE_FIELDS",
+    "InspectionList",
+    "POSTING_FIELDS",
+    "PostRanking",
+    "SYSTEM",
+    "announcement_generate",
+    "application_save",
+    "application_withdraw",
+    "appointment_execute",
+    "auto_close_registrations",
+    "auto_end_publicity",
+    "campaign_cancel",
+    "campaign_create",
+    "campaign_transition",
+    "campaign_update",
+    "campaign_withdraw",
+    "deferral_resolve",
+    "evaluation_close",
+    "evaluation_session_create",
+    "inspection_confirm",
+    "inspection_finish",
+    "inspection_record",
+    "judge_absence_set",
+    "judges_set",
+    "late_entry_create",
+    "lock",
+    "meeting_candidates",
+    "meeting_record",
+    "members_set",
+    "nomination_create",
+    "nomination_respond",
+    "objection_record",
+    "objection_resolve",
+    "plan_approve",
+    "plan_return",
+    "plan_submit",
+    "post_add",
+    "post_cancel",
+    "post_remove",
+    "posts_publish",
+    "publicity_end",
+    "publicity_start",
+    "reason_required",
+    "registration_close",
+    "registration_extend",
+    "require_staff",
+    "require_work",
+    "review_approve",
+    "review_decide",
+    "review_publish",
+    "review_return",
+    "review_submit",
+    "review_waiver_grant",
+    "score_correct",
+    "scores_submit",
+    "speaking_order_draw",
+    "speech_close",
+    "speech_start",
+    "suggestions_refresh",
+    "superior_approval_record",
+    "today",
+    "transition",
+    "users_with_role",
+    "written_scores_set",
+]

@@ -14,12 +14,16 @@ from collections.abc import Callable
 
 from core.exceptions import ApplicationError
 
-from .. import services_decision as decision
-from .. import services_registration as registration
-from .. import services_scoring as scoring
 from .. import workflow
 from ..models import Campaign
-from . import campaign_cancel, campaign_withdraw, plan_approve, plan_return, plan_submit
+from .appointment import appointment_execute
+from .base import campaign_cancel, campaign_withdraw
+from .campaign import plan_approve, plan_return, plan_submit
+from .decision import publicity_end, publicity_start
+from .evaluation import evaluation_close, inspection_finish
+from .registration import posts_publish, registration_close
+from .review import registration_extend, speech_start
+from .scoring import speech_close
 
 
 def _with_reason(service: Callable[..., Campaign]) -> Callable[..., Campaign]:
@@ -38,22 +42,22 @@ SERVICES: dict[str, Callable[..., Campaign]] = {
     "return_plan": _with_reason(plan_return),
     "withdraw_plan": _with_reason(campaign_withdraw),
     "withdraw_posting": _with_reason(campaign_withdraw),
-    "publish_posts": lambda **kw: registration.posts_publish(**kw),
+    "publish_posts": posts_publish,
     "withdraw_registration": _with_reason(campaign_withdraw),
-    "close_registration": lambda **kw: registration.registration_close(**kw),
-    "extend_registration": _with_reason(lambda **kw: registration.registration_extend(**kw)),
-    "start_speech": lambda **kw: registration.speech_start(**kw),
+    "close_registration": registration_close,
+    "extend_registration": _with_reason(registration_extend),
+    "start_speech": speech_start,
     "withdraw_speech": _with_reason(campaign_withdraw),
-    "close_speech": lambda **kw: scoring.speech_close(**kw),
+    "close_speech": speech_close,
     "withdraw_evaluation": _with_reason(campaign_withdraw),
-    "close_evaluation": lambda **kw: scoring.evaluation_close(**kw),
+    "close_evaluation": evaluation_close,
     "withdraw_inspection": _with_reason(campaign_withdraw),
-    "finish_inspection": lambda **kw: scoring.inspection_finish(**kw),
+    "finish_inspection": inspection_finish,
     "withdraw_decision": _with_reason(campaign_withdraw),
-    "start_publicity": lambda **kw: decision.publicity_start(**kw),
+    "start_publicity": publicity_start,
     "withdraw_publicity": _with_reason(campaign_withdraw),
-    "end_publicity": lambda **kw: decision.publicity_end(**kw),
-    "appoint": lambda **kw: decision.appointment_execute(**kw),
+    "end_publicity": publicity_end,
+    "appoint": appointment_execute,
     "cancel": _with_reason(campaign_cancel),
 }
 

@@ -16,7 +16,7 @@ from assessment.services import paper_ballots_enter, session_close, session_open
 from cadre.models import PostHistory, RankHistory
 from cadre.services import sync_current_position
 from cadre.tests.factories import OrgUnitFactory, PostFactory
-from selection import services_scoring as scoring
+from selection import services as scoring
 from selection.models import (
     Application,
     Campaign,

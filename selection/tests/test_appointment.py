@@ -12,7 +12,8 @@ from core.exceptions import ApplicationError
 from core.models import AuditEvent
 from documents.models import DocumentKind, GeneratedDocument, Notification
 from documents.reminders import run_reminders
-from selection import services_decision as decision
+from selection import services as decision
+from selection.services import appointment
 from selection.models import Application, Campaign, CampaignPost, StageEvent
 from selection.tests import factories as F
 from selection.tests.b_helpers import advance_to_publicity, decision_world, placed_cadre
@@ -113,7 +114,7 @@ class TestAppointment:
     def test_failure_on_the_second_appointee_rolls_everything_back(self, world, monkeypatch, error):
         c, staff, (a, b) = world
         before = snapshot(c)
-        real = decision.cadre_update
+        real = appointment.cadre_update
         calls = []
 
         def flaky(**kwargs):
@@ -122,7 +123,7 @@ class TestAppointment:
                 raise error
             return real(**kwargs)
 
-        monkeypatch.setattr(decision, "cadre_update", flaky)
+        monkeypatch.setattr(appointment, "cadre_update", flaky)
         with at("2026-10-12"), pytest.raises(type(error)):
             decision.appointment_execute(actor=staff, campaign=c, appointed_on=DAY, document_no=DOC_NO)
         assert calls == [a.cadre_id, b.cadre_id]  # the first appointee was written, then undone

@@ -10,8 +10,8 @@ from core.exceptions import ApplicationError
 from core.models import AuditEvent
 from documents.models import DocumentKind, GeneratedDocument
 from selection import gates, tasks
-from selection import services_decision as decision
-from selection import services_scoring as scoring
+from selection import services as decision
+from selection import services as scoring
 from selection.models import (
     Application,
     Campaign,

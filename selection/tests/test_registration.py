@@ -7,7 +7,7 @@ import time_machine
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
 from documents.models import DocumentKind, GeneratedDocument, Notification
-from selection import services_registration as S
+from selection import services as S
 from selection.models import Application, AppStatus, Campaign, StageEvent
 from selection.tests import factories as F
 from selection.workflow import Stage

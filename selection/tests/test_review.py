@@ -9,7 +9,7 @@ from core.exceptions import ApplicationError
 from core.models import AuditEvent
 from documents.models import DocumentKind, GeneratedDocument, Notification
 from selection import gates, notices
-from selection import services_registration as S
+from selection import services as S
 from selection.models import Application, AppStatus, PostStatus, StageEvent
 from selection.tests import factories as F
 from selection.workflow import Stage

@@ -9,7 +9,7 @@ from assessment.services import session_void
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
 from selection import rules
-from selection import services_scoring as scoring
+from selection import services as scoring
 from selection.models import Application, Campaign, JudgeScore, StageEvent
 from selection.tests import factories as F
 from selection.tests.b_helpers import SpeechWorld, marks, qualified_application, refresh

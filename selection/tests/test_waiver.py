@@ -7,7 +7,7 @@ from cadre.models import EligibilityWaiver
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
 from selection import services
-from selection.services_registration import suggestions_refresh
+from selection.services import suggestions_refresh
 from selection.tests import factories as f
 from selection.workflow import Stage
 

@@ -15,7 +15,6 @@ from core.decorators import require
 from core.exceptions import ApplicationError
 
 from .. import permissions, selectors, services
-from .. import services_registration as registration_services
 from ..forms import ApplicationForm, RespondForm
 from ..models import Application, AppStatus, Campaign, CampaignPost, PostStatus
 from ..workflow import Stage
@@ -81,7 +80,7 @@ def apply(request, pk):
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("action") == "submit"
         try:
-            application = registration_services.application_save(
+            application = services.application_save(
                 actor=request.user, campaign_post=form.cleaned_data["campaign_post"], data=form.data_dict(), submit=submit)
         except ApplicationError as exc:
             add_error(form, exc)
@@ -147,7 +146,7 @@ def my_application_withdraw(request, pk):
     application = _own_application(request, pk)
     reason = (request.POST.get("reason") or "").strip()
     try:
-        registration_services.application_withdraw(actor=request.user, application=application, reason=reason)
+        services.application_withdraw(actor=request.user, application=application, reason=reason)
     except ApplicationError as exc:
         fail(request, exc)
     else:
@@ -164,7 +163,7 @@ def my_application_respond(request, pk):
     form.is_valid()
     data = {k: form.cleaned_data.get(k) for k in ("accept_adjustment", "achievements", "work_plan", "declaration")} if accept else None
     try:
-        registration_services.nomination_respond(actor=request.user, application=application, accept=accept, data=data)
+        services.nomination_respond(actor=request.user, application=application, accept=accept, data=data)
     except ApplicationError as exc:
         fail(request, exc)
     else:

@@ -101,15 +101,6 @@ STAGE_TAB = {
     Stage.PUBLICITY: "publicity", Stage.APPOINTMENT: "appointment", Stage.COMPLETED: "appointment",
     Stage.CANCELLED: "events",
 }
-# extra inputs of a transition besides its note/reason
-TRANSITION_FIELDS = {
-    "approve_plan": ("document_no",),
-    "start_publicity": ("start_date",),
-    "appoint": ("appointed_on", "document_no"),
-    "extend_registration": ("new_end",),
-}
-# transitions whose service records the gate's missing data itself (a preview would only confuse)
-NO_GATE_PREVIEW = {"approve_plan", "appoint"}
 
 
 def stage_steps(campaign) -> list[dict]:
@@ -124,17 +115,18 @@ def stage_steps(campaign) -> list[dict]:
 
 
 def transitions_for(user, campaign) -> list[dict]:
-    """The transitions of the current stage this user may take, each with its gate errors (forward ones)."""
+    """The moves of the current stage this user may take, each with the form of its inputs and, for a forward
+    move, what its gate still misses (gates.preview)."""
     out = []
     for t in workflow.available(campaign.stage):
         if not workflow.can(user, t.action, campaign.stage):
             continue
-        forward = not t.withdrawal and t.action not in ("cancel", "return_plan")
         out.append({
-            "action": t.action, "label": t.label, "needs_reason": t.needs_reason, "withdrawal": t.withdrawal,
-            "forward": forward, "target": workflow.Stage(t.target).label,
-            "fields": TRANSITION_FIELDS.get(t.action, ()),
-            "gate_errors": gates.errors(campaign, t.action) if forward and t.action not in NO_GATE_PREVIEW else [],
+            "action": t.action, "label": t.label, "kind": t.kind, "is_forward": t.is_forward,
+            "is_withdrawal": t.is_withdrawal, "reason_required": t.reason_required,
+            "target": workflow.Stage(t.target).label,
+            "form": TransitionForm(transition=t, auto_id=f"t-{t.action}-%s"),
+            "gate_errors": gates.preview(campaign, t.action) if t.is_forward and t.gated else [],
         })
     return out
 
@@ -152,7 +144,7 @@ def base_context(request, campaign, tab: str) -> dict:
     return {
         "campaign": campaign, "tab": tab, "tabs": TABS, "current_tab": STAGE_TAB[campaign.stage],
         "steps": stage_steps(campaign), "transitions": transitions_for(user, campaign),
-        "transition_form": TransitionForm(), "can_manage": permissions.can_manage(user),
+        "can_manage": permissions.can_manage(user),
         "is_leader": permissions.is_leader(user), "read_only": not (permissions.can_manage(user) or permissions.is_leader(user)),
         "stage_label": campaign.get_stage_display(),
         "work": {w: workflow.can_work(user, w, campaign) for w in workflow.STAGE_WORK},

@@ -13,8 +13,7 @@ from core.exceptions import ApplicationError
 from documents.models import DocumentKind
 
 from .. import gates, permissions, selectors, services, workflow
-from .. import services_decision as decision_services
-from ..forms import AppointmentForm, DeferralForm, ObjectionForm, ObjectionResolveForm, SuperiorApprovalForm
+from ..forms import DeferralForm, ObjectionForm, ObjectionResolveForm, SuperiorApprovalForm, TransitionForm
 from ..models import InspectionConclusion, MeetingResult, MemberRole, Objection, VoteChoice
 from ..workflow import Stage
 from .common import application_in, base_context, call_service, campaign_docs, campaign_for, form_fail, need
@@ -91,7 +90,7 @@ def meeting_record(request, pk):
             error_lines.append("请填写会议日期")
         else:
             try:
-                meeting = decision_services.meeting_record(
+                meeting = services.meeting_record(
                     actor=request.user, campaign=campaign, held_on=held_on, members=members, votes=votes, title=title,
                     note=note)
             except ApplicationError as exc:
@@ -141,7 +140,7 @@ def deferral_resolve(request, pk, app):
         form_fail(request, form)
         return redirect("selection:section", pk=pk, section="decision")
     d = form.cleaned_data
-    return call_service(request, campaign, "decision", lambda: decision_services.deferral_resolve(
+    return call_service(request, campaign, "decision", lambda: services.deferral_resolve(
         actor=request.user, application=application, action=d["action"], reason=d["reason"]),
         f"{application.cadre.name}缓议处理：{d['action']}")
 
@@ -158,7 +157,7 @@ def superior_approval(request, pk):
     approved = [int(v) for v in request.POST.getlist("approved_ids") if v.isdigit() and int(v) in passed]
     rejected = [p for p in passed if p not in approved]
     d = form.cleaned_data
-    return call_service(request, campaign, "decision", lambda: decision_services.superior_approval_record(
+    return call_service(request, campaign, "decision", lambda: services.superior_approval_record(
         actor=request.user, campaign=campaign, document_no=d["document_no"], approved_on=d["approved_on"],
         approved_ids=approved, rejected_ids=rejected), "上级组织部审批结果已登记")
 
@@ -189,7 +188,7 @@ def objection_create(request, pk):
         form_fail(request, form)
         return redirect("selection:section", pk=pk, section="publicity")
     d = form.cleaned_data
-    return call_service(request, campaign, "publicity", lambda: decision_services.objection_record(
+    return call_service(request, campaign, "publicity", lambda: services.objection_record(
         actor=request.user, application=d["application"], received_on=d["received_on"], channel=d["channel"],
         content=d["content"]), f"已登记对{d['application'].cadre.name}的反映")
 
@@ -204,7 +203,7 @@ def objection_resolve(request, pk, objection):
         form_fail(request, form)
         return redirect("selection:section", pk=pk, section="publicity")
     d = form.cleaned_data
-    return call_service(request, campaign, "publicity", lambda: decision_services.objection_resolve(
+    return call_service(request, campaign, "publicity", lambda: services.objection_resolve(
         actor=request.user, objection=obj, substantiated=d["substantiated"], resolution=d["resolution"]),
         "核查结论已登记")
 
@@ -214,11 +213,13 @@ def objection_resolve(request, pk, objection):
 def appointment_context(request, campaign, ctx):
     appointed = list(gates.qualified(campaign).filter(appointed_on__isnull=False)
                      .select_related("cadre", "campaign_post__post__unit").order_by("campaign_post__order", "rank", "id"))
-    can_appoint = workflow.can(request.user, "appoint", campaign.stage)
+    appoint = workflow.transition_for("appoint", campaign.stage)
+    can_appoint = appoint is not None and workflow.can(request.user, "appoint", campaign.stage)
     return {
         "appointed": appointed,
         "people": list(gates.publicity_candidates(campaign).select_related("cadre", "campaign_post__post__unit")
                        .order_by("campaign_post__order", "rank", "id")) if campaign.stage == Stage.APPOINTMENT else [],
-        "appointment_form": AppointmentForm(initial={"appointed_on": services.today()}) if can_appoint else None,
+        "appointment_form": TransitionForm(transition=appoint, initial={"appointed_on": services.today()})
+        if can_appoint else None,
         "documents": campaign_docs(campaign),
     }

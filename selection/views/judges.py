@@ -11,8 +11,7 @@ from core import roles
 from core.decorators import require
 from core.exceptions import ApplicationError
 
-from .. import selectors
-from .. import services_scoring as scoring_services
+from .. import selectors, services
 from ..models import Campaign, CampaignJudge
 from .common import fail
 
@@ -61,7 +60,7 @@ def judge_scores(request, pk):
             messages.error(request, "请至少填写一名候选人的评分")
         else:
             try:
-                n = scoring_services.scores_submit(actor=request.user, campaign=campaign, scores=scores)
+                n = services.scores_submit(actor=request.user, campaign=campaign, scores=scores)
             except ApplicationError as exc:
                 fail(request, exc)
             else:

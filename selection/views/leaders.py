@@ -5,8 +5,9 @@ from django.shortcuts import render
 
 from core.decorators import require
 
-from .. import permissions, selectors
-from ..forms import PlanApproveForm, ReasonForm
+from .. import permissions, selectors, workflow
+from ..forms import TransitionForm
+from ..workflow import Stage
 
 
 # ---------------------------------------------------------------- leaders
@@ -15,5 +16,7 @@ from ..forms import PlanApproveForm, ReasonForm
 def leader_inbox(request):
     items = selectors.leader_inbox(request.user)
     return render(request, "selection/leader_inbox.html", {
-        "items": items, "approve_form": PlanApproveForm(), "reason_form": ReasonForm(),
+        "items": items,
+        "approve_form": TransitionForm(transition=workflow.transition_for("approve_plan", Stage.PLAN_APPROVAL),
+                                       auto_id=False, placeholders=True),
     })

@@ -8,9 +8,8 @@ from django.views.decorators.http import require_POST
 from core.decorators import require
 from documents.models import DocumentKind
 
-from .. import gates, permissions, selectors
-from .. import services_registration as registration_services
-from ..forms import ExtendForm, LateEntryForm, NominationForm, ReasonForm, ReviewDecisionForm
+from .. import gates, permissions, selectors, services, workflow
+from ..forms import LateEntryForm, NominationForm, ReviewDecisionForm, TransitionForm
 from ..models import AppStatus, CampaignPost
 from ..workflow import Stage
 from .common import application_in, call_service, campaign_docs, campaign_for, form_fail
@@ -37,7 +36,7 @@ def registration_context(request, campaign, ctx):
 @require_POST
 def announcement_generate(request, pk):
     campaign = campaign_for(request, pk)
-    return call_service(request, campaign, "registration", lambda: registration_services.announcement_generate(actor=request.user, campaign=campaign),
+    return call_service(request, campaign, "registration", lambda: services.announcement_generate(actor=request.user, campaign=campaign),
                "职位公告已生成")
 
 
@@ -50,7 +49,7 @@ def nomination_create(request, pk):
         form_fail(request, form)
         return redirect("selection:section", pk=pk, section="registration")
     d = form.cleaned_data
-    return call_service(request, campaign, "registration", lambda: registration_services.nomination_create(
+    return call_service(request, campaign, "registration", lambda: services.nomination_create(
         actor=request.user, campaign_post=d["campaign_post"], cadre=d["id_number"], source=d["source"],
         recommenders=d["recommenders"], recommender_count=d["recommender_count"] or 0,
         recommending_unit=d["recommending_unit"], recommending_signer=d["recommending_signer"],
@@ -68,7 +67,7 @@ def late_entry_create(request, pk):
     d = form.cleaned_data
     data = {"accept_adjustment": d["accept_adjustment"], "achievements": d["achievements"], "work_plan": d["work_plan"],
             "declaration": True}
-    return call_service(request, campaign, "review", lambda: registration_services.late_entry_create(
+    return call_service(request, campaign, "review", lambda: services.late_entry_create(
         actor=request.user, campaign_post=d["campaign_post"], cadre=d["id_number"], reason=d["reason"], data=data,
     ), f"已为{d['id_number'].name}补报")
 
@@ -81,7 +80,7 @@ def review_context(request, campaign, ctx):
         "decision_form": ReviewDecisionForm(),
         "shortfalls": gates.shortfalls(campaign) if campaign.stage == Stage.REVIEW else [],
         "notices": campaign_docs(campaign, DocumentKind.QUALIFICATION_NOTICE),
-        "extend_form": ExtendForm(), "reason_form": ReasonForm(),
+        "extend_form": _extend_form(),
     }
     if ctx["work"]["late_entry"]:
         out["late_form"] = LateEntryForm(campaign=campaign)
@@ -97,7 +96,7 @@ def review_decide(request, pk, app):
         form_fail(request, form)
         return redirect("selection:section", pk=pk, section="review")
     d = form.cleaned_data
-    return call_service(request, campaign, "review", lambda: registration_services.review_decide(
+    return call_service(request, campaign, "review", lambda: services.review_decide(
         actor=request.user, application=application, decision=d["decision"], reason=d["reason"]),
         f"{application.cadre.name}：{d['decision']}")
 
@@ -106,7 +105,7 @@ def review_decide(request, pk, app):
 @require_POST
 def review_submit(request, pk):
     campaign = campaign_for(request, pk)
-    return call_service(request, campaign, "review", lambda: registration_services.review_submit(actor=request.user, campaign=campaign),
+    return call_service(request, campaign, "review", lambda: services.review_submit(actor=request.user, campaign=campaign),
                "资格审查名单已报党委审定")
 
 
@@ -115,7 +114,7 @@ def review_submit(request, pk):
 def review_approve(request, pk):
     campaign = campaign_for(request, pk)
     note = (request.POST.get("note") or "").strip()
-    return call_service(request, campaign, "review", lambda: registration_services.review_approve(actor=request.user, campaign=campaign, note=note),
+    return call_service(request, campaign, "review", lambda: services.review_approve(actor=request.user, campaign=campaign, note=note),
                "资格审查名单已审定")
 
 
@@ -124,7 +123,7 @@ def review_approve(request, pk):
 def review_return(request, pk):
     campaign = campaign_for(request, pk)
     reason = (request.POST.get("reason") or "").strip()
-    return call_service(request, campaign, "review", lambda: registration_services.review_return(actor=request.user, campaign=campaign, reason=reason),
+    return call_service(request, campaign, "review", lambda: services.review_return(actor=request.user, campaign=campaign, reason=reason),
                "资格审查名单已退回")
 
 
@@ -132,7 +131,7 @@ def review_return(request, pk):
 @require_POST
 def review_publish(request, pk):
     campaign = campaign_for(request, pk)
-    return call_service(request, campaign, "review", lambda: registration_services.review_publish(actor=request.user, campaign=campaign),
+    return call_service(request, campaign, "review", lambda: services.review_publish(actor=request.user, campaign=campaign),
                "资格审查结果已张榜公布，已通知报名人")
 
 
@@ -142,19 +141,26 @@ def post_cancel(request, pk, cp):
     campaign = campaign_for(request, pk)
     campaign_post = get_object_or_404(CampaignPost.objects.select_related("post__unit"), pk=cp, campaign=campaign)
     reason = (request.POST.get("reason") or "").strip()
-    return call_service(request, campaign, "review", lambda: registration_services.post_cancel(actor=request.user, campaign_post=campaign_post, reason=reason),
+    return call_service(request, campaign, "review", lambda: services.post_cancel(actor=request.user, campaign_post=campaign_post, reason=reason),
                f"已取消职位：{campaign_post}")
+
+
+def _extend_form(data=None) -> TransitionForm:
+    """延长报名 beside the 差额 warning: the extend_registration move's inputs and its reason."""
+    move = workflow.transition_for("extend_registration", Stage.REVIEW)
+    return TransitionForm(data, transition=move, note_name="reason", note_label="延长理由")
 
 
 @require(permissions.can_manage)
 @require_POST
 def registration_extend(request, pk):
     campaign = campaign_for(request, pk)
-    form = ExtendForm(request.POST)
+    form = _extend_form(request.POST)
     if not form.is_valid():
         form_fail(request, form)
         return redirect("selection:section", pk=pk, section="review")
-    d = form.cleaned_data
-    return call_service(request, campaign, "registration", lambda: registration_services.registration_extend(
-        actor=request.user, campaign=campaign, new_end=d["new_end"], reason=d["reason"]),
-        f"报名已延长至 {d['new_end']:%Y年%m月%d日}")
+    move = form.move()
+    new_end = move.get("new_end")
+    return call_service(request, campaign, "registration", lambda: services.campaign_transition(
+        actor=request.user, campaign=campaign, action="extend_registration", **move),
+        f"报名已延长至 {new_end:%Y年%m月%d日}" if new_end else "报名已延长")

@@ -10,8 +10,7 @@ from core.decorators import require
 from core.exceptions import ApplicationError
 from documents.models import DocumentKind
 
-from .. import permissions, selectors
-from .. import services_scoring as scoring_services
+from .. import permissions, selectors, services
 from ..forms import (
     DEFAULT_GROUPS,
     AbsenceForm,
@@ -42,7 +41,7 @@ def speech_context(request, campaign, ctx):
 def order_draw(request, pk, cp):
     campaign = campaign_for(request, pk)
     campaign_post = get_object_or_404(CampaignPost.objects.select_related("post__unit"), pk=cp, campaign=campaign)
-    return call_service(request, campaign, "speech", lambda: scoring_services.speaking_order_draw(actor=request.user, campaign_post=campaign_post),
+    return call_service(request, campaign, "speech", lambda: services.speaking_order_draw(actor=request.user, campaign_post=campaign_post),
                f"{campaign_post}演讲顺序已抽签确定")
 
 
@@ -54,7 +53,7 @@ def judge_absence(request, pk, judge):
     form = AbsenceForm(request.POST)
     form.is_valid()
     d = form.cleaned_data
-    return call_service(request, campaign, "speech", lambda: scoring_services.judge_absence_set(
+    return call_service(request, campaign, "speech", lambda: services.judge_absence_set(
         actor=request.user, judge=j, absent=bool(d.get("absent")), reason=d.get("reason") or ""),
         f"已登记评委{j.name}{'缺席' if d.get('absent') else '到场'}")
 
@@ -68,7 +67,7 @@ def score_correct(request, pk):
         form_fail(request, form)
         return redirect("selection:section", pk=pk, section="speech")
     d = form.cleaned_data
-    return call_service(request, campaign, "speech", lambda: scoring_services.score_correct(
+    return call_service(request, campaign, "speech", lambda: services.score_correct(
         actor=request.user, score=d["score"], value=d["value"], reason=d["reason"]), "评分已更正")
 
 
@@ -94,7 +93,7 @@ def evaluation_create(request, pk):
         groups = [{"name": f.cleaned_data["name"], "weight": f.cleaned_data["weight"]}
                   for f in formset if f.cleaned_data.get("name")]
         try:
-            session = scoring_services.evaluation_session_create(
+            session = services.evaluation_session_create(
                 actor=request.user, campaign=campaign, groups=groups, option_set=form.cleaned_data["option_set"],
                 vote_date=form.cleaned_data["vote_date"])
         except ApplicationError as exc:
@@ -117,7 +116,7 @@ def written_scores(request, pk):
     for key, value in request.POST.items():
         if key.startswith("written_") and key[8:].isdigit() and value.strip():
             scores[int(key[8:])] = value.strip()
-    return call_service(request, campaign, "evaluation", lambda: scoring_services.written_scores_set(
+    return call_service(request, campaign, "evaluation", lambda: services.written_scores_set(
         actor=request.user, campaign=campaign, scores=scores), f"已保存 {len(scores)} 人的笔试成绩")
 
 
@@ -140,7 +139,7 @@ def inspection_confirm(request, pk):
     campaign = campaign_for(request, pk)
     ids = [int(v) for v in request.POST.getlist("application_ids") if v.isdigit()]
     note = (request.POST.get("note") or "").strip()
-    return call_service(request, campaign, "inspection", lambda: scoring_services.inspection_confirm(
+    return call_service(request, campaign, "inspection", lambda: services.inspection_confirm(
         actor=request.user, campaign=campaign, application_ids=ids or None, note=note), "考察对象名单已确定")
 
 
@@ -154,6 +153,6 @@ def inspection_record(request, pk, app):
         form_fail(request, form)
         return redirect("selection:section", pk=pk, section="inspection")
     d = form.cleaned_data
-    return call_service(request, campaign, "inspection", lambda: scoring_services.inspection_record(
+    return call_service(request, campaign, "inspection", lambda: services.inspection_record(
         actor=request.user, application=application, talks_count=d["talks_count"], opinion=d["opinion"],
         conclusion=d["conclusion"]), f"已记录{application.cadre.name}的考察情况")

@@ -1,11 +1,9 @@
-"""Writes of the selection app, part 4: 讨论决定 → 任职 (selection.md "讨论决定", "任前公示", "任职").
-
-The 党委会 record (quorum of 应到, every present member votes on every candidate, passed when 同意 > half of
-应到), 缓议 handling, the superior approval, 任前公示 over working days with objections, its automatic end,
-and the appointment that writes the cadres' records in one transaction.
+"""讨论决定 → 任前公示 (selection.md "讨论决定", "任前公示"): the 党委会 record (quorum of 应到, every present member
+votes on every candidate, passed when 同意 > half of 应到), 缓议 handling, the superior approval, 任前公示 over
+working days with objections, and its automatic end.
 
 Every service: keyword-only, an ``actor``, one transaction with the campaign row locked, an audit row;
-documents are rendered by Celery tasks queued with ``transaction.on_commit``.
+documents are rendered by Celery tasks queued after commit (``base.document_issue_on_commit``).
 """
 from __future__ import annotations
 
@@ -15,17 +13,13 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from cadre import rules as cadre_rules
-from cadre.choices import PostKind
-from cadre.models import Cadre, PostHistory
-from cadre.services import cadre_update
 from core.audit import audit
 from core.exceptions import ApplicationError
 from documents.models import DocumentKind
 from documents.workdays import add_working_days, working_day_period
 
-from . import gates, rules, workflow
-from .models import (
+from .. import gates, rules, workflow
+from ..models import (
     Application,
     Campaign,
     DeferAction,
@@ -38,33 +32,22 @@ from .models import (
     ObjectionStatus,
     VoteChoice,
 )
-from .services import _actor_user, campaign_withdraw, lock, require_staff, require_work, transition
-from .workflow import Stage
+from ..workflow import Stage
+from .base import (
+    actor_user,
+    app_label,
+    campaign_withdraw,
+    document_issue_on_commit,
+    lock,
+    require_staff,
+    require_work,
+    today,
+    transition,
+)
 
 log = logging.getLogger(__name__)
 
 SYSTEM = workflow.SYSTEM
-METHOD = "竞争上岗"
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
-def _who(app: Application) -> str:
-    return f"{app.cadre.name}（{app.campaign_post.post}）"
-
-
-def _issue_after_commit(campaign_id: int, kind: str, actor) -> None:
-    """Queue the document task once the surrounding transaction commits."""
-    actor_id = getattr(_actor_user(actor), "pk", None)
-
-    def send():
-        from .tasks import issue_campaign_document
-
-        issue_campaign_document.delay(campaign_id, kind, actor_id)
-
-    transaction.on_commit(send)
 
 
 # ------------------------------------------------------------------ 讨论决定 (党委会)
@@ -115,7 +98,7 @@ def meeting_record(
     """
     if not held_on:
         raise ApplicationError("请填写会议日期。", field="held_on")
-    if held_on > _today():
+    if held_on > today():
         raise ApplicationError("会议日期不能晚于今天。", field="held_on")
     rows = _clean_members(members)
     title = (title or "").strip()[:100] or "党工委会议"
@@ -135,7 +118,7 @@ def meeting_record(
         if quorum:
             clean_votes, tallies = _check_votes(candidates, votes or {}, rows)
         meeting = Meeting.objects.create(
-            campaign=locked, held_on=held_on, title=title, recorded_by=_actor_user(actor), quorum_met=quorum, note=note,
+            campaign=locked, held_on=held_on, title=title, recorded_by=actor_user(actor), quorum_met=quorum, note=note,
         )
         member_rows = MeetingMember.objects.bulk_create(
             MeetingMember(meeting=meeting, name=r["name"], present=r["present"], user_id=r["user_id"], order=r["order"])
@@ -161,10 +144,10 @@ def meeting_record(
                                                        expected=expected)
                 app.defer_action = ""
                 app.defer_reason = ""
-                app._history_user = _actor_user(actor)
+                app._history_user = actor_user(actor)
                 app.save(update_fields=["meeting_result", "defer_action", "defer_reason", "updated_at"])
                 messages.append(
-                    f"{_who(app)}：同意 {t[VoteChoice.AGREE]} 票、不同意 {t[VoteChoice.DISAGREE]} 票、"
+                    f"{app_label(app)}：同意 {t[VoteChoice.AGREE]} 票、不同意 {t[VoteChoice.DISAGREE]} 票、"
                     f"缓议 {t[VoteChoice.DEFER]} 票，{app.meeting_result}"
                 )
         audit(
@@ -202,16 +185,16 @@ def _check_votes(candidates: list[Application], votes: dict, rows: list[dict]):
         ballot = by_id.get(app.pk) or {}
         ballot = {str(k).strip(): (v or "").strip() for k, v in ballot.items()}
         for name in sorted(set(ballot) & absent):
-            errors.append(f"{_who(app)}：{name}未到会，不能表决")
+            errors.append(f"{app_label(app)}：{name}未到会，不能表决")
         for name in sorted(set(ballot) - absent - set(present)):
-            errors.append(f"{_who(app)}：“{name}”不是应到会成员")
+            errors.append(f"{app_label(app)}：“{name}”不是应到会成员")
         missing = [n for n in present if n not in ballot]
         if missing:
-            errors.append(f"{_who(app)}：{'、'.join(missing)}尚未表决")
+            errors.append(f"{app_label(app)}：{'、'.join(missing)}尚未表决")
         for name in present:
             choice = ballot.get(name)
             if choice and choice not in VoteChoice.values:
-                errors.append(f"{_who(app)}：{name}的表决意见“{choice}”无效（同意、不同意或缓议）")
+                errors.append(f"{app_label(app)}：{name}的表决意见“{choice}”无效（同意、不同意或缓议）")
         clean[app.pk] = {n: ballot[n] for n in present if ballot.get(n) in VoteChoice.values}
         counts = {c: 0 for c in VoteChoice.values}
         for choice in clean[app.pk].values():
@@ -240,7 +223,7 @@ def deferral_resolve(*, actor, application: Application, action: str, reason: st
             pk=application.pk
         )
         if app.meeting_result != MeetingResult.DEFERRED or app.defer_action:
-            raise ApplicationError(f"{_who(app)}不是待处理的缓议人选。")
+            raise ApplicationError(f"{app_label(app)}不是待处理的缓议人选。")
         app.defer_action = action
         app.defer_reason = reason[:300]
         fields = ["defer_action", "defer_reason", "updated_at"]
@@ -251,11 +234,11 @@ def deferral_resolve(*, actor, application: Application, action: str, reason: st
         else:
             app.ended_reason = f"党委会缓议后不再提名：{reason}"[:300]
             fields.append("ended_reason")
-        app._history_user = _actor_user(actor)
+        app._history_user = actor_user(actor)
         app.save(update_fields=fields)
         audit(
             actor=actor, action="selection.deferral.resolve", obj=app,
-            summary=f"{_who(app)}缓议处理：{DeferAction(action).label}，理由：{reason}",
+            summary=f"{app_label(app)}缓议处理：{DeferAction(action).label}，理由：{reason}",
             data={"campaign": campaign.pk, "action": action, "reason": reason},
         )
         if action == DeferAction.BACK_TO_INSPECTION:
@@ -275,7 +258,7 @@ def superior_approval_record(
         raise ApplicationError("请填写上级组织部批复文号。", field="document_no")
     if not approved_on:
         raise ApplicationError("请填写上级批复日期。", field="approved_on")
-    if approved_on > _today():
+    if approved_on > today():
         raise ApplicationError("批复日期不能晚于今天。", field="approved_on")
     try:
         approved = {int(x) for x in approved_ids or ()}
@@ -304,7 +287,7 @@ def superior_approval_record(
         for pk in approved | rejected:
             app = passed[pk]
             app.superior_approved = pk in approved
-            app._history_user = _actor_user(actor)
+            app._history_user = actor_user(actor)
             app.save(update_fields=["superior_approved", "updated_at"])
         locked.superior_approval_no = document_no[:60]
         locked.superior_approval_date = approved_on
@@ -330,7 +313,7 @@ def publicity_start(*, actor, campaign: Campaign, start_date: dt.date | None = N
     the 任前公示 PDF is rendered after commit."""
 
     def record(c: Campaign):
-        start = start_date or add_working_days(_today(), 1)
+        start = start_date or add_working_days(today(), 1)
         if c.superior_approval_date and start < c.superior_approval_date:
             raise ApplicationError("公示开始日期不能早于上级批复日期。", field="start_date")
         first, last = working_day_period(start, c.publicity_working_days)
@@ -341,7 +324,7 @@ def publicity_start(*, actor, campaign: Campaign, start_date: dt.date | None = N
             summary=f"任前公示 {c.publicity_working_days} 个工作日：{first:%Y.%m.%d}—{last:%Y.%m.%d}",
             data={"start": first.isoformat(), "end": last.isoformat(), "working_days": c.publicity_working_days},
         )
-        _issue_after_commit(c.pk, DocumentKind.PRE_APPOINTMENT_NOTICE, actor)
+        document_issue_on_commit(c.pk, DocumentKind.PRE_APPOINTMENT_NOTICE, actor)
 
     return transition(actor=actor, campaign=campaign, action="start_publicity", note=note, before=record)
 
@@ -352,7 +335,7 @@ def objection_record(*, actor, application: Application, received_on: dt.date, c
     channel, content = (channel or "").strip(), (content or "").strip()
     if not received_on:
         raise ApplicationError("请填写收到日期。", field="received_on")
-    if received_on > _today():
+    if received_on > today():
         raise ApplicationError("收到日期不能晚于今天。", field="received_on")
     if not channel:
         raise ApplicationError("请填写反映渠道（来信、来电、来访、网络等）。", field="channel")
@@ -367,18 +350,18 @@ def objection_record(*, actor, application: Application, received_on: dt.date, c
         if app is None:
             raise ApplicationError("该人选不在任前公示名单中。")
         if app.appointed_on:
-            raise ApplicationError(f"{_who(app)}已办理任职。")
+            raise ApplicationError(f"{app_label(app)}已办理任职。")
         if campaign.publicity_start and received_on < campaign.publicity_start:
             raise ApplicationError("收到日期不能早于公示开始日期。", field="received_on")
         objection = Objection(
             application=app, received_on=received_on, channel=channel[:30], content=content,
-            created_by=_actor_user(actor),
+            created_by=actor_user(actor),
         )
-        objection._history_user = _actor_user(actor)
+        objection._history_user = actor_user(actor)
         objection.save()
         audit(
             actor=actor, action="selection.objection.record", obj=objection,
-            summary=f"登记{_who(app)}的公示反映（{channel}，{received_on:%Y.%m.%d}）",
+            summary=f"登记{app_label(app)}的公示反映（{channel}，{received_on:%Y.%m.%d}）",
             data={"campaign": campaign.pk, "application": app.pk},
         )
     return objection
@@ -398,20 +381,20 @@ def objection_resolve(*, actor, objection: Objection, substantiated: bool, resol
             raise ApplicationError("该反映已核查办结。")
         row.status = ObjectionStatus.SUBSTANTIATED if substantiated else ObjectionStatus.UNSUBSTANTIATED
         row.resolution = resolution
-        row.resolved_by = _actor_user(actor)
+        row.resolved_by = actor_user(actor)
         row.resolved_at = timezone.now()
-        row._history_user = _actor_user(actor)
+        row._history_user = actor_user(actor)
         row.save()
         app = Application.objects.select_for_update(of=("self",)).select_related("cadre", "campaign_post__post__unit").get(
             pk=row.application_id
         )
         if substantiated and not app.ended_reason:
             app.ended_reason = f"任前公示反映问题查实：{resolution}"[:300]
-            app._history_user = _actor_user(actor)
+            app._history_user = actor_user(actor)
             app.save(update_fields=["ended_reason", "updated_at"])
         audit(
             actor=actor, action="selection.objection.resolve", obj=row,
-            summary=f"{_who(app)}的公示反映核查结论：{row.get_status_display()}。{resolution}"
+            summary=f"{app_label(app)}的公示反映核查结论：{row.get_status_display()}。{resolution}"
             + ("；终止任用" if substantiated else ""),
             data={"campaign": campaign.pk, "application": app.pk, "substantiated": bool(substantiated)},
         )
@@ -427,7 +410,7 @@ def publicity_end(*, actor, campaign: Campaign, note: str = "") -> Campaign:
 def auto_end_publicity(today: dt.date | None = None) -> list[int]:
     """Beat task body: end every 公示 whose last day has passed (actor SYSTEM). Idempotent: a campaign already
     moved on is not in 任前公示 any more; one still blocked by an open objection stays and is logged."""
-    today = today or _today()
+    today = today or timezone.localdate()
     ended = []
     due = Campaign.objects.filter(stage=Stage.PUBLICITY, publicity_end__lt=today).order_by("id")
     for campaign_id in due.values_list("id", flat=True):
@@ -439,98 +422,3 @@ def auto_end_publicity(today: dt.date | None = None) -> list[int]:
             continue
         ended.append(campaign_id)
     return ended
-
-
-# ------------------------------------------------------------------ 任职
-
-
-def _seat_errors(apps: list[Application]) -> list[str]:
-    """Free seats per post, counting the seats the appointees themselves vacate."""
-    moving = {a.cadre_id for a in apps}
-    by_post: dict[int, list[Application]] = {}
-    for a in apps:
-        by_post.setdefault(a.campaign_post.post_id, []).append(a)
-    errors = []
-    for post_id, post_apps in by_post.items():
-        post = post_apps[0].campaign_post.post
-        held = PostHistory.objects.filter(post_id=post_id, end__isnull=True).exclude(cadre_id__in=moving).count()
-        free = post.headcount - held
-        if len(post_apps) > free:
-            errors.append(
-                f"{post}职数 {post.headcount} 名，现有在任 {held} 人，不能再任用"
-                + "、".join(a.cadre.name for a in post_apps)
-            )
-    return errors
-
-
-def appointment_execute(*, actor, campaign: Campaign, appointed_on: dt.date, document_no: str, note: str = "") -> Campaign:
-    """任职 → 已完成 (staff), in ONE transaction: for every candidate of 任前公示 without an ended candidacy or
-    an open objection, close the old post-history rows, open the new one through ``cadre.services.cadre_update``
-    (method 竞争上岗; the rank too when the level changes), and record 任职日期, 聘期届满 (term_years), 新提任
-    and 试用期满 (probation_years, new leadership appointments). A seat that is not free raises and nothing is
-    written. The 任职通知/聘任文件 PDF is rendered after commit."""
-    require_staff(actor)
-    document_no = (document_no or "").strip()
-    if not document_no:
-        raise ApplicationError("请填写聘任文件文号。", field="document_no")
-    if not appointed_on:
-        raise ApplicationError("请填写任职日期。", field="appointed_on")
-    held_back: list[str] = []
-
-    def execute(c: Campaign):
-        if c.publicity_end and appointed_on <= c.publicity_end:
-            raise ApplicationError(f"任职日期应在任前公示期满（{c.publicity_end:%Y.%m.%d}）之后。", field="appointed_on")
-        apps = list(
-            gates.publicity_candidates(c).filter(appointed_on__isnull=True)
-            .select_related("cadre", "campaign_post__post__unit").order_by("campaign_post__order", "rank", "id")
-        )
-        blocked = set(
-            Objection.objects.filter(application__in=apps, status=ObjectionStatus.OPEN).values_list("application_id", flat=True)
-        )
-        held_back.extend(_who(a) for a in apps if a.pk in blocked)
-        apps = [a for a in apps if a.pk not in blocked]
-        if not apps:
-            raise ApplicationError("没有可以办理任职的人选" + (f"（{'、'.join(held_back)}的公示反映尚未核查完毕）" if held_back else "") + "。")
-        errors = _seat_errors(apps)
-        if errors:
-            raise ApplicationError("职数不足，未办理任职：" + "；".join(errors) + "。", errors=errors)
-        cadres = {x.pk: x for x in Cadre.objects.select_for_update().filter(pk__in=[a.cadre_id for a in apps])}
-        # 1) close the old holdings first, so seats vacated by one appointee are free for another
-        for a in apps:
-            for row in PostHistory.objects.filter(cadre_id=a.cadre_id, end__isnull=True, is_secondment=False):
-                row.end = max(row.start, appointed_on - dt.timedelta(days=1))
-                row.save(update_fields=["end"])
-        # 2) the new positions through the records service (history, audit, the open row with its seat)
-        for a in apps:
-            cadre, post = cadres[a.cadre_id], a.campaign_post.post
-            level_changes = cadre.rank_level != post.level
-            data = {"unit": post.unit, "position_title": post.title, "position_start": appointed_on}
-            if level_changes:
-                data.update(rank_level=post.level, rank_start=appointed_on)
-            cadre_update(actor=actor, cadre=cadre, data=data, method=METHOD)
-            if not PostHistory.objects.filter(cadre_id=cadre.pk, post=post, end__isnull=True).update(document_no=document_no[:60]):
-                raise ApplicationError(f"{cadre.name}：{post}没有空余职数，未办理任职。")
-            is_new = (a.eligibility or {}).get("appointment") == cadre_rules.NEW or level_changes
-            a.appointed_on = appointed_on
-            a.term_end = rules.term_end(appointed_on, c.term_years)
-            a.is_new_appointment = is_new
-            a.probation_end = (
-                rules.term_end(appointed_on, c.probation_years)
-                if is_new and post.kind == PostKind.LEADERSHIP and c.probation_years else None
-            )
-            a._history_user = _actor_user(actor)
-            a.save(update_fields=["appointed_on", "term_end", "is_new_appointment", "probation_end", "updated_at"])
-        c.appointment_date = appointed_on
-        c.appointment_document_no = document_no[:60]
-        c.save(update_fields=["appointment_date", "appointment_document_no"])
-        audit(
-            actor=actor, action="selection.appointment.execute", obj=c,
-            summary=f"办理任职（{document_no}，{appointed_on:%Y.%m.%d}起）：" + "、".join(_who(a) for a in apps)
-            + (f"；{'、'.join(held_back)}因公示反映尚未核查完毕暂不任职" if held_back else ""),
-            data={"appointed": [a.pk for a in apps], "held_back": held_back, "document_no": document_no},
-        )
-        _issue_after_commit(c.pk, DocumentKind.APPOINTMENT_NOTICE, actor)
-
-    return transition(actor=actor, campaign=campaign, action="appoint", note=note or f"聘任文件：{document_no}",
-                      before=execute)
-

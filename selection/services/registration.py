@@ -1,16 +1,10 @@
-"""Writes of the selection app, part 2: 公布职位 → 公开报名 → 资格审查 (selection.md "报名" and "资格审查").
+"""公布职位 → 公开报名 (selection.md "报名"): the 职位公告 and publishing the posts; applications (the
+candidate's own 自荐, draft/submit inside the window; 群众举荐/组织推荐 entered by staff that take effect only
+when the nominee accepts; staff 补报 after the window with a reason; withdrawal); closing registration (Celery
+beat or staff) with the set-based eligibility screen of every submitted application as the review's suggestion.
 
-- 职位公告 and publishing the posts;
-- applications: the candidate's own 自荐 (draft/submit inside the window), 群众举荐/组织推荐 entered by staff that
-  take effect only when the nominee accepts, staff 补报 after the window with a reason, withdrawal;
-- closing registration (Celery beat or staff) with the set-based eligibility screen of every submitted
-  application as the review's suggestion;
-- 资格审查: the team's decisions with reasons, the list submitted to 党委, approved or returned by a leader,
-  张榜公布 (资格审查结果公示 PDF + a notification to each candidate); 差额 handled by cancelling a post or
-  extending registration; then 演讲 starts.
-
-Every function: keyword-only with an ``actor``, one transaction, the campaign row locked (``services.lock``) before
-anything is checked or written, an audit row; stage moves only through ``services.transition``.
+Every function: keyword-only with an ``actor``, one transaction, the campaign row locked (``base.lock``) before
+anything is checked or written, an audit row; stage moves only through ``base.transition``.
 """
 from __future__ import annotations
 
@@ -31,54 +25,27 @@ from core.exceptions import ApplicationError
 from documents.models import DocumentKind, GeneratedDocument
 from documents.services import campaign_document_generate, notification_create
 
-from . import gates, notices, workflow
-from .models import (
-    Application,
-    AppStatus,
-    Campaign,
-    CampaignPost,
-    PostStatus,
-    ReviewDecision,
-    Source,
-    Suggestion,
-)
-from .services import lock, require_staff, require_work, transition
-from .workflow import Stage
+from .. import gates, notices, workflow
+from ..models import Application, AppStatus, Campaign, CampaignPost, PostStatus, Source
+from ..workflow import Stage
+from .base import actor_user, app_label, lock, require_staff, require_work, today, transition
 
 SYSTEM = workflow.SYSTEM
 ACTIVE = (AppStatus.DRAFT, AppStatus.PENDING, AppStatus.SUBMITTED)
 ACHIEVEMENTS_MAX = 1500
 FORM_FIELDS = ("accept_adjustment", "achievements", "work_plan", "declaration")
 NOTIFY_SOURCE = "竞争上岗"
-# the suggestion each decision agrees with; any other pairing needs a reason
-AGREES = {
-    Suggestion.ELIGIBLE: ReviewDecision.PASS,
-    Suggestion.ELIGIBLE_WAIVED: ReviewDecision.PASS,
-    Suggestion.INELIGIBLE: ReviewDecision.FAIL,
-}
 
 
-def today() -> dt.date:
-    return timezone.localdate()
-
-
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _fmt(d: dt.date) -> str:
+def fmt_day(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def _link() -> str:
+def my_applications_link() -> str:
     try:
         return reverse("selection:my-applications")
     except NoReverseMatch:
         return ""
-
-
-def _label(app: Application) -> str:
-    return f"{app.cadre.name}（{app.campaign_post.post}）"
 
 
 # ------------------------------------------------------------------ 公布职位
@@ -114,9 +81,9 @@ def _window_errors(campaign: Campaign, on: dt.date) -> list[str]:
     if not (start and end):
         return ["尚未设定报名时间"]
     if on < start:
-        return [f"报名尚未开始（报名时间 {_fmt(start)} 至 {_fmt(end)}）"]
+        return [f"报名尚未开始（报名时间 {fmt_day(start)} 至 {fmt_day(end)}）"]
     if on > end:
-        return [f"报名已于 {_fmt(end)} 截止；截止后只能由组织部工作人员补报"]
+        return [f"报名已于 {fmt_day(end)} 截止；截止后只能由组织部工作人员补报"]
     return []
 
 
@@ -206,9 +173,9 @@ def _submit(app: Application, campaign: Campaign) -> None:
     _snapshot(app, _explain(app, campaign))
 
 
-def _save(app: Application, actor, *, create: bool = False) -> Application:
+def save_checked(app: Application, actor, *, create: bool = False) -> Application:
     """Save under a savepoint: the one-application-per-person-per-post constraint becomes a Chinese error."""
-    app._history_user = _user(actor)
+    app._history_user = actor_user(actor)
     try:
         with transaction.atomic():
             app.save()
@@ -250,7 +217,7 @@ def application_save(*, actor, campaign_post: CampaignPost, data: dict, submit: 
         _check_max_posts(campaign, cadre, exclude_post=cp)
         create = app is None
         if create:
-            app = Application(campaign=campaign, campaign_post=cp, cadre=cadre, created_by=_user(actor))
+            app = Application(campaign=campaign, campaign_post=cp, cadre=cadre, created_by=actor_user(actor))
         elif app.status in (AppStatus.WITHDRAWN, AppStatus.DECLINED):
             app.source = Source.SELF
             app.withdraw_reason = ""
@@ -262,10 +229,10 @@ def application_save(*, actor, campaign_post: CampaignPost, data: dict, submit: 
             _submit(app, campaign)
         elif app.status != AppStatus.SUBMITTED:
             app.status = AppStatus.DRAFT
-        _save(app, actor, create=create)
+        save_checked(app, actor, create=create)
         verb = "提交报名" if submit else "保存报名草稿"
         audit(actor=actor, action="selection.application.submit" if submit else "selection.application.save", obj=app,
-              summary=f"{verb}：{_label(app)}" + (f"，系统预审：{app.suggestion}" if submit else ""),
+              summary=f"{verb}：{app_label(app)}" + (f"，系统预审：{app.suggestion}" if submit else ""),
               data={"campaign": campaign.pk, "status": app.status, "suggestion": app.suggestion})
     return app
 
@@ -290,9 +257,9 @@ def application_withdraw(*, actor, application: Application, reason: str) -> App
             raise ApplicationError(f"该报名当前为“{app.get_status_display()}”，不能撤回。")
         app.status = AppStatus.WITHDRAWN
         app.withdraw_reason = reason[:300]
-        _save(app, actor)
+        save_checked(app, actor)
         audit(actor=actor, action="selection.application.withdraw", obj=app,
-              summary=f"撤回报名：{_label(app)}，理由：{reason}", data={"campaign": campaign.pk, "reason": reason})
+              summary=f"撤回报名：{app_label(app)}，理由：{reason}", data={"campaign": campaign.pk, "reason": reason})
     return app
 
 
@@ -338,19 +305,19 @@ def nomination_create(
         _check_max_posts(campaign, cadre, exclude_post=cp)
         app = Application(
             campaign=campaign, campaign_post=cp, cadre=cadre, source=source, status=AppStatus.PENDING,
-            created_by=_user(actor), **fields,
+            created_by=actor_user(actor), **fields,
         )
-        _save(app, actor, create=True)
+        save_checked(app, actor, create=True)
         audit(actor=actor, action="selection.nomination.create", obj=app,
-              summary=f"{app.get_source_display()}：{_label(app)}，待本人确认",
+              summary=f"{app.get_source_display()}：{app_label(app)}，待本人确认",
               data={"campaign": campaign.pk, "source": source, **fields})
         if cadre.user_id:
             notification_create(
                 user=cadre.user, source=NOTIFY_SOURCE, dedup_key=f"selection:nomination:{app.pk}",
                 title=f"您被{app.get_source_display()}竞争{cp.post}",
                 body=f"{campaign.title}：您被{app.get_source_display()}竞争{cp.post}。"
-                     f"请于 {_fmt(campaign.registration_end)} 前在“我的报名”中确认是否同意；同意后须填写主要工作经历和业绩。",
-                link=_link(),
+                     f"请于 {fmt_day(campaign.registration_end)} 前在“我的报名”中确认是否同意；同意后须填写主要工作经历和业绩。",
+                link=my_applications_link(),
             )
     return app
 
@@ -377,9 +344,9 @@ def nomination_respond(*, actor, application: Application, accept: bool, data: d
                 raise ApplicationError(f"当前处于“{campaign.get_stage_display()}”阶段，不能再确认。")
             app.status = AppStatus.DECLINED
         app.responded_at = timezone.now()
-        _save(app, actor)
+        save_checked(app, actor)
         audit(actor=actor, action="selection.nomination.respond", obj=app,
-              summary=f"{_label(app)}：本人{'同意' if accept else '不同意'}{app.get_source_display()}"
+              summary=f"{app_label(app)}：本人{'同意' if accept else '不同意'}{app.get_source_display()}"
                       + (f"，系统预审：{app.suggestion}" if accept else ""),
               data={"campaign": campaign.pk, "accept": bool(accept)})
     return app
@@ -401,12 +368,12 @@ def late_entry_create(*, actor, campaign_post: CampaignPost, cadre: Cadre, reaso
         _check_max_posts(campaign, cadre, exclude_post=cp)
         app = Application(
             campaign=campaign, campaign_post=cp, cadre=cadre, source=Source.SELF, late_entry=True,
-            late_reason=reason[:300], created_by=_user(actor), **values,
+            late_reason=reason[:300], created_by=actor_user(actor), **values,
         )
         _submit(app, campaign)
-        _save(app, actor, create=True)
+        save_checked(app, actor, create=True)
         audit(actor=actor, action="selection.application.late_entry", obj=app,
-              summary=f"补报：{_label(app)}，理由：{reason}，系统预审：{app.suggestion}",
+              summary=f"补报：{app_label(app)}，理由：{reason}，系统预审：{app.suggestion}",
               data={"campaign": campaign.pk, "reason": reason})
     return app
 
@@ -441,7 +408,7 @@ def registration_close(*, actor, campaign: Campaign, note: str = "") -> Campaign
 
     def screen_all(c: Campaign):
         n = suggestions_refresh(c)
-        audit(actor=_user(actor), action="selection.registration.screen", obj=c,
+        audit(actor=actor_user(actor), action="selection.registration.screen", obj=c,
               summary=f"{c.title}：报名截止，{n} 份报名完成系统资格预审", data={"count": n})
 
     return transition(actor=actor, campaign=campaign, action="close_registration", note=note, after=screen_all)
@@ -463,240 +430,3 @@ def auto_close_registrations(today: dt.date | None = None) -> list[int]:
             continue
         closed.append(pk)
     return closed
-
-
-# ------------------------------------------------------------------ 资格审查
-
-
-def reason_required(suggestion: str, decision: str) -> bool:
-    """A reason is required when the decision differs from the engine's suggestion; 放宽通过 and a 待人工审核 (or
-    missing) suggestion always need one."""
-    if decision == ReviewDecision.WAIVED:
-        return True
-    return AGREES.get(suggestion) != decision
-
-
-def review_decide(*, actor, application: Application, decision: str, reason: str = "") -> Application:
-    require_staff(actor)
-    reason = (reason or "").strip()
-    if decision not in ReviewDecision.values:
-        raise ApplicationError(f"审查结论“{decision}”无效，应为通过、不通过或放宽通过。", field="decision")
-    with transaction.atomic():
-        campaign = lock(application.campaign_id)
-        require_work(actor, campaign, "review_decide")
-        if campaign.review_submitted_at:
-            raise ApplicationError("资格审查名单已报党委审定，不能再修改审查结论；如需修改请由党委退回。")
-        app = Application.objects.select_for_update().select_related("cadre", "campaign_post__post__unit").get(pk=application.pk)
-        if app.status != AppStatus.SUBMITTED:
-            raise ApplicationError(f"该报名当前为“{app.get_status_display()}”，不需要审查。")
-        if app.campaign_post.status != PostStatus.OPEN:
-            raise ApplicationError(f"{app.campaign_post.post}已取消竞争，不需要审查。")
-        if reason_required(app.suggestion, decision) and not reason:
-            why = (
-                "放宽通过须写明放宽的条件和理由" if decision == ReviewDecision.WAIVED
-                else f"系统建议为“{app.suggestion or '无'}”，审查结论为“{decision}”，须填写理由"
-            )
-            raise ApplicationError(why + "。", field="reason")
-        if len(reason) > 500:
-            raise ApplicationError("审查意见不能超过 500 字。", field="reason")
-        app.review_decision = decision
-        app.review_reason = reason
-        app.reviewed_by = _user(actor)
-        app.reviewed_at = timezone.now()
-        _save(app, actor)
-        audit(actor=actor, action="selection.review.decide", obj=app,
-              summary=f"资格审查：{_label(app)} {decision}" + (f"，理由：{reason}" if reason else ""),
-              data={"campaign": campaign.pk, "suggestion": app.suggestion, "decision": decision, "reason": reason})
-    return app
-
-
-def _leaders(campaign: Campaign):
-    from django.contrib.auth import get_user_model
-
-    member_users = campaign.members.exclude(user=None).values("user")
-    return get_user_model().objects.filter(pk__in=member_users, groups__name=roles.LEADER, is_active=True).distinct()
-
-
-def review_submit(*, actor, campaign: Campaign) -> Campaign:
-    """The team's list goes to 党委: every submitted application on an open post has a decision."""
-    require_staff(actor)
-    with transaction.atomic():
-        locked = lock(campaign)
-        require_work(actor, locked, "review_submit")
-        if locked.review_submitted_at:
-            raise ApplicationError("资格审查名单已报党委审定，请等待审定结果。")
-        apps = list(
-            gates.submitted(locked).filter(campaign_post__status=PostStatus.OPEN)
-            .select_related("cadre", "campaign_post__post__unit")
-        )
-        if not apps:
-            raise ApplicationError("没有需要审查的报名。")
-        undecided = [_label(a) for a in apps if not a.review_decision]
-        if undecided:
-            raise ApplicationError("以下报名尚未作出审查结论：" + "、".join(undecided) + "。", errors=undecided)
-        locked.review_submitted_at = timezone.now()
-        locked.save(update_fields=["review_submitted_at"])
-        passed = sum(1 for a in apps if a.review_decision in gates.QUALIFIED)
-        audit(actor=actor, action="selection.review.submit", obj=locked,
-              summary=f"{locked.title}：资格审查名单报党委审定（{len(apps)} 人，其中通过 {passed} 人）",
-              data={"count": len(apps), "passed": passed})
-        for u in _leaders(locked):
-            notification_create(
-                user=u, source=NOTIFY_SOURCE,
-                dedup_key=f"selection:review-submitted:{locked.pk}:{locked.review_submitted_at.isoformat()}",
-                title=f"{locked.title}：资格审查名单待审定", body=f"共 {len(apps)} 人，其中审查通过 {passed} 人。",
-            )
-    campaign.refresh_from_db()
-    return campaign
-
-
-def _require_submitted_list(campaign: Campaign) -> None:
-    if not campaign.review_submitted_at:
-        raise ApplicationError("资格审查名单尚未报党委审定。")
-    if campaign.review_approved_at:
-        raise ApplicationError("资格审查名单已经审定。")
-
-
-def review_approve(*, actor, campaign: Campaign, note: str = "") -> Campaign:
-    """党委 (a leader) approves the list as a whole."""
-    note = (note or "").strip()
-    with transaction.atomic():
-        locked = lock(campaign)
-        require_work(actor, locked, "review_approve")
-        _require_submitted_list(locked)
-        locked.review_approved_by = _user(actor)
-        locked.review_approved_at = timezone.now()
-        locked.save(update_fields=["review_approved_by", "review_approved_at"])
-        audit(actor=actor, action="selection.review.approve", obj=locked,
-              summary=f"{locked.title}：审定资格审查名单" + (f"，{note}" if note else ""), data={"note": note})
-    campaign.refresh_from_db()
-    return campaign
-
-
-def review_return(*, actor, campaign: Campaign, reason: str) -> Campaign:
-    """党委 returns the list to the team with reasons; decisions can then be changed and the list resubmitted."""
-    reason = (reason or "").strip()
-    with transaction.atomic():
-        locked = lock(campaign)
-        require_work(actor, locked, "review_approve")
-        if not reason:
-            raise ApplicationError("退回须填写理由。", field="reason")
-        _require_submitted_list(locked)
-        locked.review_submitted_at = None
-        locked.save(update_fields=["review_submitted_at"])
-        audit(actor=actor, action="selection.review.return", obj=locked,
-              summary=f"{locked.title}：退回资格审查名单，理由：{reason}", data={"reason": reason})
-    campaign.refresh_from_db()
-    return campaign
-
-
-def _result_text(app: Application) -> tuple[str, str]:
-    passed = app.review_decision in gates.QUALIFIED
-    title = f"资格审查结果：{app.campaign_post.post}，{'通过' if passed else '未通过'}"
-    body = f"您报名竞争的{app.campaign_post.post}，资格审查结论为“{app.review_decision}”。"
-    if app.review_reason:
-        body += f"理由：{app.review_reason}"
-    elif not passed:
-        body += f"理由：{app.suggestion_reasons}"
-    return title, body
-
-
-def review_publish(*, actor, campaign: Campaign) -> Campaign:
-    """张榜公布: after 党委 approved, the 资格审查结果公示 PDF and each candidate's own result with its reason."""
-    require_staff(actor)
-    with transaction.atomic():
-        locked = lock(campaign)
-        require_work(actor, locked, "review_publish")
-        if not locked.review_approved_at:
-            raise ApplicationError("资格审查名单尚未经党委审定，不能张榜公布。")
-        if locked.review_published_at:
-            raise ApplicationError(f"资格审查结果已于 {timezone.localtime(locked.review_published_at):%Y年%m月%d日} 张榜公布。")
-        locked.review_published_at = timezone.now()
-        locked.save(update_fields=["review_published_at"])
-        data = notices.qualification_data(locked)
-        doc = campaign_document_generate(
-            actor=actor, kind=DocumentKind.QUALIFICATION_NOTICE, subject_key=locked.scope, data=data,
-            subject_ids=list(gates.qualified(locked).values_list("cadre_id", flat=True)),
-        )
-        apps = list(
-            gates.submitted(locked).filter(campaign_post__status=PostStatus.OPEN)
-            .select_related("cadre", "cadre__user", "campaign_post__post__unit")
-        )
-        sent = 0
-        for a in apps:
-            if not a.cadre.user_id:
-                continue
-            title, body = _result_text(a)
-            _n, created = notification_create(
-                user=a.cadre.user, source=NOTIFY_SOURCE, dedup_key=f"selection:review-result:{a.pk}:{a.review_decision}",
-                title=title, body=body, link=_link(),
-            )
-            sent += created
-        audit(actor=actor, action="selection.review.publish", obj=locked,
-              summary=f"{locked.title}：资格审查结果张榜公布，通知报名人 {sent} 人",
-              data={"document": doc.pk, "notified": sent})
-    campaign.refresh_from_db()
-    campaign.qualification_document = doc
-    return campaign
-
-
-# ------------------------------------------------------------------ 差额
-
-
-def post_cancel(*, actor, campaign_post: CampaignPost, reason: str) -> CampaignPost:
-    """Cancel a post (e.g. too few qualified candidates for 差额) with a reason; its applicants are told."""
-    require_staff(actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError("取消职位须填写理由。", field="reason")
-    with transaction.atomic():
-        campaign = lock(campaign_post.campaign_id)
-        require_work(actor, campaign, "post_cancel")
-        cp = CampaignPost.objects.select_for_update().select_related("post", "post__unit").get(pk=campaign_post.pk)
-        if cp.status != PostStatus.OPEN:
-            raise ApplicationError(f"{cp.post}已取消。")
-        if not campaign.posts.filter(status=PostStatus.OPEN).exclude(pk=cp.pk).exists():
-            raise ApplicationError("这是最后一个竞争职位；如需停止本次工作，请由领导小组终止。")
-        cp.status = PostStatus.CANCELLED
-        cp.cancel_reason = reason[:300]
-        cp.save(update_fields=["status", "cancel_reason"])
-        audit(actor=actor, action="selection.post.cancel", obj=campaign,
-              summary=f"取消竞争职位：{cp.post}，理由：{reason}", data={"campaign_post": cp.pk, "reason": reason})
-        apps = gates.submitted(campaign).filter(campaign_post=cp).exclude(cadre__user=None).select_related("cadre__user")
-        for a in apps:
-            notification_create(
-                user=a.cadre.user, source=NOTIFY_SOURCE, dedup_key=f"selection:post-cancelled:{a.pk}",
-                title=f"{cp.post}已取消竞争", body=f"{campaign.title}：{cp.post}已取消竞争。理由：{reason}", link=_link(),
-            )
-    campaign_post.refresh_from_db()
-    return campaign_post
-
-
-def registration_extend(*, actor, campaign: Campaign, new_end: dt.date, reason: str) -> Campaign:
-    """资格审查 → 公开报名 with a new end date (≥ today); the review list has to go to 党委 again."""
-    if not new_end:
-        raise ApplicationError("请填写新的报名截止日期。", field="new_end")
-    if new_end < today():
-        raise ApplicationError(f"新的报名截止日期不能早于今天（{_fmt(today())}）。", field="new_end")
-
-    def reopen(c: Campaign):
-        if c.registration_start and new_end < c.registration_start:
-            raise ApplicationError("新的报名截止日期不能早于报名开始日期。", field="new_end")
-        old = c.registration_end
-        c.registration_end = new_end
-        c.review_submitted_at = None
-        c.review_approved_by = None
-        c.review_approved_at = None
-        c.review_published_at = None
-        c.save(update_fields=["registration_end", "review_submitted_at", "review_approved_by", "review_approved_at",
-                              "review_published_at"])
-        audit(actor=actor, action="selection.registration.extend", obj=c,
-              summary=f"{c.title}：报名截止日期由{_fmt(old) if old else '未设定'}延长至{_fmt(new_end)}，理由：{reason}",
-              data={"old_end": old.isoformat() if old else None, "new_end": new_end.isoformat(), "reason": reason})
-
-    return transition(actor=actor, campaign=campaign, action="extend_registration", note=reason, before=reopen)
-
-
-def speech_start(*, actor, campaign: Campaign, note: str = "") -> Campaign:
-    """资格审查 → 演讲 (gate: every application decided, list approved and published, no 差额 shortfall, judges)."""
-    return transition(actor=actor, campaign=campaign, action="start_speech", note=note)

@@ -1,17 +1,15 @@
-"""Writes of the selection app, part 3: 演讲 → 组织考察 (selection.md "演讲 scoring", "Composite ranking").
+"""演讲 (selection.md "演讲 scoring", "Composite ranking"): the speaking-order lot, judges' absences and scores,
+closing the speech stage (trimmed mean), the composite ranking shared with 民主测评's close, staff corrections
+after close, and written-test scores.
 
-The speaking-order lot, judges' absences and scores, closing the speech stage (trimmed mean), staff
-corrections after close, written-test scores, the 民主测评 ballot session and its close (evaluation score,
-composite, ranking, proposed 考察对象), the leader's confirmation of the 考察对象 and the inspection findings.
-
-Every service: keyword-only, an ``actor``, one transaction with the campaign row locked
-(``services.lock``), an audit row. Stage moves go through ``services.transition``.
+Every service: keyword-only, an ``actor``, one transaction with the campaign row locked (``base.lock``), an
+audit row. Stage moves go through ``base.transition``.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,18 +17,10 @@ from django.utils import timezone
 from core.audit import audit
 from core.exceptions import ApplicationError
 
-from . import gates, rules
-from .models import (
-    Application,
-    Campaign,
-    CampaignJudge,
-    CampaignPost,
-    InspectionConclusion,
-    JudgeScore,
-    PostStatus,
-)
-from .services import _actor_user, lock, require_staff, require_work, transition
-from .workflow import Stage
+from .. import gates, rules
+from ..models import Application, Campaign, CampaignJudge, CampaignPost, JudgeScore, PostStatus
+from ..workflow import Stage
+from .base import actor_user, app_label, lock, require_staff, require_work, transition
 
 HUNDRED = Decimal(100)
 TWO = Decimal("0.01")
@@ -40,11 +30,7 @@ def _post_label(app: Application) -> str:
     return str(app.campaign_post.post)
 
 
-def _who(app: Application) -> str:
-    return f"{app.cadre.name}（{_post_label(app)}）"
-
-
-def _raise(message: str, errors: list[str], field: str | None = None):
+def raise_with(message: str, errors: list[str], field: str | None = None):
     raise ApplicationError(message + "：" + "；".join(errors) + "。", errors=errors, field=field)
 
 
@@ -155,12 +141,12 @@ def scores_submit(*, actor, campaign: Campaign, scores: dict) -> int:
                 errors.append(f"报名记录 {pk} 不是本次演讲的候选人")
                 continue
             if app.speaking_order is None:
-                errors.append(f"{_who(app)}：演讲顺序尚未抽签确定")
+                errors.append(f"{app_label(app)}：演讲顺序尚未抽签确定")
                 continue
             problems = rules.score_errors(value)
-            errors += [f"{_who(app)}：{p}" for p in problems]
+            errors += [f"{app_label(app)}：{p}" for p in problems]
         if errors:
-            _raise("评分未保存", errors, field="scores")
+            raise_with("评分未保存", errors, field="scores")
         existing = {s.application_id: s for s in JudgeScore.objects.select_for_update().filter(judge=judge, application_id__in=list(ids))}
         stored = 0
         for pk, value in ids.items():
@@ -172,7 +158,7 @@ def scores_submit(*, actor, campaign: Campaign, scores: dict) -> int:
                 row = JudgeScore(application_id=pk, judge=judge, score=score)
             else:
                 row.score = score
-            row._history_user = _actor_user(actor)
+            row._history_user = actor_user(actor)
             row.save()
             stored += 1
         if stored:
@@ -230,7 +216,7 @@ def _composite(campaign: Campaign, app: Application) -> Decimal | None:
     )
 
 
-def _rank_posts(campaign: Campaign, apps: list[Application], *, propose: bool) -> list[PostRanking]:
+def rank_posts(campaign: Campaign, apps: list[Application], *, propose: bool) -> list[PostRanking]:
     """Composite, rank and tie flag of each application (in memory), per post; with ``propose`` also the
     proposed 考察对象 (is_inspection_target). The caller saves."""
     by_post: dict[int, list[Application]] = defaultdict(list)
@@ -257,7 +243,7 @@ def _rank_posts(campaign: Campaign, apps: list[Application], *, propose: bool) -
     return out
 
 
-def _double_targets(apps) -> list[str]:
+def double_targets(apps) -> list[str]:
     """People who are 考察对象 for two (or more) posts: one message each."""
     posts: dict[int, list[Application]] = defaultdict(list)
     for a in apps:
@@ -293,7 +279,7 @@ def score_correct(*, actor, score: JudgeScore, value, reason: str) -> JudgeScore
             raise ApplicationError(f"评分与原分数 {old} 相同，无需更正。", field="value")
         row.score = new
         row.correction_reason = reason[:300]
-        row._history_user = _actor_user(actor)
+        row._history_user = actor_user(actor)
         row.save()
         app = row.application
         app.speech_score = _speech_scores(campaign, [app.pk])[app.pk]
@@ -316,7 +302,7 @@ def _rerank_post(campaign: Campaign, campaign_post_id: int) -> dict:
     apps = list(gates.qualified(campaign).filter(campaign_post_id=campaign_post_id).select_related("campaign_post"))
     before = {a.pk: (a.rank, a.composite_score) for a in apps}
     propose = campaign.stage == Stage.INSPECTION and not campaign.inspection_confirmed_at
-    _rank_posts(campaign, apps, propose=propose)
+    rank_posts(campaign, apps, propose=propose)
     Application.objects.bulk_update(apps, ["composite_score", "rank", "tied", "is_inspection_target"])
     return {a.pk: [before[a.pk][0], a.rank] for a in apps if before[a.pk][0] != a.rank}
 
@@ -363,252 +349,19 @@ def written_scores_set(*, actor, campaign: Campaign, scores: dict) -> int:
             try:
                 parsed[pk] = _parse_written(value)
             except ValueError as exc:
-                errors.append(f"{_who(app)}：{exc}")
+                errors.append(f"{app_label(app)}：{exc}")
         if errors:
-            _raise("笔试成绩未保存", errors, field="scores")
+            raise_with("笔试成绩未保存", errors, field="scores")
         changed = 0
         for pk, value in parsed.items():
             app = apps[pk]
             if app.written_score == value:
                 continue
             app.written_score = value
-            app._history_user = _actor_user(actor)
+            app._history_user = actor_user(actor)
             app.save(update_fields=["written_score", "updated_at"])
             changed += 1
         if changed:
             audit(actor=actor, action="selection.written_scores.set", obj=locked,
                   summary=f"录入笔试成绩 {changed} 人", data={"applications": sorted(parsed)})
     return changed
-
-
-# ------------------------------------------------------------------ 民主测评
-
-
-def evaluation_session_create(*, actor, campaign: Campaign, groups: list, option_set: str = "评价", vote_date=None):
-    """One 民主测评 ballot session (assessment app) for the qualified candidates; staff, 民主测评 stage.
-
-    Each person is one target (a person standing for two posts is evaluated once; the description names the
-    posts). A second session is refused unless the first one was made void.
-    """
-    from assessment.models import OptionSet, SessionStatus
-    from assessment.services import ballot_session_create
-
-    require_staff(actor)
-    if option_set not in (OptionSet.EVALUATION, OptionSet.RECOMMENDATION):
-        raise ApplicationError("民主测评的选项类型应为“评价”或“推荐”。", field="option_set")
-    with transaction.atomic():
-        locked = lock(campaign)
-        require_work(actor, locked, "evaluation_session")
-        existing = locked.ballot_session
-        if existing is not None and existing.status != SessionStatus.VOID:
-            raise ApplicationError(
-                f"已建立民主测评“{existing.title}”（{existing.get_status_display()}）；如需重新测评，请先将其作废。"
-            )
-        apps = list(
-            gates.qualified(locked).select_related("cadre", "campaign_post__post__unit")
-            .order_by("campaign_post__order", "campaign_post_id", "speaking_order", "id")
-        )
-        if not apps:
-            raise ApplicationError("没有资格审查合格的人选，不能建立民主测评。")
-        posts_of: dict[int, list[str]] = defaultdict(list)
-        first: dict[int, Application] = {}
-        for a in apps:
-            posts_of[a.cadre_id].append(_post_label(a))
-            first.setdefault(a.cadre_id, a)
-        targets = [
-            {"cadre": a.cadre, "name": a.cadre.name, "description": ("报名职位：" + "、".join(posts_of[cid]))[:100]}
-            for cid, a in first.items()
-        ]
-        session = ballot_session_create(
-            actor=actor, title=f"{locked.title}民主测评"[:200], option_set=option_set, targets=targets,
-            groups=groups, vote_date=vote_date,
-        )
-        locked.ballot_session = session
-        locked.save(update_fields=["ballot_session"])
-        audit(
-            actor=actor, action="selection.evaluation_session.create", obj=locked,
-            summary=f"建立民主测评“{session.title}”：{len(targets)} 名测评对象"
-            + (f"（原测评“{existing.title}”已作废）" if existing is not None else ""),
-            data={"session": session.pk, "replaces": existing.pk if existing is not None else None},
-        )
-    campaign.refresh_from_db()
-    return session
-
-
-def _evaluation_score(option_set: str, target: dict) -> Decimal | None:
-    """The part score of one target: the weighted mapped score (评价), or 同意率 × 100 (推荐)."""
-    if option_set == "推荐":
-        rate = (target.get("overall") or {}).get("approval_rate")
-        return None if rate is None else (Decimal(rate) * HUNDRED).quantize(TWO, rounding=ROUND_HALF_UP)
-    score = target.get("score")
-    return None if score is None else Decimal(score).quantize(TWO, rounding=ROUND_HALF_UP)
-
-
-def evaluation_close(*, actor, campaign: Campaign, note: str = "") -> Campaign:
-    """民主测评 → 组织考察 (staff). From the closed session's frozen tally: each candidate's evaluation score,
-    the composite score with the plan's weights, the ranking per post (ties: 民主测评, then speech, then
-    tied) and the proposed 考察对象 (top candidates at the plan's ratio; the leader confirms)."""
-    from assessment.models import SessionStatus
-    from assessment.selectors import tally
-
-    def compute(c: Campaign):
-        session = c.ballot_session
-        if session is None:
-            raise ApplicationError("尚未建立民主测评场次。")
-        if session.status != SessionStatus.CLOSED:
-            raise ApplicationError(f"民主测评“{session.title}”尚未结束并统计（当前：{session.get_status_display()}）。")
-        result = tally(session)
-        if not result.get("participation_ok"):
-            raise ApplicationError(
-                f"民主测评“{session.title}”参评率 {_percent(result.get('participation'))} 低于 "
-                f"{_percent(result.get('threshold'))}，测评无效；请作废后重新组织测评。"
-            )
-        by_cadre = {t["cadre_id"]: t for t in result["targets"] if t.get("cadre_id")}
-        apps = list(gates.qualified(c).select_related("cadre", "campaign_post__post__unit"))
-        errors = []
-        for a in apps:
-            target = by_cadre.get(a.cadre_id)
-            if target is None:
-                errors.append(f"{a.cadre.name}不在民主测评对象中")
-                continue
-            a.evaluation_score = _evaluation_score(result["option_set"], target)
-            if a.evaluation_score is None:
-                errors.append(f"{a.cadre.name}没有有效的测评票")
-            if c.written_weight and a.written_score is None:
-                errors.append(f"{_who(a)}尚未录入笔试成绩")
-        if errors:
-            _raise("不能计算综合成绩", errors)
-        rankings = _rank_posts(c, apps, propose=True)
-        Application.objects.bulk_update(
-            apps, ["evaluation_score", "composite_score", "rank", "tied", "is_inspection_target"]
-        )
-        names = {a.pk: a.cadre.name for a in apps}
-        flags = [
-            f"{r.campaign_post.post}第{min(x.rank for x in r.ranked if x.key in r.tied_at_cutoff)}名并列："
-            + "、".join(names[k] for k in r.tied_at_cutoff) + "，均列入建议名单，请领导小组确定"
-            for r in rankings if r.tied_at_cutoff
-        ] + _double_targets(apps)
-        audit(
-            actor=actor, action="selection.inspection.propose", obj=c,
-            summary="建议考察对象：" + "；".join(
-                f"{r.campaign_post.post}：" + ("、".join(names[k] for k in r.proposed) or "无") for r in rankings
-            ) + ("。" + "；".join(flags) if flags else ""),
-            data={"proposed": {str(r.campaign_post.pk): r.proposed for r in rankings}, "flags": flags,
-                  "session": session.pk},
-        )
-
-    return transition(actor=actor, campaign=campaign, action="close_evaluation", note=note, before=compute)
-
-
-def _percent(rate) -> str:
-    if rate in (None, ""):
-        return "—"
-    return f"{(Decimal(str(rate)) * HUNDRED).quantize(TWO)}%"
-
-
-# ------------------------------------------------------------------ 组织考察
-
-
-@dataclass
-class InspectionList:
-    """The confirmed 考察对象 and what the leader should notice (people on two posts, changes)."""
-
-    campaign: Campaign
-    targets: list[Application]
-    flags: list[str]
-    added: list[int]
-    removed: list[int]
-
-
-def inspection_confirm(*, actor, campaign: Campaign, application_ids: list[int] | None = None, note: str = "") -> InspectionList:
-    """The leader confirms the 考察对象: the proposal as it is (``application_ids`` None) or a changed list
-    (a note is then required). People who are 考察对象 for two posts are flagged in the result and the audit."""
-    note = (note or "").strip()
-    with transaction.atomic():
-        locked = lock(campaign)
-        require_work(actor, locked, "inspection_confirm")
-        apps = list(gates.qualified(locked).select_related("cadre", "campaign_post__post__unit"))
-        proposed = {a.pk for a in apps if a.is_inspection_target}
-        if application_ids is None:
-            chosen = set(proposed)
-        else:
-            try:
-                chosen = {int(pk) for pk in application_ids}
-            except (TypeError, ValueError):
-                raise ApplicationError("考察对象编号无效。", field="application_ids") from None
-            unknown = chosen - {a.pk for a in apps}
-            if unknown:
-                raise ApplicationError(
-                    f"报名记录 {'、'.join(str(u) for u in sorted(unknown))} 不是本次竞争的合格人选。", field="application_ids"
-                )
-        if not chosen:
-            raise ApplicationError("考察对象名单不能为空。", field="application_ids")
-        added, removed = sorted(chosen - proposed), sorted(proposed - chosen)
-        if (added or removed) and not note:
-            raise ApplicationError("调整建议的考察对象名单须说明理由。", field="note")
-        for a in apps:
-            a.is_inspection_target = a.pk in chosen
-        Application.objects.bulk_update(apps, ["is_inspection_target"])
-        locked.inspection_confirmed_by = _actor_user(actor)
-        locked.inspection_confirmed_at = timezone.now()
-        locked.save(update_fields=["inspection_confirmed_by", "inspection_confirmed_at"])
-        targets = sorted((a for a in apps if a.pk in chosen),
-                         key=lambda a: (a.campaign_post.order, a.campaign_post_id, a.rank or 999, a.pk))
-        flags = _double_targets(apps)
-        names = {a.pk: a.cadre.name for a in apps}
-        audit(
-            actor=actor, action="selection.inspection.confirm", obj=locked,
-            summary="确定考察对象：" + "、".join(_who(a) for a in targets)
-            + (f"；增加{'、'.join(names[k] for k in added)}" if added else "")
-            + (f"；去掉{'、'.join(names[k] for k in removed)}" if removed else "")
-            + (f"。{'；'.join(flags)}" if flags else "") + (f"。说明：{note}" if note else ""),
-            data={"targets": sorted(chosen), "added": added, "removed": removed, "flags": flags, "note": note},
-        )
-    campaign.refresh_from_db()
-    return InspectionList(campaign=campaign, targets=targets, flags=flags, added=added, removed=removed)
-
-
-def inspection_record(*, actor, application: Application, talks_count, opinion: str, conclusion: str) -> Application:
-    """考察 findings of one 考察对象 (staff): 个别谈话人数, 考察意见, conclusion 建议任用/暂缓任用/不建议任用."""
-    require_staff(actor)
-    opinion = (opinion or "").strip()
-    try:
-        talks = int(talks_count)
-    except (TypeError, ValueError):
-        raise ApplicationError("个别谈话人数须为整数。", field="talks_count") from None
-    if talks < 1:
-        raise ApplicationError("个别谈话人数至少为 1 人。", field="talks_count")
-    if not opinion:
-        raise ApplicationError("请填写考察意见。", field="opinion")
-    if conclusion not in InspectionConclusion.values:
-        raise ApplicationError(
-            f"考察结论“{conclusion}”无效，可选：{'、'.join(InspectionConclusion.values)}。", field="conclusion"
-        )
-    with transaction.atomic():
-        campaign = lock(application.campaign_id)
-        require_work(actor, campaign, "inspection_record")
-        app = Application.objects.select_for_update(of=("self",)).select_related("cadre", "campaign_post__post__unit").get(pk=application.pk)
-        if not campaign.inspection_confirmed_at:
-            raise ApplicationError("考察对象名单尚未经领导小组确定。")
-        if not app.is_inspection_target or not gates.qualified(campaign).filter(pk=app.pk).exists():
-            raise ApplicationError(f"{_who(app)}不是考察对象。")
-        if app.meeting_result:
-            raise ApplicationError(f"{_who(app)}已经党委会表决，不能再修改考察结论。")
-        app.talks_count = talks
-        app.inspection_opinion = opinion
-        app.inspection_conclusion = conclusion
-        app._history_user = _actor_user(actor)
-        app.save(update_fields=["talks_count", "inspection_opinion", "inspection_conclusion", "updated_at"])
-        audit(
-            actor=actor, action="selection.inspection.record", obj=app,
-            summary=f"登记{_who(app)}考察情况：谈话 {talks} 人，结论{conclusion}",
-            data={"campaign": campaign.pk, "talks_count": talks, "conclusion": conclusion},
-        )
-    application.refresh_from_db()
-    return application
-
-
-def inspection_finish(*, actor, campaign: Campaign, note: str = "") -> Campaign:
-    """组织考察 → 讨论决定 (staff; gate: the list confirmed, every 考察对象 with 谈话人数, 考察意见 and a conclusion)."""
-    return transition(actor=actor, campaign=campaign, action="finish_inspection", note=note)
-
