@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from cadre.models import Cadre, OrgUnit, Post
 
-from . import permissions, selectors, services
+from . import permissions, selectors, services, workflow
 from .models import Direction, MoveKind, MoveType, RotationMove, RotationPlan, RotationSuggestion, Secondment
 
 
@@ -154,10 +154,12 @@ class PlanViewSet(viewsets.ViewSet):
     permission_classes = [CanRead]
     queryset = RotationPlan.objects.none()  # for the schema: the path id is an integer
     serializer_class = PlanOut
-    decision_actions = ("approve", "return_plan")
+    # the viewset's status-move actions → the workflow action they take (its role decides who may call it)
+    transition_actions = {"submit": "submit", "approve": "approve", "return_plan": "return", "execute": "execute"}
 
     def get_permissions(self):
-        self.decision_action = getattr(self, "action", None) in self.decision_actions
+        action_name = self.transition_actions.get(getattr(self, "action", None), "")
+        self.decision_action = workflow.LEADER in workflow.roles_for(action_name)
         return super().get_permissions()
 
     def _plan(self, pk):
@@ -193,24 +195,26 @@ class PlanViewSet(viewsets.ViewSet):
     @extend_schema(summary="提交审批", request=None, responses=PlanOut)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return Response(PlanOut(services.plan_submit(actor=request.user, plan=self._plan(pk))).data)
+        return Response(PlanOut(services.plan_transition(actor=request.user, plan=self._plan(pk), action="submit")).data)
 
     @extend_schema(summary="批准方案（领导小组成员）", request=None, responses=PlanOut)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return Response(PlanOut(services.plan_approve(actor=request.user, plan=self._plan(pk))).data)
+        return Response(PlanOut(services.plan_transition(actor=request.user, plan=self._plan(pk), action="approve")).data)
 
     @extend_schema(summary="退回方案（领导小组成员，须填理由）", request=ReasonIn, responses=PlanOut)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_plan(self, request, pk=None):
         data = ReasonIn(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(PlanOut(services.plan_return(actor=request.user, plan=self._plan(pk), reason=data.validated_data["reason"])).data)
+        plan = services.plan_transition(actor=request.user, plan=self._plan(pk), action="return",
+                                        note=data.validated_data["reason"])
+        return Response(PlanOut(plan).data)
 
     @extend_schema(summary="执行方案（一个事务内更新全部任职记录）", request=None, responses=PlanOut)
     @action(detail=True, methods=["post"])
     def execute(self, request, pk=None):
-        return Response(PlanOut(services.plan_execute(actor=request.user, plan=self._plan(pk))).data)
+        return Response(PlanOut(services.plan_transition(actor=request.user, plan=self._plan(pk), action="execute")).data)
 
     @extend_schema(summary="交流建议", description="GET 返回最近一次测算；POST 重新测算（线性指派，满足全部硬性条件，匹配分最高）。",
                    request=None, responses=SuggestionOut(many=True))

@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font
 from cadre.models import OrgUnit
 from core.exceptions import ApplicationError
 
-from . import permissions, rules, selectors, services, solver
+from . import permissions, rules, selectors, services, solver, workflow
 from .forms import AcceptForm, MoveForm, PlanForm, ReasonForm, SecondmentForm
 from .models import RotationMove, RotationPlan, RotationSuggestion, Secondment
 
@@ -178,7 +178,7 @@ def plan_detail(request, pk):
         "plan": plan, "moves": moves, "errors": errors, "suggestions": suggestions,
         "move_form": MoveForm(), "accept_form": AcceptForm(),
         "can_edit": permissions.can_edit_plan(user, plan),
-        "actions": [(a, permissions.ACTION_LABELS[a]) for a in permissions.TRANSITIONS if permissions.can_transition(user, plan, a)],
+        "actions": [(t.action, t.label) for t in workflow.actions_for(user, plan.status)],
         "comparison": comparison, "compare_chart": chart,
         "scope_count": selectors.scope_posts(plan).count(),
         "weights": solver.Weights().describe(),
@@ -261,24 +261,28 @@ def suggestion_reject(request, pk, sid):
     return redirect("rotation:plan", pk=pk)
 
 
+def _transition_inputs(request, action: str) -> dict:
+    """The move's extra inputs (workflow table) from the form; an empty or unreadable value is left out."""
+    out = {}
+    for i in workflow.inputs_for(action):
+        raw = (request.POST.get(i.name) or "").strip()
+        value = _date(raw, None) if i.kind == "date" else raw
+        if value not in (None, ""):
+            out[i.name] = value
+    return out
+
+
 @login_required
 @require_POST
 def plan_transition(request, pk, action):
     plan = get_object_or_404(RotationPlan, pk=pk)
-    if action not in permissions.TRANSITIONS:
+    if action not in workflow.ACTIONS:
         raise PermissionDenied
-    _need(permissions.TRANSITIONS[action][2](request.user))
+    _need(workflow.has_role(request.user, action))
     try:
-        if action == "submit":
-            services.plan_submit(actor=request.user, plan=plan)
-        elif action == "approve":
-            services.plan_approve(actor=request.user, plan=plan)
-        elif action == "return":
-            services.plan_return(actor=request.user, plan=plan, reason=request.POST.get("reason", ""))
-        else:
-            services.plan_execute(actor=request.user, plan=plan,
-                                  effective_date=_date(request.POST.get("effective_date"), None) if request.POST.get("effective_date") else None)
-        messages.success(request, f"方案已{permissions.ACTION_LABELS[action]}")
+        services.plan_transition(actor=request.user, plan=plan, action=action, note=request.POST.get("reason", ""),
+                                 **_transition_inputs(request, action))
+        messages.success(request, f"方案已{workflow.ACTION_LABELS[action]}")
     except ApplicationError as exc:
         messages.error(request, exc.message)
         for e in exc.errors:

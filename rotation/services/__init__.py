@@ -1,29 +1,22 @@
 """Every write of the rotation app: keyword-only, an actor, one transaction, an audit row.
 
-Split by sub-domain: ``plans`` (policy, plan create/update, validation, approval and execution), ``moves`` (who goes
-where), ``suggestions`` (the solver's proposals), ``secondments`` (挂职锻炼). Import from ``rotation.services``.
+Split by sub-domain: ``plans`` (policy, plan create/update, validation), ``transitions`` (the one entry for a plan's
+status moves, ``plan_transition``, by the table in ``rotation.workflow``), ``execution`` (carrying out the moves in the
+cadre records), ``moves`` (who goes where), ``suggestions`` (the solver's proposals), ``secondments`` (挂职锻炼).
+Import from ``rotation.services``.
 """
 from __future__ import annotations
 
 from .moves import move_add, move_remove, move_update
-from .plans import (
-    METHOD,
-    eligibility_verdicts,
-    plan_approve,
-    plan_check,
-    plan_create,
-    plan_execute,
-    plan_return,
-    plan_submit,
-    plan_update,
-    policy_default,
-)
+from .execution import METHOD, moves_carry_out
+from .plans import eligibility_verdicts, plan_check, plan_create, plan_update, policy_default
 from .secondments import SECONDMENT_FIELDS, secondment_create, secondment_mark_reminded, secondment_update
 from .suggestions import build_problem, suggestion_accept, suggestion_reject, suggestions_generate
+from .transitions import plan_approve, plan_execute, plan_return, plan_submit, plan_transition
 
 __all__ = [
     "METHOD", "SECONDMENT_FIELDS", "build_problem", "eligibility_verdicts", "move_add", "move_remove", "move_update",
-    "plan_approve", "plan_check", "plan_create", "plan_execute", "plan_return", "plan_submit", "plan_update",
-    "policy_default", "secondment_create", "secondment_mark_reminded", "secondment_update", "suggestion_accept",
+    "moves_carry_out", "plan_approve", "plan_check", "plan_create", "plan_execute", "plan_return", "plan_submit",
+    "plan_transition", "plan_update", "policy_default", "secondment_create", "secondment_mark_reminded", "secondment_update", "suggestion_accept",
     "suggestion_reject", "suggestions_generate",
 ]

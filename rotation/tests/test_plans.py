@@ -7,7 +7,7 @@ from cadre.models import Cadre, FamilyMember, PostHistory
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
 from rotation import services
-from rotation.services import plans as plan_services
+from rotation.services import execution as plan_services
 from rotation.models import PlanStatus
 
 from .conftest import AS_OF
