@@ -1,6 +1,9 @@
 from django.contrib import admin
 
-from .models import DocumentSeries, GeneratedDocument, Notification
+from core.audit import audit
+
+from .audit import AuditAction
+from .models import CalendarDay, DocumentSeries, GeneratedDocument, Notification
 
 
 @admin.register(GeneratedDocument)
@@ -24,9 +27,7 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ("title", "user__username")
 
 
-from .models import CalendarDay  # noqa: E402  (appended section: 节假日安排)
-
-
+# --- 节假日安排 -------------------------------------------------------------------------------------------------------
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
     list_display = ("date", "is_working_day", "name", "note", "created_by", "updated_at")
@@ -36,32 +37,26 @@ class CalendarDayAdmin(admin.ModelAdmin):
     readonly_fields = ("created_by", "created_at", "updated_at")
 
     def save_model(self, request, obj, form, change):
-        from core.audit import audit
-
         if not change and obj.created_by_id is None:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
         audit(
-            actor=request.user, action="documents.calendar_day_set", obj=obj,
+            actor=request.user, action=AuditAction.CALENDAR_DAY_SET, obj=obj,
             summary=f"{'修改' if change else '录入'}节假日安排（后台）：{obj}",
             data={"date": obj.date.isoformat(), "is_working_day": obj.is_working_day, "name": obj.name, "created": not change},
         )
 
     def delete_model(self, request, obj):
-        from core.audit import audit
-
         audit(
-            actor=request.user, action="documents.calendar_day_delete", obj=obj, summary=f"删除节假日安排（后台）：{obj}",
+            actor=request.user, action=AuditAction.CALENDAR_DAY_DELETE, obj=obj, summary=f"删除节假日安排（后台）：{obj}",
             data={"date": obj.date.isoformat(), "is_working_day": obj.is_working_day, "name": obj.name},
         )
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
-        from core.audit import audit
-
         days = list(queryset.order_by("date"))
         audit(
-            actor=request.user, action="documents.calendar_days_delete",
+            actor=request.user, action=AuditAction.CALENDAR_DAYS_DELETE,
             summary=f"批量删除节假日安排{len(days)}天（后台）",
             data={"days": [[d.date.isoformat(), d.is_working_day, d.name] for d in days]},
         )

@@ -1,6 +1,14 @@
 from django.apps import AppConfig
 
+from .audit import AuditAction
+
 
 class DocumentsConfig(AppConfig):
     name = "documents"
     verbose_name = "文书"
+
+    def ready(self):
+        # cycle: apps.py loads before the app registry; core.audit imports core.models, which needs it ready
+        from core.audit import register_actions
+
+        register_actions(AuditAction)

@@ -16,6 +16,7 @@ from core.exceptions import ApplicationError
 from core.models import BackgroundJob
 
 from . import campaign_docs, rendering, selectors
+from .audit import AuditAction
 from .models import CalendarDay, DocumentKind, DocumentSeries, GeneratedDocument, Notification
 
 logger = logging.getLogger(__name__)
@@ -102,7 +103,7 @@ def document_store(
             series.save(update_fields=["latest_version"])
             audit(
                 actor=actor,
-                action="document.generate",
+                action=AuditAction.DOCUMENT_GENERATE,
                 obj=document,
                 summary=f"生成文书 {document.title}（第{version}版）",
                 data={"kind": kind, "subject": subject_key, "hash": digest},
@@ -290,7 +291,7 @@ def calendar_day_set(*, actor, date, is_working_day: bool, name: str = "", note:
     with transaction.atomic():
         day, created = _calendar_upsert(actor=actor, day=date, is_working_day=bool(is_working_day), name=name, note=note)
         audit(
-            actor=actor, action="documents.calendar_day_set", obj=day,
+            actor=actor, action=AuditAction.CALENDAR_DAY_SET, obj=day,
             summary=f"{'录入' if created else '修改'}节假日安排：{day}",
             data={"date": day.date.isoformat(), "is_working_day": day.is_working_day, "name": name, "created": created},
         )
@@ -321,7 +322,7 @@ def calendar_days_bulk(*, actor, text: str) -> list:
             created_count += created
         years = sorted({e.date.year for e in entries})
         audit(
-            actor=actor, action="documents.calendar_days_bulk",
+            actor=actor, action=AuditAction.CALENDAR_DAYS_BULK,
             summary=f"批量录入节假日安排{len(entries)}天（{'、'.join(f'{y}年' for y in years)}；新增{created_count}天）",
             data={
                 "days": [[e.date.isoformat(), e.is_working_day, e.name] for e in entries],
@@ -338,7 +339,7 @@ def calendar_day_delete(*, actor, calendar_day_id: int) -> None:
         if day is None:
             raise ApplicationError("该日期已不存在")
         audit(
-            actor=actor, action="documents.calendar_day_delete", obj=day, summary=f"删除节假日安排：{day}",
+            actor=actor, action=AuditAction.CALENDAR_DAY_DELETE, obj=day, summary=f"删除节假日安排：{day}",
             data={"date": day.date.isoformat(), "is_working_day": day.is_working_day, "name": day.name},
         )
         day.delete()

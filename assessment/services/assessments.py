@@ -15,6 +15,7 @@ from core.audit import audit
 from core.exceptions import ApplicationError
 
 from .. import rules
+from ..audit import AuditAction
 from ..models import (
     BallotSession,
     OptionSet,
@@ -91,7 +92,7 @@ def annual_assessments_save(*, actor, unit: OrgUnit, year: int, entries: list[di
         annual_assessments_record(actor=actor, year=year, grades=clean)
         audit(
             actor=actor,
-            action="annual_assessment.save",
+            action=AuditAction.ANNUAL_ASSESSMENT_SAVE,
             obj=unit,
             summary=f"{unit.name}{year}年度考核录入 {len(clean)} 人" + ("（优秀超比例）" if quota.exceeded else ""),
             data={"year": year, "excellent": quota.excellent, "assessed": quota.assessed},
@@ -124,7 +125,7 @@ def periodic_assessment_create(
             assessed_on=assessed_on, grade=grade, comment=(comment or "").strip()[:500],
             created_by=user_or_none(actor),
         )
-        audit(actor=actor, action="periodic_assessment.create", obj=row, summary=f"{cadre.name} {row}")
+        audit(actor=actor, action=AuditAction.PERIODIC_ASSESSMENT_CREATE, obj=row, summary=f"{cadre.name} {row}")
     return row
 
 
@@ -166,7 +167,7 @@ def resident_evaluation_create(
             session=session, created_by=user_or_none(actor),
         )
         audit(
-            actor=actor, action="resident_evaluation.create", obj=row,
+            actor=actor, action=AuditAction.RESIDENT_EVALUATION_CREATE, obj=row,
             summary=f"群众评价“{title}”：从 {len(people)} 人中抽取 {sample_size} 人，随机种子 {seed}",
             data={"seed": seed, "population_hash": row.population_hash},
         )
@@ -216,5 +217,5 @@ def term_review_create(
             reviewed_on=reviewed_on, session=session,
             created_by=user_or_none(actor),
         )
-        audit(actor=actor, action="term_review.create", obj=row, summary=str(row))
+        audit(actor=actor, action=AuditAction.TERM_REVIEW_CREATE, obj=row, summary=str(row))
     return row

@@ -8,8 +8,9 @@ from django.utils import timezone
 from core.audit import audit
 from core.exceptions import ApplicationError
 
-from ..codes import code_digest, new_code
 from .. import workflow
+from ..audit import AuditAction
+from ..codes import code_digest, new_code
 from ..models import BallotCode, BallotSession, CodeStatus, EvaluatorGroup
 from .common import locked, require_staff
 
@@ -48,7 +49,7 @@ def codes_issue(*, actor, session: BallotSession, group: EvaluatorGroup, count: 
         )
         audit(
             actor=actor,
-            action="ballot_code.issue",
+            action=AuditAction.BALLOT_CODE_ISSUE,
             obj=session,
             summary=f"为“{group.name}”发放测评码 {count} 个（票号 {start}–{start + count - 1}）",
             data={"group": group.name, "count": count, "first_serial": start},
@@ -78,5 +79,5 @@ def code_revoke(*, actor, session: BallotSession, code: str = "", serial: int | 
         row.status = CodeStatus.REVOKED
         row.revoked_at = timezone.now()
         row.save(update_fields=["status", "revoked_at"])
-        audit(actor=actor, action="ballot_code.revoke", obj=session, summary=f"作废票号 {row.serial} 的测评码")
+        audit(actor=actor, action=AuditAction.BALLOT_CODE_REVOKE, obj=session, summary=f"作废票号 {row.serial} 的测评码")
     return row

@@ -9,6 +9,7 @@ from core.audit import audit
 from core.exceptions import ApplicationError
 
 from .. import rules, workflow
+from ..audit import AuditAction
 from ..models import Ballot, BallotMark, BallotSession, BallotTarget, EvaluatorGroup
 from .common import locked, require_staff
 from .transitions import apply_transition
@@ -28,7 +29,7 @@ def paper_issued_set(*, actor, session: BallotSession, group: EvaluatorGroup, co
             raise ApplicationError(f"发出纸质票数 {count} 少于已录入的 {returned} 张。", field="count")
         group.paper_issued = count
         group.save(update_fields=["paper_issued"])
-        audit(actor=actor, action="ballot_paper.issue", obj=session, summary=f"“{group.name}”发出纸质票 {count} 张")
+        audit(actor=actor, action=AuditAction.BALLOT_PAPER_ISSUE, obj=session, summary=f"“{group.name}”发出纸质票 {count} 张")
     return group
 
 
@@ -94,7 +95,7 @@ def paper_ballots_enter(*, actor, session: BallotSession, group: EvaluatorGroup,
         returned = Ballot.objects.filter(group=group, is_paper=True).count()
         audit(
             actor=actor,
-            action="ballot_paper.enter",
+            action=AuditAction.BALLOT_PAPER_ENTER,
             obj=session,
             summary=f"“{group.name}”录入纸质票 {len(ballots)} 张（无效标记 {result.invalid_marks} 处）",
         )

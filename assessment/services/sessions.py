@@ -10,6 +10,7 @@ from core.audit import audit
 from core.exceptions import ApplicationError
 
 from .. import rules
+from ..audit import AuditAction
 from ..models import BallotSession, BallotTarget, EvaluatorGroup, OptionSet
 from .common import require_staff, setting, user_or_none
 
@@ -89,7 +90,7 @@ def ballot_session_create(
         )
         audit(
             actor=actor,
-            action="ballot_session.create",
+            action=AuditAction.BALLOT_SESSION_CREATE,
             obj=session,
             summary=f"创建测评“{title}”：{len(target_rows)} 名对象，{len(group_rows)} 个测评人类别",
             data={"option_set": option_set, "groups": [(g["name"], str(g["weight"])) for g in group_rows]},

@@ -10,6 +10,7 @@ from core.audit import audit
 from core.exceptions import ApplicationError
 
 from .. import rules, workflow
+from ..audit import AuditAction
 from ..models import Ballot, BallotCode, BallotMark, BallotSession
 from ..selectors import compute_live_tally
 from .common import locked
@@ -53,7 +54,7 @@ def _open(session: BallotSession, *, note: str):
     session.opened_at = timezone.now()
     if session.vote_date is None:
         session.vote_date = timezone.localdate()
-    return ["opened_at", "vote_date"], "ballot_session.open", f"开始测评“{session.title}”", None
+    return ["opened_at", "vote_date"], AuditAction.BALLOT_SESSION_OPEN, f"开始测评“{session.title}”", None
 
 
 def _close(session: BallotSession, *, note: str):
@@ -65,7 +66,7 @@ def _close(session: BallotSession, *, note: str):
     session.closed_at = timezone.now()
     return (
         ["result", "result_hash", "closed_at"],
-        "ballot_session.close",
+        AuditAction.BALLOT_SESSION_CLOSE,
         f"结束测评“{session.title}”：收回 {result['returned']} 张，发出 {result['issued']} 张",
         {"result_hash": session.result_hash, "participation_ok": result["participation_ok"]},
     )
@@ -73,7 +74,7 @@ def _close(session: BallotSession, *, note: str):
 
 def _void(session: BallotSession, *, note: str):
     session.void_reason = note[:300]
-    return ["void_reason"], "ballot_session.void", f"测评“{session.title}”作废：{note}"[:500], None
+    return ["void_reason"], AuditAction.BALLOT_SESSION_VOID, f"测评“{session.title}”作废：{note}"[:500], None
 
 
 STEPS = {"open": _open, "close": _close, "void": _void}

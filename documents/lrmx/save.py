@@ -13,6 +13,7 @@ from cadre.services import cadre_create, cadre_records_save, cadre_update
 from core.audit import audit
 from core.exceptions import ApplicationError
 
+from ..audit import AuditAction
 from ..selectors import photo_bytes
 from .parse import ParsedPerson, parse_person, parse_xml
 
@@ -111,7 +112,7 @@ def _write(parsed: ParsedPerson, cadre: Cadre | None, *, actor) -> LrmxResult:
     changed += [labels[k] for k, v in result.items() if any(v)]
     audit(
         actor=actor,
-        action="cadre.lrmx_import",
+        action=AuditAction.LRMX_IMPORT,
         obj=cadre,
         summary=f"导入LRMX文件：{'新建' if created else '更新'}{cadre.name}",
         data={"created": created, "changed": changed},

@@ -1,0 +1,15 @@
+"""The documents app's audit actions: the stored value (unchanged from the plain strings used before) and the
+Chinese label the audit viewer shows. Registered in ``DocumentsConfig.ready()``."""
+from __future__ import annotations
+
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    DOCUMENT_GENERATE = "document.generate", "生成文书"
+    # the LRMX import writes cadre records, and has always been stored under the cadre prefix
+    LRMX_IMPORT = "cadre.lrmx_import", "导入LRMX文件"
+    CALENDAR_DAY_SET = "documents.calendar_day_set", "录入节假日安排"
+    CALENDAR_DAYS_BULK = "documents.calendar_days_bulk", "批量录入节假日安排"
+    CALENDAR_DAY_DELETE = "documents.calendar_day_delete", "删除节假日安排"
+    CALENDAR_DAYS_DELETE = "documents.calendar_days_delete", "批量删除节假日安排"
