@@ -1,7 +1,7 @@
 """Excel exports of a 竞争上岗 campaign (formats.md "Other exports"): 竞争上岗报名汇总表, 资格审查名单,
 成绩汇总表 and 考察对象名单.
 
-openpyxl write-only workbooks: a merged title row, a bold, filled, bordered header row (as cadre/roster_export.py),
+openpyxl write-only workbooks: a merged title row, a bold, filled, bordered header row (as cadre/roster/export.py),
 column widths, frozen header, A4 landscape printing with the header repeated, Chinese sheet titles and a 序号
 column. Lists grouped per post carry a post row (``一、财政局副局长（职数1名）``) before each group, and 序号
 restarts in each group. Dates are written as text: 出生年月 ``1981.06``, 任现职时间 ``2019.03``; the age is
@@ -24,6 +24,7 @@ from cadre.selectors import highest_education
 
 from . import selectors
 from .models import AppStatus, Campaign
+from .permissions import can_see_judge_scores
 
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -286,8 +287,6 @@ def filename(campaign: Campaign, kind: str) -> str:
 
 def build(campaign: Campaign, kind: str, *, user=None) -> bytes:
     """The workbook of ``kind`` (a key of KINDS); the 成绩汇总表 shows each judge's score only to staff."""
-    from .permissions import can_see_judge_scores
-
     if kind == "scores":
         return scores_summary(campaign, with_judges=can_see_judge_scores(user))
     return KINDS[kind][1](campaign)

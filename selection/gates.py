@@ -12,7 +12,9 @@ from collections import Counter
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from assessment.models import SessionStatus
 from cadre.eligibility import LEVEL_DEFAULTS, level_key
+from documents.models import DocumentKind, GeneratedDocument
 
 from . import rules
 from .models import (
@@ -72,8 +74,6 @@ def plan_errors(campaign: Campaign) -> list[str]:
 
 
 def publish_errors(campaign: Campaign) -> list[str]:
-    from documents.models import DocumentKind, GeneratedDocument
-
     errors = []
     if not (campaign.registration_start and campaign.registration_end):
         errors.append("尚未设定报名时间")
@@ -150,8 +150,6 @@ def speech_errors(campaign: Campaign) -> list[str]:
 
 
 def evaluation_errors(campaign: Campaign) -> list[str]:
-    from assessment.models import SessionStatus
-
     session = campaign.ballot_session
     if session is None:
         return ["尚未建立民主测评场次"]

@@ -28,7 +28,7 @@ from .models import (
     PostStatus,
     StageEvent,
 )
-from .permissions import is_reader
+from .permissions import is_leader, is_reader
 from .workflow import Stage
 
 QUALIFIED = gates.QUALIFIED
@@ -366,8 +366,6 @@ def leader_inbox(user):
     """Campaigns waiting for a leader, each with ``waiting_for`` (a code of INBOX_REASONS) and
     ``waiting_label``: 方案报批; 资格审查 list submitted but not approved; 考察对象 proposed but not confirmed;
     讨论决定 without a recorded meeting. Empty for anyone who is not a leader."""
-    from .permissions import is_leader
-
     if not is_leader(user):
         return []
     has_meeting = Exists(Meeting.objects.filter(campaign=OuterRef("pk")))
