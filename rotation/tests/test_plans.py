@@ -4,10 +4,10 @@ import datetime as dt
 import pytest
 
 from cadre.models import Cadre, FamilyMember, PostHistory
+from cadre.services import positions as position_services
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
 from rotation import services
-from rotation.services import execution as plan_services
 from rotation.models import PlanStatus
 
 from .conftest import AS_OF
@@ -124,16 +124,16 @@ def test_execution_is_atomic(world, staff_user, leader_user, monkeypatch):
     services.move_add(actor=staff_user, plan=plan, cadre=b, to_post=p1, kind="任职期满交流")
     services.plan_submit(actor=staff_user, plan=plan)
     services.plan_approve(actor=leader_user, plan=plan)
-    real = plan_services.cadre_update
+    real = position_services.audit  # positions_assign records one audit event per cadre it moves
     calls = []
 
     def failing(**kw):
-        calls.append(kw["cadre"].name)
+        calls.append(kw["obj"].name)
         if len(calls) == 2:
             raise RuntimeError("磁盘故障")
         return real(**kw)
 
-    monkeypatch.setattr(plan_services, "cadre_update", failing)
+    monkeypatch.setattr(position_services, "audit", failing)
     before_rows = list(PostHistory.objects.order_by("id").values_list("id", "post_id", "end"))
     before_audit = AuditEvent.objects.count()
     with pytest.raises(RuntimeError):
