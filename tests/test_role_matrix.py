@@ -22,18 +22,31 @@ someone else's; a judge sees only the campaigns they are assigned to.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 import uuid
 from dataclasses import dataclass, field
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from openpyxl import Workbook
 
+from assessment import services as ballots
+from assessment.models import ResidentEvaluation
+from cadre.models import EligibilityRuleSet, EligibilityWaiver
+from cadre.roster import ImportReport, RowIssue
+from cadre.tests.factories import CadreFactory, OrgUnitFactory, PostFactory
 from core import roles
+from core.models import BackgroundJob
+from documents.models import CalendarDay, DocumentSeries, GeneratedDocument, Notification
+from rotation.models import RotationMove, RotationPlan, RotationPolicy, RotationSuggestion, Secondment
+from selection.models import Application, AppStatus, JudgeScore, Objection
+from selection.tests import factories as F
+from selection.workflow import Stage
 
 ANON, EVALUATOR, CANDIDATE, JUDGE, STAFF, LEADER, OBSERVER = (
     "anonymous", "evaluator", "candidate", "judge", "staff", "leader", "observer",
@@ -474,22 +487,11 @@ class World:
 
 
 def _user(username, *group_names):
-    user = User.objects.create_user(username=username, password="pass12345")
-    for name in group_names:
-        user.groups.add(Group.objects.get_or_create(name=name)[0])
-    return user
+    return F.user(username, *group_names)
 
 
 def _import_job_with_an_error(staff):
     """A finished dry run of a one-row roster whose 姓名 is empty (preview, confirm and error copy work on it)."""
-    import io
-
-    from openpyxl import Workbook
-
-    from cadre.roster_format import RowIssue
-    from cadre.roster_import import ImportReport
-    from core.models import BackgroundJob
-
     wb = Workbook()
     wb.active.append(["姓名", "性别"])
     wb.active.append(["", "男"])
@@ -504,14 +506,6 @@ def _import_job_with_an_error(staff):
 
 
 def build_world() -> World:
-    from assessment import services as ballots
-    from assessment.models import ResidentEvaluation
-    from cadre.models import EligibilityRuleSet, EligibilityWaiver
-    from cadre.tests.factories import CadreFactory, OrgUnitFactory, PostFactory
-    from core.models import BackgroundJob
-    from documents.models import CalendarDay, DocumentSeries, GeneratedDocument, Notification
-    from rotation.models import RotationMove, RotationPlan, RotationPolicy, RotationSuggestion, Secondment
-
     w = World()
     w.staff = _user("m_staff", roles.STAFF)
     w.leader = _user("m_leader", roles.LEADER)
@@ -562,26 +556,24 @@ def build_world() -> World:
 
 
 def _selection_world(w: World) -> None:
-    """A campaign with a post, a submitted application of the candidate, and the judge assigned."""
-    from selection import models as S
-
+    """A campaign in 公开报名 (window open today) with the judge assigned and the candidate's draft application on
+    its post, an objection; a campaign the judge is not on; and one in 演讲 holding a score by another judge."""
     today = dt.date.today()
-    w.campaign = S.Campaign.objects.create(title="2026年竞争上岗", plan_year=2026, as_of=dt.date(2026, 3, 1),
-                                           stage=S.Stage.REGISTRATION, registration_start=today - dt.timedelta(days=1),
-                                           registration_end=today + dt.timedelta(days=10))
-    w.campaign_post = S.CampaignPost.objects.create(campaign=w.campaign, post=w.post, vacancies=1)
-    w.campaign_judge = S.CampaignJudge.objects.create(campaign=w.campaign, user=w.judge, name="张评委")
-    w.application = S.Application.objects.create(campaign=w.campaign, campaign_post=w.campaign_post, cadre=w.own)
-    w.objection = S.Objection.objects.create(application=w.application, received_on=dt.date(2026, 4, 1), channel="来信",
-                                             content="反映情况", created_by=w.staff)
-    w.other_campaign = S.Campaign.objects.create(title="另一竞争上岗", plan_year=2026, as_of=dt.date(2026, 3, 1))
-    # scores exist only from the 演讲 stage on: a second campaign there holds one (the judge is not assigned to it
-    # as far as the judge pages go: its CampaignJudge belongs to another judge account)
-    scored = S.Campaign.objects.create(title="演讲阶段的竞争上岗", plan_year=2026, as_of=dt.date(2026, 3, 1), stage=S.Stage.SPEECH)
-    scored_post = S.CampaignPost.objects.create(campaign=scored, post=w.post, vacancies=1)
-    scorer = S.CampaignJudge.objects.create(campaign=scored, user=_user("m_judge2", roles.JUDGE), name="李评委")
-    scored_app = S.Application.objects.create(campaign=scored, campaign_post=scored_post, cadre=w.other, status="submitted")
-    w.judge_score = S.JudgeScore.objects.create(application=scored_app, judge=scorer, score="85.0")
+    w.campaign = F.CampaignFactory(stage=Stage.REGISTRATION, title="2026年竞争上岗", as_of=dt.date(2026, 3, 1), posts=1,
+                                   judges=0, registration_start=today - dt.timedelta(days=1),
+                                   registration_end=today + dt.timedelta(days=10))
+    (w.campaign_post,) = w.campaign.world.posts
+    w.campaign_judge = F.CampaignJudgeFactory(campaign=w.campaign, user=w.judge, name="张评委")
+    w.application = F.application(w.campaign_post, w.own, status=AppStatus.DRAFT)
+    w.objection = Objection.objects.create(application=w.application, received_on=dt.date(2026, 4, 1), channel="来信",
+                                           content="反映情况", created_by=w.staff)
+    w.other_campaign = F.BareCampaignFactory(title="另一竞争上岗", stage=Stage.PREPARATION, as_of=dt.date(2026, 3, 1))
+    # scores exist only from the 演讲 stage on; its judge is another account (the matrix judge is not assigned)
+    scored = F.CampaignFactory(stage=Stage.SPEECH, title="演讲阶段的竞争上岗", as_of=dt.date(2026, 3, 1), posts=1, judges=1)
+    scored.world.draw()
+    scored_app = scored.world.all_apps[0]
+    scored.world.score({scored_app: ["85.0"]})
+    w.judge_score = JudgeScore.objects.get(application=scored_app)
 
 
 def _kwargs(name: str, route: Route, w: World) -> dict:
@@ -670,14 +662,23 @@ def test_every_parametrized_url_has_fixture_parameters():
     assert not missing, "no fixture parameters in PARAMS for: " + ", ".join(sorted(missing))
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The world is built once for the module, inside a transaction rolled back at its end. Each test runs in a
+    savepoint of it (pytest-django's ``db``), so what one test writes is gone before the next one starts."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", CHECKED)
-def test_role_matrix(name):
+def test_role_matrix(name, world):
     route = ALL_ROUTES[name]
     expected = ADMIN_RULE if route.admin else RULES.get(name)
     if expected is None:
         pytest.fail(f"new view without a rule: {name} (add it to RULES in tests/test_role_matrix.py)")
-    w = build_world()
+    w = world
     kwargs = _kwargs(name, route, w)
     if route.params and not kwargs:
         pytest.fail(f"{name}: cannot fill the path parameters {route.params} from the fixtures (add it to PARAMS)")
@@ -694,8 +695,8 @@ def test_role_matrix(name):
 
 # ---------------------------------------------------------------------------------------- object level
 @pytest.mark.django_db
-def test_candidate_reads_only_own_record():
-    w = build_world()
+def test_candidate_reads_only_own_record(world):
+    w = world
     c = _client(CANDIDATE, w)
     assert c.get(reverse("cadre:cadre-detail", args=[w.own.pk])).status_code == 200
     assert c.get(reverse("cadre:cadre-detail", args=[w.other.pk])).status_code in (403, 404)
@@ -708,16 +709,16 @@ def test_candidate_reads_only_own_record():
 
 
 @pytest.mark.django_db
-def test_candidate_api_list_holds_only_own_record():
-    w = build_world()
+def test_candidate_api_list_holds_only_own_record(world):
+    w = world
     rows = _client(CANDIDATE, w).get(reverse("cadre-list")).json()
     rows = rows["results"] if isinstance(rows, dict) else rows
     assert [r["id"] for r in rows] == [w.own.pk]
 
 
 @pytest.mark.django_db
-def test_marking_someone_elses_notification_read_changes_nothing():
-    w = build_world()
+def test_marking_someone_elses_notification_read_changes_nothing(world):
+    w = world
     _client(CANDIDATE, w).post(reverse("documents:notification-read", args=[w.notification.pk]))
     w.notification.refresh_from_db()
     assert w.notification.is_read is False
@@ -727,13 +728,10 @@ def test_marking_someone_elses_notification_read_changes_nothing():
 
 
 @pytest.mark.django_db
-def test_candidate_sees_only_own_applications():
-    from selection import models as S
-    from cadre.tests.factories import CadreFactory
-
-    w = build_world()
+def test_candidate_sees_only_own_applications(world):
+    w = world
     stranger = CadreFactory(name="其他报名人")
-    S.Application.objects.create(campaign=w.campaign, campaign_post=w.campaign_post, cadre=stranger)
+    Application.objects.create(campaign=w.campaign, campaign_post=w.campaign_post, cadre=stranger)
     page = _client(CANDIDATE, w).get(reverse("selection:my-applications"))
     assert page.status_code == 200
     body = page.content.decode()
@@ -741,8 +739,8 @@ def test_candidate_sees_only_own_applications():
 
 
 @pytest.mark.django_db
-def test_judge_sees_only_assigned_campaigns():
-    w = build_world()
+def test_judge_sees_only_assigned_campaigns(world):
+    w = world
     page = _client(JUDGE, w).get(reverse("selection:judge-home"))
     assert page.status_code == 200
     body = page.content.decode()
