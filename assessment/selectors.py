@@ -9,6 +9,7 @@ from cadre.models import AnnualAssessment, Cadre
 from core.exceptions import ApplicationError
 
 from . import rules
+from .codes import code_digest
 from .models import (
     Ballot,
     BallotCode,
@@ -51,6 +52,13 @@ def group_code_stats(session: BallotSession) -> list[EvaluatorGroup]:
         )
         .order_by("order", "id")
     )
+
+
+def code_serials(session: BallotSession, codes: list[str]) -> list[tuple[int, str]]:
+    """(票号, code) for plain codes just issued, in their order (the server keeps only their digests)."""
+    digests = [code_digest(c) for c in codes]
+    serial_of = dict(BallotCode.objects.filter(session=session, digest__in=digests).values_list("digest", "serial"))
+    return [(serial_of[d], c) for d, c in zip(digests, codes)]
 
 
 def unit_assessment_rows(unit, year: int):

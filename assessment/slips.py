@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from weasyprint import HTML
 
 from .codes import display_code
 
@@ -44,8 +45,6 @@ def _font_path() -> str:
 
 
 def slips_pdf(*, session, group, slips: list[Slip]) -> bytes:
-    from weasyprint import HTML
-
     html = render_to_string(
         "assessment/slips_pdf.html",
         {"session": session, "group": group, "slips": slips, "font_path": _font_path()},

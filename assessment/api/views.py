@@ -1,45 +1,22 @@
-"""DRF API of 民主测评: sessions, codes (staff), anonymous ballot submission (throttled), tallies."""
-import hashlib
-import hmac
-
-from django.conf import settings
+"""DRF views of 民主测评: sessions, codes (staff), anonymous ballot submission (throttled), tallies."""
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import permissions, serializers, status, viewsets
+from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from core.exceptions import ApplicationError
 
-from . import selectors, services
-from .codes import display_code
-from .models import BallotSession, OptionSet, SessionStatus
-from .permissions import can_manage, can_read_tallies
-
-
-class BallotThrottle(SimpleRateThrottle):
-    """Limits ballot submissions per client address. The cache key is a keyed hash of the address, so
-    not even the throttle cache holds an IP; nothing is written to the database."""
-
-    scope = "ballot"
-
-    def get_rate(self):
-        return getattr(settings, "ASSESSMENT_BALLOT_RATE", "300/min")  # a meeting room shares one NAT address
-
-    def get_cache_key(self, request, view):
-        ident = self.get_ident(request)
-        key = (getattr(settings, "ASSESSMENT_BALLOT_HMAC_KEY", "") or settings.SECRET_KEY).encode()
-        hashed = hmac.new(key, b"throttle:" + ident.encode(), hashlib.sha256).hexdigest()[:32]
-        return self.cache_format % {"scope": self.scope, "ident": hashed}
-
-    def allow_request(self, request, view):
-        if self.get_rate() is None:
-            return True
-        return super().allow_request(request, view)
+from .. import selectors, services
+from ..codes import display_code
+from ..models import BallotSession, SessionStatus
+from ..permissions import can_manage, can_read_tallies
+from .serializers import BallotCheckIn, BallotIn, CodesIn, CodesOut, MessageOut, RevokeIn, SessionIn, SessionOut, VoidIn
+from .throttles import BallotThrottle
 
 
 class CanReadTallies(permissions.BasePermission):
@@ -51,109 +28,6 @@ class CanReadTallies(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         return can_manage(request.user)
-
-
-# ----------------------------------------------------------------------------------------- serializers
-
-
-class TargetOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField(label="姓名")
-    description = serializers.CharField(label="说明")
-    cadre = serializers.IntegerField(source="cadre_id", allow_null=True, label="干部档案编号")
-
-
-class GroupOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField(label="测评人类别")
-    weight = serializers.DecimalField(max_digits=5, decimal_places=2, label="权重（%）")
-    paper_issued = serializers.IntegerField(label="发出纸质票数")
-
-
-class SessionOut(serializers.ModelSerializer):
-    targets = TargetOut(many=True, read_only=True)
-    groups = GroupOut(many=True, read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-
-    class Meta:
-        model = BallotSession
-        fields = [
-            "id", "public_id", "title", "option_set", "score_map", "vote_date", "participation_threshold",
-            "min_group_ballots", "status", "status_display", "void_reason", "result_hash", "opened_at",
-            "closed_at", "targets", "groups",
-        ]
-
-
-class TargetIn(serializers.Serializer):
-    cadre = serializers.IntegerField(required=False, allow_null=True, label="干部档案编号",
-                                     help_text="干部名册中的干部；外部报名人员不填，只填姓名")
-    name = serializers.CharField(required=False, allow_blank=True, max_length=30, label="姓名")
-    description = serializers.CharField(required=False, allow_blank=True, max_length=100, label="说明")
-
-
-class GroupIn(serializers.Serializer):
-    name = serializers.CharField(max_length=50, label="测评人类别")
-    weight = serializers.DecimalField(max_digits=5, decimal_places=2, label="权重（%）")
-    paper_issued = serializers.IntegerField(required=False, min_value=0, default=0, label="发出纸质票数")
-
-
-class SessionIn(serializers.Serializer):
-    title = serializers.CharField(max_length=200, label="测评名称")
-    option_set = serializers.ChoiceField(choices=OptionSet.choices, label="选项类型")
-    score_map = serializers.DictField(child=serializers.DecimalField(max_digits=6, decimal_places=2), required=False,
-                                      label="分值对照", help_text="例如 {\"优秀\": 100, \"称职\": 80}")
-    vote_date = serializers.DateField(required=False, allow_null=True, label="测评日期")
-    participation_threshold = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, label="参评率下限（%）")
-    min_group_ballots = serializers.IntegerField(required=False, min_value=1, label="分组显示最少票数")
-    targets = TargetIn(many=True, label="测评对象")
-    groups = GroupIn(many=True, label="测评人类别")
-
-
-class CodesIn(serializers.Serializer):
-    group = serializers.IntegerField(label="测评人类别编号")
-    count = serializers.IntegerField(min_value=1, max_value=services.MAX_CODES_PER_ISSUE, label="数量")
-
-
-class CodesOut(serializers.Serializer):
-    group = serializers.CharField(label="测评人类别")
-    codes = serializers.ListField(child=serializers.CharField(), label="测评码（仅此一次返回，请立即打印或分发）")
-    ballot_url = serializers.CharField(label="投票页地址（测评码放在 # 之后）")
-
-
-class RevokeIn(serializers.Serializer):
-    code = serializers.CharField(required=False, allow_blank=True, label="测评码")
-    serial = serializers.IntegerField(required=False, min_value=1, label="票号")
-
-
-class VoidIn(serializers.Serializer):
-    reason = serializers.CharField(max_length=300, label="作废原因")
-
-
-class MarkIn(serializers.Serializer):
-    choice = serializers.CharField(allow_blank=True, max_length=8, label="选项", help_text="空白表示弃权")
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=500, label="理由",
-                                   help_text="群众评价选“优”或“差”时必须填写，否则该项无效")
-
-
-class BallotIn(serializers.Serializer):
-    session = serializers.UUIDField(label="测评场次公开编号")
-    code = serializers.CharField(max_length=40, label="测评码")
-    marks = serializers.DictField(child=MarkIn(), label="评价", help_text="键为测评对象编号")
-
-
-class BallotCheckIn(serializers.Serializer):
-    """What the view validates: shapes only; marks are judged by the service (rules.judge_ballot)."""
-
-    session = serializers.UUIDField()
-    code = serializers.CharField(max_length=40)
-    marks = serializers.DictField(required=False, default=dict)
-
-
-class MessageOut(serializers.Serializer):
-    detail = serializers.CharField()
-
-
-# ------------------------------------------------------------------------------------------------ views
 
 
 @extend_schema_view(
@@ -278,7 +152,4 @@ def _valid(serializer_class, data):
 
 
 def _ballot_url(request, session) -> str:
-    from django.urls import reverse
-
     return request.build_absolute_uri(reverse("assessment:ballot", args=[session.public_id]))
-
