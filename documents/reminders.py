@@ -18,9 +18,12 @@ from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone
 
+from cadre.models import RewardPunishment
 from core import roles
 
 from .formatting import cn_date
+from .models import GeneratedDocument
+from .services import notification_create
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +60,6 @@ def staff_users():
 
 @register("sanction_effect_end")
 def sanction_effect_ending(today: dt.date) -> Iterable[Reminder]:
-    from cadre.models import RewardPunishment
-
     horizon = today + dt.timedelta(days=getattr(settings, "REMINDER_SANCTION_DAYS", SANCTION_LOOKAHEAD_DAYS))
     rows = (
         RewardPunishment.objects.select_related("cadre")
@@ -78,8 +79,6 @@ def sanction_effect_ending(today: dt.date) -> Iterable[Reminder]:
 
 @register("document_not_downloaded")
 def documents_not_downloaded(today: dt.date) -> Iterable[Reminder]:
-    from .models import GeneratedDocument
-
     cutoff = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=UNDOWNLOADED_AFTER_DAYS), dt.time.min))
     rows = GeneratedDocument.objects.filter(first_downloaded_at__isnull=True, created_at__lt=cutoff).select_related(
         "created_by"
@@ -98,8 +97,6 @@ def documents_not_downloaded(today: dt.date) -> Iterable[Reminder]:
 
 def run_reminders(today: dt.date | None = None, sources: Iterable[str] | None = None) -> dict[str, int]:
     """Create today's notifications for every source; returns {source: new notifications}."""
-    from .services import notification_create
-
     today = today or timezone.localdate()
     staff = None
     created: dict[str, int] = {}

@@ -22,6 +22,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import get_template, render_to_string
+from pypdf import PdfReader, PdfWriter
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 
 logger = logging.getLogger(__name__)
 # WeasyPrint logs every layout step at INFO; a batch of 1,000 documents would flood the log
@@ -89,9 +92,6 @@ def _css_sources() -> list[str]:
 @lru_cache(maxsize=4)
 def _stylesheets(font_key: tuple):
     """Parsed stylesheets and the shared FontConfiguration (one per process and font set)."""
-    from weasyprint import CSS
-    from weasyprint.text.fonts import FontConfiguration
-
     fonts = {role: list(paths) for role, paths in font_key}
     font_config = FontConfiguration()
     sheets = [CSS(string=font_face_css(fonts), font_config=font_config)]
@@ -160,8 +160,6 @@ def _page_ranges(document, count: int) -> list[tuple[int, int]]:
 
 
 def _split(pdf_bytes: bytes, ranges: list[tuple[int, int]], titles: list[str]) -> list[RenderedPart]:
-    from pypdf import PdfReader, PdfWriter
-
     reader = PdfReader(io.BytesIO(pdf_bytes))
     out = []
     for (first, last), title in zip(ranges, titles):
@@ -178,8 +176,6 @@ def _split(pdf_bytes: bytes, ranges: list[tuple[int, int]], titles: list[str]) -
 
 def render_chunk(parts: list[str], titles: list[str] | None = None, fonts: dict | None = None) -> list[RenderedPart]:
     """Lay out the fragments in one WeasyPrint pass and return one PDF per fragment."""
-    from weasyprint import HTML
-
     titles = titles or [""] * len(parts)
     sheets, font_config = _stylesheets(_font_key(fonts if fonts is not None else font_settings()))
     numbered = [part.replace(f'id="{PART_ID_PLACEHOLDER}"', f'id="docpart-{i}"', 1) for i, part in enumerate(parts)]
@@ -196,8 +192,6 @@ def render_one_naive(html_part: str, title: str = "") -> bytes:
 
     Used only by bench/documents.py as the baseline the batched path is measured against.
     """
-    from weasyprint import CSS, HTML
-
     css = font_face_css(font_settings()) + "\n".join(_css_sources())
     return HTML(string=wrap_parts([html_part], title), base_url=str(settings.BASE_DIR)).write_pdf(
         stylesheets=[CSS(string=css)]

@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from core.audit import audit
 from core.exceptions import ApplicationError
+from core.jobs import enqueue_on_commit
 from core.models import BackgroundJob
 
-from . import campaign_docs, rendering, selectors
+from . import campaign_docs, rendering, selectors, workdays
 from .audit import AuditAction
 from .models import CalendarDay, DocumentKind, DocumentSeries, GeneratedDocument, Notification
 
@@ -222,6 +223,22 @@ def job_create(*, actor, kind: str, params: dict, total: int = 0) -> BackgroundJ
     return BackgroundJob.objects.create(kind=kind, created_by=_user(actor), params=params, total=total)
 
 
+def approval_forms_request(
+    *, actor, cadre_ids: list[int], proposals: dict | None = None, next_url: str = ""
+) -> BackgroundJob:
+    """Queue 任免审批表 for ``cadre_ids`` (rendered in one batch): the job row now, the task once the
+    transaction commits (``documents.render_approval_forms``, by name). Its progress page reads the job."""
+    ids = list(cadre_ids)
+    job = job_create(
+        actor=actor, kind="documents.approval_form", total=len(ids), params={"cadre_ids": ids, "next_url": next_url}
+    )
+    enqueue_on_commit(
+        "documents.render_approval_forms", ids, actor_id=getattr(_user(actor), "pk", None), job_id=job.pk,
+        proposals=proposals,
+    )
+    return job
+
+
 def job_progress(job: BackgroundJob, *, done: int, total: int, message: str = "") -> None:
     BackgroundJob.objects.filter(pk=job.pk).update(
         status=BackgroundJob.Status.RUNNING, progress=done, total=total, message=message[:500], updated_at=timezone.now()
@@ -277,8 +294,6 @@ def _calendar_upsert(*, actor, day, is_working_day: bool, name: str, note: str) 
 
 def calendar_day_set(*, actor, date, is_working_day: bool, name: str = "", note: str = ""):
     """Enter (or change) one day of the 放假安排; the stored day wins over the bundled calendar."""
-    from . import workdays
-
     if date is None:
         raise ApplicationError("请填写日期", field="date")
     name, note = (name or "").strip(), (note or "").strip()
@@ -304,8 +319,6 @@ def calendar_days_bulk(*, actor, text: str) -> list:
     Every line is checked first; any bad line raises ApplicationError (``errors`` lists each line) and nothing is
     saved. Days already stored are overwritten.
     """
-    from . import workdays
-
     entries, issues = workdays.parse_arrangement(text)
     if issues:
         raise ApplicationError(

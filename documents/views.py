@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cadre.models import Cadre
@@ -17,9 +17,8 @@ from core.exceptions import ApplicationError
 from core.models import BackgroundJob
 from core.uploads import check_lrmx
 
-from . import lrmx, selectors, services, tasks
-from .models import DocumentKind, GeneratedDocument, Notification
-
+from . import lrmx, selectors, services, workdays
+from .models import CalendarDay, DocumentKind, GeneratedDocument, Notification
 
 
 def _staff_required(request):
@@ -64,14 +63,9 @@ def approval_form_generate(request, cadre_id):
     cadre = get_object_or_404(Cadre, pk=cadre_id)
     proposal = {k: request.POST.get(k, "").strip() for k in ("proposed", "removed", "reason", "reporting_unit")}
     proposal = {k: v for k, v in proposal.items() if v} or None
-    job = services.job_create(
-        actor=request.user, kind="documents.approval_form", total=1,
-        params={"cadre_ids": [cadre.pk], "next_url": reverse("documents:list") + f"?cadre={cadre.pk}"},
-    )
-    transaction.on_commit(
-        lambda: tasks.render_approval_forms.delay([cadre.pk], actor_id=request.user.pk, job_id=job.pk, proposals=(
-            {str(cadre.pk): proposal} if proposal else None
-        ))
+    job = services.approval_forms_request(
+        actor=request.user, cadre_ids=[cadre.pk], proposals={str(cadre.pk): proposal} if proposal else None,
+        next_url=reverse("documents:list") + f"?cadre={cadre.pk}",
     )
     return redirect("documents:job", pk=job.pk)
 
@@ -86,11 +80,9 @@ def approval_forms_batch(request):
     if not ids:
         messages.error(request, "请先选择干部")
         return redirect("documents:list")
-    job = services.job_create(
-        actor=request.user, kind="documents.approval_form", total=len(ids),
-        params={"cadre_ids": ids, "next_url": reverse("documents:list") + f"?kind={DocumentKind.APPROVAL_FORM}"},
+    job = services.approval_forms_request(
+        actor=request.user, cadre_ids=ids, next_url=reverse("documents:list") + f"?kind={DocumentKind.APPROVAL_FORM}",
     )
-    transaction.on_commit(lambda: tasks.render_approval_forms.delay(ids, actor_id=request.user.pk, job_id=job.pk))
     return redirect("documents:job", pk=job.pk)
 
 
@@ -166,8 +158,6 @@ def notification_read(request, pk=None):
 # --- 节假日安排 -------------------------------------------------------------------------------------------------------
 def _calendar_years(days) -> list[dict]:
     """Stored days grouped by year (newest year first), with where the year's other days come from."""
-    from . import workdays
-
     years: dict[int, list] = {}
     for day in days:
         years.setdefault(day.date.year, []).append(day)
@@ -186,11 +176,6 @@ def _calendar_years(days) -> list[dict]:
 @login_required
 def calendar(request):
     """Staff enter the State Council's yearly 放假安排: one day at a time or many lines at once."""
-    from django.utils import timezone
-
-    from . import workdays
-    from .models import CalendarDay
-
     _staff_required(request)
     context = {"bulk_text": "", "form_data": {}, "errors": [], "error": ""}
     status = 200

@@ -27,6 +27,8 @@ from chinese_calendar import constants as _cc
 
 from core.exceptions import ApplicationError
 
+from .models import CalendarDay
+
 FIRST_YEAR = min(_cc.holidays).year
 LAST_YEAR = max(_cc.holidays).year
 MAX_SPAN_DAYS = 400  # no sane 公示 period reaches this far; stops a runaway loop
@@ -147,7 +149,7 @@ class ArrangementLine:
 
 @dataclass(frozen=True)
 class LineIssue:
-    """One bad line of the bulk entry, shaped like ``cadre.roster_format.RowIssue`` (row, column, value, message)."""
+    """One bad line of the bulk entry, shaped like ``cadre.roster.RowIssue`` (row, column, value, message)."""
 
     row: int
     column: str
@@ -233,8 +235,6 @@ def parse_arrangement(text: str) -> tuple[list[ArrangementLine], list[LineIssue]
 # --- stored days (the one place that reads the database) --------------------------------------------------------
 def load_overrides(first_year: int, last_year: int) -> dict[dt.date, bool]:
     """Every stored day of the years [first_year, last_year]: one query."""
-    from .models import CalendarDay
-
     first_year, last_year = max(first_year, dt.MINYEAR), min(last_year, dt.MAXYEAR)
     rows = CalendarDay.objects.filter(
         date__gte=dt.date(first_year, 1, 1), date__lte=dt.date(last_year, 12, 31)

@@ -3,8 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cadre.idnumber import IdNumberError, parse_id_number
 from cadre.models import Cadre
+from cadre.services import validate_id_number
+from core.exceptions import ApplicationError
 from documents import lrmx
 
 
@@ -17,9 +18,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, id_number, file, **options):
         try:
-            number = parse_id_number(id_number).number
-        except IdNumberError as exc:
-            raise CommandError(f"身份证号「{id_number}」无效：{exc}") from None
+            number = validate_id_number(id_number)
+        except ApplicationError as exc:
+            raise CommandError(f"身份证号「{id_number}」无效：{exc.message}") from None
         cadre = Cadre.objects.filter(id_number=number).first()
         if cadre is None:
             raise CommandError(f"干部名册中没有身份证号为{number}的干部")
