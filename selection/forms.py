@@ -8,7 +8,7 @@ from django.forms.models import fields_for_model
 from cadre.models import Cadre, Post
 from core import roles
 
-from . import services
+from . import services, workflow
 from .models import (
     Campaign,
     DeferAction,
@@ -122,17 +122,51 @@ class JudgesForm(Bootstrap, forms.Form):
         self.fields["users"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
-# ---------------------------------------------------------------- transitions
+# ---------------------------------------------------------------- stage moves
+
+
+def input_field(spec: workflow.Input) -> forms.Field:
+    """The form field of one input of a stage move (``workflow.Input``). Never required here: campaign_transition
+    names a missing input in Chinese, by the same table; the browser still gets ``required``."""
+    attrs = {"required": True} if spec.required else {}
+    common = {"label": spec.label, "help_text": spec.help, "required": False}
+    if spec.kind == "date":
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d"), **common)
+    if spec.kind == "int":
+        return forms.IntegerField(widget=forms.NumberInput(attrs=attrs), **common)
+    if spec.kind == "textarea":
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 2, **attrs}), **common)
+    return forms.CharField(max_length=getattr(spec, "max_length", None), widget=forms.TextInput(attrs=attrs), **common)
 
 
 class TransitionForm(forms.Form):
-    """Every input a transition may take; each action uses its own subset (views.TRANSITION_FIELDS)."""
+    """One stage move: its inputs as its ``workflow.Transition`` lists them, then its note (or reason). It only
+    parses; ``move()`` gives the keywords of ``services.campaign_transition``. ``transition`` may be None (a move
+    from the wrong stage): then only the note, and the service says why not."""
 
-    note = forms.CharField(label="说明/理由", max_length=500, required=False)
-    document_no = forms.CharField(label="文号", max_length=60, required=False)
-    start_date = forms.DateField(label="公示开始日期", required=False, widget=DATE)
-    appointed_on = forms.DateField(label="任职日期", required=False, widget=DATE)
-    new_end = forms.DateField(label="新的报名截止日期", required=False, widget=DATE)
+    def __init__(self, *args, transition: workflow.Transition | None, note_name: str = "note", note_label: str = "说明",
+                 placeholders: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inputs = transition.inputs if transition is not None else ()
+        self.note_name = note_name
+        for spec in self.inputs:
+            self.fields[spec.name] = input_field(spec)
+            if placeholders:  # a one-line form without labels (the leaders' inbox)
+                self.fields[spec.name].widget.attrs.update({"placeholder": spec.label, "aria-label": spec.label})
+        self.fields[note_name] = forms.CharField(label=note_label, max_length=500, required=False)
+        if transition is not None and transition.reason_required:
+            self.fields[note_name].widget.attrs["required"] = True
+        style(self.fields.values())
+
+    def input_fields(self) -> list:
+        """The bound fields of the move's inputs (the note aside)."""
+        return [self[spec.name] for spec in self.inputs]
+
+    def move(self) -> dict:
+        """``note`` and the inputs that parsed (after ``is_valid()``; an input with an error is left out)."""
+        data = getattr(self, "cleaned_data", {})
+        values = {spec.name: data[spec.name] for spec in self.inputs if data.get(spec.name) not in (None, "")}
+        return {"note": data.get(self.note_name) or "", **values}
 
 
 # ---------------------------------------------------------------- registration
@@ -229,15 +263,6 @@ class ReviewDecisionForm(Bootstrap, forms.Form):
     reason = forms.CharField(label="审查意见", max_length=500, required=False)
 
 
-class ReasonForm(Bootstrap, forms.Form):
-    reason = forms.CharField(label="理由", max_length=500)
-
-
-class ExtendForm(Bootstrap, forms.Form):
-    new_end = forms.DateField(label="新的报名截止日期", widget=DATE)
-    reason = forms.CharField(label="延长理由", max_length=300)
-
-
 # ---------------------------------------------------------------- speech
 
 
@@ -313,13 +338,3 @@ class ObjectionResolveForm(Bootstrap, forms.Form):
     substantiated = forms.TypedChoiceField(label="核查结果", choices=[("0", "反映问题不属实"), ("1", "反映问题属实")],
                                            coerce=lambda v: v == "1")
     resolution = forms.CharField(label="核查结论", widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class AppointmentForm(Bootstrap, forms.Form):
-    appointed_on = forms.DateField(label="任职日期", widget=DATE)
-    document_no = forms.CharField(label="聘任文件文号", max_length=60)
-    note = forms.CharField(label="说明", max_length=500, required=False)
-
-
-class PlanApproveForm(Bootstrap, forms.Form):
-    document_no = forms.CharField(label="方案批准文号", max_length=60)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import IsAuthenticated
@@ -13,65 +13,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import roles
-from core.exceptions import ApplicationError
 
-from .. import exports, permissions, selectors, services, workflow
+from .. import exports, permissions, selectors, services
 from ..filters import CampaignFilter
 from ..models import Campaign, CampaignPost
 from ..views.export import xlsx_response
+from . import moves
 from .common import DENIED, ERROR_400, NOT_FOUND, XLSX_RESPONSE, deny, detail_response, input_data, require_work_role
 from .decision import DecisionActions
-from .inputs import CampaignIn, CampaignPostIn, JudgesIn, MembersIn, SelectionReasonIn, TransitionIn
+from .inputs import CampaignIn, CampaignPostIn, JudgesIn, MembersIn, SelectionReasonIn
 from .registration import RegistrationActions
 from .scoring import ScoringActions
 from .serializers import CampaignListOut, CampaignOut, CampaignPostOut, EventOut, InboxOut, JudgeOut, MemberOut
-
-
-# ====================================================================== transitions
-
-
-def _transition(user, campaign: Campaign, data: dict) -> Campaign:
-    """Run ``data["action"]`` through the service that owns it (the stage's own writes happen there)."""
-    action, note = data["action"], data.get("note", "")
-    t = workflow.transition_for(action, campaign.stage)
-    if t is not None and action == "extend_registration":
-        if not data.get("new_end"):
-            raise serializers.ValidationError({"new_end": ["延长报名须填写新的报名截止日期。"]})
-        return services.registration_extend(actor=user, campaign=campaign, new_end=data["new_end"],
-                                                         reason=note)
-    if t is not None and t.withdrawal:
-        return services.campaign_withdraw(actor=user, campaign=campaign, reason=note)
-    handlers = {
-        "submit_plan": lambda: services.plan_submit(actor=user, campaign=campaign, note=note),
-        "approve_plan": lambda: services.plan_approve(actor=user, campaign=campaign, document_no=data.get("document_no", ""),
-                                                      note=note),
-        "return_plan": lambda: services.plan_return(actor=user, campaign=campaign, reason=note),
-        "publish_posts": lambda: services.posts_publish(actor=user, campaign=campaign, note=note),
-        "close_registration": lambda: services.registration_close(actor=user, campaign=campaign),
-        "start_speech": lambda: services.speech_start(actor=user, campaign=campaign, note=note),
-        "close_speech": lambda: services.speech_close(actor=user, campaign=campaign, note=note),
-        "close_evaluation": lambda: services.evaluation_close(actor=user, campaign=campaign, note=note),
-        "finish_inspection": lambda: services.inspection_finish(actor=user, campaign=campaign, note=note),
-        "start_publicity": lambda: services.publicity_start(actor=user, campaign=campaign,
-                                                                     start_date=data.get("start_date"), note=note),
-        "end_publicity": lambda: services.publicity_end(actor=user, campaign=campaign, note=note),
-        "appoint": lambda: _appoint(user, campaign, data),
-        "cancel": lambda: services.campaign_cancel(actor=user, campaign=campaign, reason=note),
-    }
-    handler = handlers.get(action)
-    if handler is None or t is None:
-        # wrong stage (or a withdrawal of another stage): the transition service answers with the reason
-        return services.transition(actor=user, campaign=campaign, action=action, note=note)
-    return handler()
-
-
-def _appoint(user, campaign: Campaign, data: dict) -> Campaign:
-    if not data.get("appointed_on"):
-        raise serializers.ValidationError({"appointed_on": ["办理任职须填写任职日期。"]})
-    return services.appointment_execute(
-        actor=user, campaign=campaign, appointed_on=data["appointed_on"], document_no=data.get("document_no", ""),
-        note=data.get("note", ""),
-    )
 
 
 # ====================================================================== campaigns
@@ -142,16 +95,12 @@ class CampaignViewSet(RegistrationActions, ScoringActions, DecisionActions, mixi
         description="按阶段表执行一步操作（例如 submit_plan 提交方案报批、approve_plan 批准方案、close_speech 演讲评分"
         "结束、cancel 终止）。只能在规定阶段、由规定角色执行；离开阶段前检查该阶段的完成条件，不满足时返回400及逐项原因。"
         "退回、撤回、终止须填写理由。",
-        request=TransitionIn, responses={200: CampaignOut, 400: ERROR_400, 403: DENIED, 404: NOT_FOUND},
+        request=moves.TransitionIn, responses={200: CampaignOut, 400: ERROR_400, 403: DENIED, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         campaign = self._campaign(pk)
-        data = input_data(TransitionIn, request)
-        if not permissions.transition_role_allowed(request.user, data["action"], campaign.stage):
-            t = workflow.transition_for(data["action"], campaign.stage)
-            deny(f"“{t.label}”只能由" + "或".join(workflow.ROLE_LABELS[r] for r in t.roles if r != workflow.SYSTEM) + "执行。")
-        return detail_response(request, _transition(request.user, campaign, data))
+        return detail_response(request, moves.take_any(request, campaign))
 
     @extend_schema(
         summary="撤回到上一阶段",
@@ -162,14 +111,7 @@ class CampaignViewSet(RegistrationActions, ScoringActions, DecisionActions, mixi
     def withdraw(self, request, pk=None):
         campaign = self._campaign(pk)
         data = input_data(SelectionReasonIn, request)
-        t = next((t for t in workflow.available(campaign.stage) if t.withdrawal), None)
-        if t is not None and not permissions.transition_role_allowed(request.user, t.action, campaign.stage):
-            deny(f"“{t.label}”只能由" + "或".join(workflow.ROLE_LABELS[r] for r in t.roles) + "执行。")
-        if t is not None and t.action == "extend_registration":
-            raise ApplicationError("资格审查阶段退回报名须延长报名时间：请执行“延长报名”（extend_registration）并填写新的报名截止日期。",
-                                   field="new_end")
-        campaign = services.campaign_withdraw(actor=request.user, campaign=campaign, reason=data["reason"])
-        return detail_response(request, campaign)
+        return detail_response(request, moves.take_withdrawal(request, campaign, data["reason"]))
 
     @extend_schema(summary="阶段流转记录", description="每次流转、退回、撤回：操作人、时间、原阶段、新阶段、说明。",
                    responses={200: EventOut(many=True), 403: DENIED, 404: NOT_FOUND})

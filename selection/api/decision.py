@@ -8,10 +8,20 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from .. import permissions, selectors, services, workflow
+from .. import permissions, selectors, services
 from ..models import Application, Objection
-from .common import CampaignRoutes, DENIED, ERROR_400, NOT_FOUND, deny, detail_response, input_data, int_keys, require_work_role
-from .inputs import AppointmentIn, MeetingIn, ObjectionIn, ObjectionResolveIn, PublicityIn, SuperiorApprovalIn
+from . import moves
+from .common import (
+    CampaignRoutes,
+    DENIED,
+    ERROR_400,
+    NOT_FOUND,
+    detail_response,
+    input_data,
+    int_keys,
+    require_work_role,
+)
+from .inputs import MeetingIn, ObjectionIn, ObjectionResolveIn, SuperiorApprovalIn
 from .serializers import CampaignOut, MeetingOut, ObjectionOut
 
 
@@ -43,17 +53,14 @@ class DecisionActions(CampaignRoutes):
         services.superior_approval_record(actor=request.user, campaign=campaign, **data)
         return detail_response(request, campaign)
 
-    @extend_schema(summary="开始任前公示", description="仅组织部工作人员：公示期按工作日计算（不少于5个工作日），生成任前公示。",
-                   request=PublicityIn, responses={200: CampaignOut, 400: ERROR_400, 403: DENIED})
+    @extend_schema(summary="开始任前公示",
+                   description="仅组织部工作人员，即阶段流转 start_publicity：生成任前公示，公示期为方案规定的工作日数"
+                   "（不少于5个工作日）。" + moves.help_of("start_publicity") + "。",
+                   request=moves.MOVE_IN["start_publicity"], responses={200: CampaignOut, 400: ERROR_400, 403: DENIED})
     @action(detail=True, methods=["post"])
     def publicity(self, request, pk=None):
         campaign = self._campaign(pk)
-        if not permissions.transition_role_allowed(request.user, "start_publicity", workflow.Stage.DECISION):
-            deny("只有组织部工作人员可以开始任前公示。")
-        data = input_data(PublicityIn, request)
-        campaign = services.publicity_start(actor=request.user, campaign=campaign,
-                                                     start_date=data.get("start_date"), note=data["note"])
-        return detail_response(request, campaign)
+        return detail_response(request, moves.take(request, campaign, "start_publicity"))
 
     @extend_schema(methods=["GET"], summary="公示反映", description="任前公示期间登记的举报/反映及核查情况。",
                    responses={200: ObjectionOut(many=True), 403: DENIED, 404: NOT_FOUND})
@@ -71,16 +78,13 @@ class DecisionActions(CampaignRoutes):
             return Response(ObjectionOut(objection).data, status=status.HTTP_201_CREATED)
         return Response(ObjectionOut(selectors.objections(campaign), many=True).data)
 
-    @extend_schema(summary="办理任职", description="仅组织部工作人员：一个事务内更新任职记录，生成任职通知。",
-                   request=AppointmentIn, responses={200: CampaignOut, 400: ERROR_400, 403: DENIED})
+    @extend_schema(summary="办理任职", description="仅组织部工作人员，即阶段流转 appoint：一个事务内更新任职记录，"
+                   "生成任职通知。" + moves.help_of("appoint") + "。",
+                   request=moves.MOVE_IN["appoint"], responses={200: CampaignOut, 400: ERROR_400, 403: DENIED})
     @action(detail=True, methods=["post"])
     def appointment(self, request, pk=None):
         campaign = self._campaign(pk)
-        if not permissions.transition_role_allowed(request.user, "appoint", workflow.Stage.APPOINTMENT):
-            deny("只有组织部工作人员可以办理任职。")
-        data = input_data(AppointmentIn, request)
-        campaign = services.appointment_execute(actor=request.user, campaign=campaign, **data)
-        return detail_response(request, campaign)
+        return detail_response(request, moves.take(request, campaign, "appoint"))
 
 
 @extend_schema(tags=["竞争上岗"])

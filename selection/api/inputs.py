@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from cadre.models import Cadre, Post
 
-from .. import services, workflow
+from .. import services
 from ..models import (
     Campaign,
     CampaignPost,
@@ -30,27 +30,8 @@ class CampaignIn(serializers.ModelSerializer):
         fields = list(services.EDITABLE_FIELDS)
 
 
-class TransitionIn(serializers.Serializer):
-    action = serializers.ChoiceField(choices=workflow.ACTIONS, label="操作代码",
-                                     help_text="阶段表中的操作，例如 submit_plan、close_speech、cancel")
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500,
-                                 label="说明/理由", help_text="退回、撤回、终止时必填")
-    document_no = serializers.CharField(required=False, allow_blank=True, default="", max_length=60,
-                                        label="文号", help_text="批准方案（approve_plan）、办理任职（appoint）时必填")
-    new_end = serializers.DateField(required=False, allow_null=True, label="新的报名截止日期",
-                                    help_text="延长报名（extend_registration）时必填")
-    start_date = serializers.DateField(required=False, allow_null=True, label="公示开始日期",
-                                       help_text="开始任前公示（start_publicity）时可填，默认今天")
-    appointed_on = serializers.DateField(required=False, allow_null=True, label="任职日期",
-                                         help_text="办理任职（appoint）时必填")
-
-
 class SelectionReasonIn(serializers.Serializer):
     reason = serializers.CharField(max_length=500, label="理由")
-
-
-class SelectionNoteIn(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500, label="说明")
 
 
 class CampaignPostIn(serializers.Serializer):
@@ -188,11 +169,6 @@ class SuperiorApprovalIn(serializers.Serializer):
                                          label="未批准的报名编号")
 
 
-class PublicityIn(serializers.Serializer):
-    start_date = serializers.DateField(required=False, allow_null=True, label="公示开始日期", help_text="默认今天")
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500, label="说明")
-
-
 class ObjectionIn(serializers.Serializer):
     application = serializers.IntegerField(label="公示对象报名编号")
     received_on = serializers.DateField(label="收到日期")
@@ -203,17 +179,6 @@ class ObjectionIn(serializers.Serializer):
 class ObjectionResolveIn(serializers.Serializer):
     substantiated = serializers.BooleanField(label="反映问题属实")
     resolution = serializers.CharField(label="核查结论")
-
-
-class AppointmentIn(serializers.Serializer):
-    appointed_on = serializers.DateField(label="任职日期")
-    document_no = serializers.CharField(max_length=60, label="聘任文件文号")
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500, label="说明")
-
-
-class ExtendIn(serializers.Serializer):
-    new_end = serializers.DateField(label="新的报名截止日期")
-    reason = serializers.CharField(max_length=300, label="延长理由")
 
 
 class ReviewApproveIn(serializers.Serializer):

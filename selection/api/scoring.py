@@ -9,10 +9,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import permissions, selectors, services, workflow
+from .. import permissions, selectors, services
 from ..models import CampaignJudge, JudgeScore
+from . import moves
 from .common import CampaignRoutes, DENIED, ERROR_400, NOT_FOUND, deny, detail_response, input_data, int_keys, require_work_role
-from .inputs import AbsenceIn, EvaluationSessionIn, InspectionConfirmIn, ScoreCorrectIn, ScoresIn, SelectionNoteIn
+from .inputs import AbsenceIn, EvaluationSessionIn, InspectionConfirmIn, ScoreCorrectIn, ScoresIn
 from .serializers import (
     CampaignOut,
     CountOut,
@@ -59,17 +60,13 @@ class ScoringActions(CampaignRoutes):
         self._staff()
         return Response(ScoresOverviewOut(selectors.scores_overview(campaign)).data)
 
-    @extend_schema(summary="演讲评分结束", description="仅组织部工作人员；全部评委评完（或已登记缺席）后计算演讲成绩"
-                   "（评委达到规定人数时去掉一个最高分和一个最低分）。", request=SelectionNoteIn,
-                   responses={200: CampaignOut, 400: ERROR_400, 403: DENIED})
+    @extend_schema(summary="演讲评分结束", description="仅组织部工作人员，即阶段流转 close_speech：全部评委评完（或已登记"
+                   "缺席）后计算演讲成绩（评委达到规定人数时去掉一个最高分和一个最低分）。",
+                   request=moves.MOVE_IN["close_speech"], responses={200: CampaignOut, 400: ERROR_400, 403: DENIED})
     @action(detail=True, methods=["post"], url_path="speech-close")
     def speech_close(self, request, pk=None):
         campaign = self._campaign(pk)
-        if not permissions.transition_role_allowed(request.user, "close_speech", workflow.Stage.SPEECH):
-            deny("只有组织部工作人员可以结束演讲评分。")
-        data = input_data(SelectionNoteIn, request)
-        return detail_response(request, services.speech_close(actor=request.user, campaign=campaign,
-                                                                      note=data["note"]))
+        return detail_response(request, moves.take(request, campaign, "close_speech"))
 
     @extend_schema(summary="录入笔试成绩", description="仅组织部工作人员；报名编号 → 成绩（0–100）。",
                    request=ScoresIn, responses={200: CountOut, 400: ERROR_400, 403: DENIED})

@@ -107,7 +107,7 @@ class CampaignOut(CampaignListOut):
     def get_available_actions(self, obj) -> list[dict]:
         user = self.context["request"].user
         return [
-            {"action": t.action, "label": t.label, "needs_reason": t.needs_reason, "withdrawal": t.withdrawal}
+            {"action": t.action, "label": t.label, "needs_reason": t.reason_required, "withdrawal": t.is_withdrawal}
             for t in workflow.available(obj.stage)
             if workflow.role_codes(user) & set(t.roles)
         ]
