@@ -5,9 +5,11 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from assessment.models import TermReview
 from cadre.choices import DEMOCRATIC_PARTIES, EDUCATION_RANK, ETHNICITY_NAME, LEADERSHIP_LEVELS
 from cadre.models import Cadre, EducationRecord, FamilyMember, OrgUnit, Post, PostHistory
 
@@ -252,12 +254,6 @@ def secondments_due_soon(on: dt.date, *, days: int = 30):
 
 def secondment_end_assessment(secondment: Secondment):
     """The 期满考核 (assessment.TermReview) linked to this secondment, if the assessment app holds one."""
-    try:
-        from django.contrib.contenttypes.models import ContentType
-
-        from assessment.models import TermReview
-    except ImportError:  # the assessment app is optional for rotation
-        return None
     ct = ContentType.objects.get_for_model(Secondment)
     return (
         TermReview.objects.filter(Q(subject_type=ct, subject_id=str(secondment.pk)))

@@ -15,6 +15,7 @@ service re-checks the whole suggestion with `rules.validate_plan` and drops the 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -252,8 +253,6 @@ def greedy(movers: Sequence[Mover], slots: Sequence[Slot], ctx: Context, w: Weig
 
 def brute_force(movers: Sequence[Mover], slots: Sequence[Slot], ctx: Context, w: Weights = Weights()) -> float:
     """Exhaustive optimum for tests (tiny cases only)."""
-    import itertools
-
     scores, _ = evaluate_pairs(movers, slots, ctx, w)
     n, k = scores.shape
     own = [next((j for j, s in enumerate(slots) if s.seat_of == m.person.cadre_id), None) for m in movers]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from core.exceptions import ApplicationError
 from . import permissions, rules, selectors, services, solver, workflow
 from .forms import AcceptForm, MoveForm, PlanForm, ReasonForm, SecondmentForm
 from .models import RotationMove, RotationPlan, RotationSuggestion, Secondment
+from .structure import compare
 
 
 def _need(ok: bool):
@@ -54,8 +56,6 @@ def xlsx_response(filename: str, title: str, header: list[str], rows: list[list]
     buf = io.BytesIO()
     wb.save(buf)
     response = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    from urllib.parse import quote
-
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 
@@ -163,8 +163,6 @@ def plan_detail(request, pk):
     comparison = None
     chart = None
     if moves:
-        from .structure import compare
-
         both = selectors.plan_structure(plan)
         comparison = compare(both["before"], both["after"])
         chart = {

@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from documents.models import GeneratedDocument, Notification
 from rotation import selectors, services
 from rotation.models import Secondment
+from rotation.tasks import remind_secondments
 
 from .conftest import AS_OF
 
@@ -62,8 +64,6 @@ def test_due_list_is_set_based(setup, django_assert_max_num_queries):
 
 
 def test_execution_issues_rotation_notice(setup, staff_user, leader_user, django_capture_on_commit_callbacks):
-    from documents.models import GeneratedDocument
-
     world, plan = setup
     a, b = world.posts["财政局副局长"], world.posts["审计局副局长"]
     c1, c2 = a.holdings.get().cadre, b.holdings.get().cadre
@@ -153,8 +153,6 @@ def test_api_secondments_and_due_soon(client, staff_user, observer_user, setup):
 
 
 def test_secondment_reminder_task(setup, staff_user):
-    from rotation.tasks import remind_secondments
-
     world, _plan = setup
     cadre = world.posts["东林镇副镇长"].holdings.get().cadre
     today = selectors.today()
@@ -164,8 +162,6 @@ def test_secondment_reminder_task(setup, staff_user):
     services.secondment_create(actor=staff_user, data={
         "cadre": cadre, "host_unit": world.audit, "host_title": "局长助理", "start": today - dt.timedelta(days=30),
         "planned_end": today + dt.timedelta(days=200)})
-    from documents.models import Notification
-
     assert remind_secondments(days=30) == [s.pk]
     assert remind_secondments(days=30) == [s.pk]  # a rerun the same day adds no notification
     notes = Notification.objects.filter(source="secondment_end", user=staff_user)
