@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.forms.models import fields_for_model
 
+from cadre.eligibility import RULE_NAMES, WAIVABLE_RULES
 from cadre.models import Cadre, Post
 from core import roles
 
@@ -13,6 +14,7 @@ from .models import (
     Campaign,
     DeferAction,
     InspectionConclusion,
+    JudgeScore,
     MemberRole,
     ReviewDecision,
     Source,
@@ -263,6 +265,13 @@ class ReviewDecisionForm(Bootstrap, forms.Form):
     reason = forms.CharField(label="审查意见", max_length=500, required=False)
 
 
+class WaiverForm(forms.Form):
+    """个别放宽 for one applicant in this campaign (a leader, from the review queue)."""
+
+    rule = forms.ChoiceField(label="放宽条件", choices=[(c, RULE_NAMES[c]) for c in WAIVABLE_RULES])
+    reason = forms.CharField(label="放宽理由", max_length=300)
+
+
 # ---------------------------------------------------------------- speech
 
 
@@ -277,8 +286,6 @@ class ScoreCorrectForm(Bootstrap, forms.Form):
     reason = forms.CharField(label="更正理由", max_length=300)
 
     def __init__(self, *args, campaign, **kwargs):
-        from .models import JudgeScore
-
         super().__init__(*args, **kwargs)
         self.fields["score"].queryset = (
             JudgeScore.objects.filter(application__campaign=campaign)

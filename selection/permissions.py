@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from rest_framework import permissions as drf_permissions
 
+from cadre.models import Cadre
 from core import roles
 
 from . import workflow
@@ -53,8 +54,6 @@ def own_cadre_id(user) -> int | None:
         return None
     cached = getattr(user, "_selection_cadre_id", False)
     if cached is False:
-        from cadre.models import Cadre
-
         cached = Cadre.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
         user._selection_cadre_id = cached
     return cached

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from cadre import eligibility
+from cadre.eligibility import explain
 from cadre.models import Cadre
 from cadre.selectors import education_text
 from core.decorators import require
@@ -109,7 +109,7 @@ def eligibility_check(request, pk):
             pk=int(cp_id), campaign=campaign, status=PostStatus.OPEN).first()
     x = None
     if campaign_post is not None:
-        x = eligibility.explain(cadre, campaign_post.post, campaign.as_of, scope=campaign.scope)
+        x = explain(cadre, campaign_post.post, campaign.as_of, scope=campaign.scope)
     return render(request, "selection/_eligibility.html", {"x": x, "campaign": campaign, "campaign_post": campaign_post})
 
 

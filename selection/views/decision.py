@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -117,8 +118,6 @@ def meeting_record(request, pk):
 
 
 def _user(user_id):
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.filter(pk=int(user_id)).first()
 
 

@@ -1,21 +1,16 @@
 """个别放宽 from the review queue: a leader grants a campaign-scope waiver for one applicant."""
-from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from cadre import rules as R
+from cadre.eligibility import RULE_NAMES
 from core import roles
 from core.decorators import require
 from core.exceptions import ApplicationError
 
 from .. import services
+from ..forms import WaiverForm
 from ..models import Application
-
-
-class WaiverForm(forms.Form):
-    rule = forms.ChoiceField(label="放宽条件", choices=[(c, R.RULE_NAMES[c]) for c in R.WAIVABLE_RULES])
-    reason = forms.CharField(label="放宽理由", max_length=300)
 
 
 @require(lambda user: roles.has_role(user, roles.LEADER))
@@ -31,5 +26,5 @@ def review_waiver(request, pk, app):
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已批准{application.cadre.name}在本次竞争上岗中放宽{R.RULE_NAMES[form.cleaned_data['rule']]}条件。")
+            messages.success(request, f"已批准{application.cadre.name}在本次竞争上岗中放宽{RULE_NAMES[form.cleaned_data['rule']]}条件。")
     return redirect("selection:section", pk=pk, section="review")
