@@ -131,7 +131,7 @@ def child_export(limit: int, sort: str):
 
     django.setup()
     from cadre.models import Cadre
-    from cadre.roster_export import write_roster
+    from cadre.roster import write_roster
 
     ids = Cadre.objects.order_by("id").values_list("id", flat=True)
     last = ids[limit - 1]
@@ -178,7 +178,7 @@ def per_row_import(rows_file: Path, actor) -> tuple[int, float]:
     from django.db import transaction
 
     from cadre.models import AnnualAssessment, EducationRecord, OrgUnit
-    from cadre.roster_import import read_roster
+    from cadre.roster import read_roster
     from cadre.services import cadre_create
 
     parsed = read_roster(str(rows_file))
@@ -263,7 +263,7 @@ def main():
     from django.contrib.auth.models import Group, User
     from django.db import connection
 
-    from cadre.roster_import import import_roster
+    from cadre.roster import import_roster
     from core import roles
 
     print(f"creating database test_{connection.settings_dict['NAME']} …", flush=True)

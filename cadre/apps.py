@@ -8,7 +8,10 @@ class CadreConfig(AppConfig):
     verbose_name = "干部档案"
 
     def ready(self):
-        # cycle: apps.py loads before the app registry; core.audit imports core.models, which needs it ready
+        # after every app is loaded: core.audit and the tasks import models. tasks registers the Celery tasks
+        # with the app, so services can start them by name (core.jobs) in every process.
         from core.audit import register_actions
+
+        from . import tasks  # noqa: F401
 
         register_actions(AuditAction)

@@ -2,21 +2,31 @@
 
 One import path for the app (``from cadre.services import post_create``); the package is split by sub-domain:
 units, posts, cadres (the record and its 身份证号 check), records (学历/考核/家庭成员/奖惩 rows), positions
-(who holds which post), assessments (年度考核 in bulk).
+(who holds which post), assessments (年度考核 in bulk), roster (the Excel import/export jobs).
 """
 from cadre.eligibility.services import rule_set_reset, rule_set_save, waiver_grant, waiver_revoke  # 任职资格
 
 from .assessments import annual_assessments_record
 from .cadres import CADRE_FIELDS, cadre_create, cadre_update, validate_id_number
 from .common import next_order, save_changed_fields
-from .positions import PositionMove, free_seat, positions_assign, sync_current_position
+from .positions import PositionMove, free_seat, positions_assign, sync_current_position, sync_positions_bulk
 from .posts import POST_FIELDS, post_create, post_delete, post_update, post_vacancies
 from .records import cadre_records_save
+from .roster import (
+    ROSTER_EXPORT_KIND,
+    ROSTER_IMPORT_KIND,
+    roster_export_record,
+    roster_export_start,
+    roster_import_confirm,
+    roster_import_start,
+)
 from .units import UNIT_FIELDS, check_unit_key_area, infer_unit_kind, next_unit_code, unit_create, unit_delete, unit_update
 
 __all__ = [
     "CADRE_FIELDS",
     "POST_FIELDS",
+    "ROSTER_EXPORT_KIND",
+    "ROSTER_IMPORT_KIND",
     "UNIT_FIELDS",
     "PositionMove",
     "annual_assessments_record",
@@ -33,10 +43,15 @@ __all__ = [
     "post_delete",
     "post_update",
     "post_vacancies",
+    "roster_export_record",
+    "roster_export_start",
+    "roster_import_confirm",
+    "roster_import_start",
     "rule_set_reset",
     "rule_set_save",
     "save_changed_fields",
     "sync_current_position",
+    "sync_positions_bulk",
     "unit_create",
     "unit_delete",
     "unit_update",

@@ -11,8 +11,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from cadre.models import Cadre, EducationRecord, OrgUnit
-from cadre.roster_export import write_roster
-from cadre.roster_import import import_roster
+from cadre.roster import import_roster, write_roster
 from cadre.tests.factories import AssessmentFactory, CadreFactory, EducationFactory, OrgUnitFactory
 from cadre.tests.roster_helpers import sample_xlsx, table_counts
 from core.models import BackgroundJob
@@ -194,10 +193,10 @@ def test_export_view_applies_list_filters_and_sort(staff_client):
 
 
 def test_big_export_runs_as_a_job(staff_client, monkeypatch, django_capture_on_commit_callbacks, client, leader_user):
-    from cadre import views_excel
+    from cadre.roster import views as roster_views
 
     varied_cadres()
-    monkeypatch.setattr(views_excel, "INLINE_EXPORT_ROWS", 1)
+    monkeypatch.setattr(roster_views, "INLINE_EXPORT_ROWS", 1)
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.get(reverse("cadre:roster-export"), {"sort": "pinyin"})
     job = BackgroundJob.objects.get(kind="cadre.roster_export")

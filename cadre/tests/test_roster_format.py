@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from cadre import roster_format as rf
+from cadre.roster import formats as rf
 
 
 @pytest.mark.parametrize(

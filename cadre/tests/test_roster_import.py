@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from cadre.idnumber import make_id_number
 from cadre.models import AnnualAssessment, Cadre, EducationRecord, OrgUnit, Post, PostHistory, RankHistory
-from cadre.roster_import import import_roster, write_error_copy
+from cadre.roster import import_roster, write_error_copy
 from cadre.tests.factories import CadreFactory, OrgUnitFactory, PostFactory
 from cadre.tests.roster_helpers import sample_rows, sample_xlsx, set_cell, table_counts, xlsx
 from core.models import AuditEvent, BackgroundJob
@@ -478,9 +478,9 @@ def test_upload_rejects_non_xlsx_and_oversize(staff_client, settings):
 
 
 def test_big_file_goes_through_the_celery_task(staff_client, monkeypatch, django_capture_on_commit_callbacks):
-    from cadre import views_excel
+    from cadre.roster import views as roster_views
 
-    monkeypatch.setattr(views_excel, "INLINE_IMPORT_ROWS", 0)
+    monkeypatch.setattr(roster_views, "INLINE_IMPORT_ROWS", 0)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = upload(staff_client, sample_xlsx().getvalue())
     job = BackgroundJob.objects.get()

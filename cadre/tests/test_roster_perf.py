@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from cadre.models import Cadre
-from cadre.roster_export import _cell_xml, write_roster
+from cadre.roster.export import _cell_xml, write_roster
 from cadre.selectors import roster_search
 from cadre.services import unit_update
 from cadre.tests.factories import CadreFactory, OrgUnitFactory
@@ -118,7 +118,7 @@ def _assorted_workbook(write_only: bool) -> io.BytesIO:
 def test_sheet_reader_gives_what_openpyxl_read_only_gives(write_only):
     from openpyxl import load_workbook as load
 
-    from cadre.roster_sheet import open_sheet_file
+    from cadre.roster.sheet import open_sheet_file
 
     buf = _assorted_workbook(write_only)
     wb = load(buf, read_only=True, data_only=True)

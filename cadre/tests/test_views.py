@@ -177,7 +177,7 @@ def test_roster_htmx_returns_fragment_with_export_link(role_client, other_cadre)
 
 @pytest.mark.parametrize("role", sorted(READERS))
 def test_roster_export_button_for_every_roster_reader(role_client, other_cadre, role):
-    # the export view (views_excel.roster_export) admits the same roles as the list page
+    # the export view (cadre.roster.views.roster_export) admits the same roles as the list page
     html = role_client(role).get(reverse("cadre:roster"), {"gender": "男"}).content.decode()
     assert f'href="{reverse("cadre:roster-export")}?gender=%E7%94%B7"' in html
 

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 
 from cadre.choices import CadreStatus
 from cadre.models import Cadre
-from cadre.roster_export import SORTS, write_roster
+from cadre.roster import SORTS, write_roster
 
 
 class Command(BaseCommand):

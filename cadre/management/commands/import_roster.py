@@ -6,7 +6,7 @@ Failure: exit 1 and one line per error, `第R行 <列名>: <message>`, nothing w
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from cadre.roster_import import import_roster
+from cadre.roster import import_roster
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """Roster Excel pages: upload → preview (dry run) → confirm → result, the error copy, and the export.
 
-Thin views: the work is in roster_import / roster_export, run by the tasks in cadre.tasks (inline for small
-files, on the Celery worker with a progress bar for big ones).
+Thin views: the jobs are created and started by ``cadre.services`` (roster_import_start, …); the work is in
+``cadre.roster.jobs`` (inline for small files, on the Celery worker with a progress bar for big ones).
 """
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import tempfile
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,34 +16,33 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import roles
-from core.audit import audit
 from core.decorators import require
 from core.models import BackgroundJob
 
-from . import tasks
-from .forms_excel import RosterUploadForm
-from .roster_import import ImportReport, write_error_copy
+from ..selectors import roster_search
+from ..services import (
+    ROSTER_EXPORT_KIND,
+    ROSTER_IMPORT_KIND,
+    roster_export_record,
+    roster_export_start,
+    roster_import_confirm,
+    roster_import_start,
+)
+from .errors import write_error_copy
+from .export import write_roster
+from .forms import RosterUploadForm
+from .report import ImportReport
 
 INLINE_IMPORT_ROWS = 2000  # up to this many rows the preview and the import run inside the request
 INLINE_EXPORT_ROWS = 5000  # up to this many people the export downloads directly
 ERRORS_ON_PAGE = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-
-
 staff_only = require(roles.is_staff_member)
 
 
 def _import_job(pk) -> BackgroundJob:
-    return get_object_or_404(BackgroundJob, pk=pk, kind=tasks.KIND_IMPORT)
-
-
-def _start(job: BackgroundJob, *, inline: bool, runner, task):
-    if inline:
-        runner(job.pk)
-    else:
-        transaction.on_commit(lambda: task.delay(job.pk))
+    return get_object_or_404(BackgroundJob, pk=pk, kind=ROSTER_IMPORT_KIND)
 
 
 # ---------------------------------------------------------------- import
@@ -53,21 +51,12 @@ def _start(job: BackgroundJob, *, inline: bool, runner, task):
 def import_upload(request, pk=None):
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        job = BackgroundJob(
-            kind=tasks.KIND_IMPORT,
-            created_by=request.user,
-            total=form.estimated_rows,
-            message="等待检查",
-            params={"mode": "preview", "filename": upload.name[:200]},
+        job = roster_import_start(
+            actor=request.user, upload=form.cleaned_data["file"], estimated_rows=form.estimated_rows,
+            inline=form.estimated_rows <= INLINE_IMPORT_ROWS,
         )
-        job.input_file.save(f"roster_{timezone.localtime():%Y%m%d_%H%M%S}.xlsx", upload, save=False)
-        job.save()
-        job.params["next_url"] = reverse("cadre:import-preview", args=[job.pk])
-        job.save(update_fields=["params"])
-        _start(job, inline=form.estimated_rows <= INLINE_IMPORT_ROWS, runner=tasks.run_import_job, task=tasks.roster_import_job)
         return redirect("cadre:import-preview", pk=job.pk)
-    recent = BackgroundJob.objects.filter(kind=tasks.KIND_IMPORT).select_related("created_by")[:10]
+    recent = BackgroundJob.objects.filter(kind=ROSTER_IMPORT_KIND).select_related("created_by")[:10]
     return render(request, "cadre/import_upload.html", {"form": form, "recent": recent})
 
 
@@ -99,17 +88,8 @@ def import_preview(request, pk):
 @require_POST
 def import_confirm(request, pk):
     job = _import_job(pk)
-    preview = job.result.get("preview")
-    if job.params.get("mode") == "commit":
-        return redirect("cadre:import-preview", pk=job.pk)  # already confirmed (double submit)
-    if not job.finished or not preview or preview.get("errors"):
-        return redirect("cadre:import-preview", pk=job.pk)
-    job.params = {**job.params, "mode": "commit", "confirmed_by": request.user.pk}
-    job.status = BackgroundJob.Status.PENDING
-    job.progress = 0
-    job.message = "等待导入"
-    job.save(update_fields=["params", "status", "progress", "message", "updated_at"])
-    _start(job, inline=preview.get("rows", 0) <= INLINE_IMPORT_ROWS, runner=tasks.run_import_job, task=tasks.roster_import_job)
+    rows = (job.result.get("preview") or {}).get("rows", 0)
+    roster_import_confirm(actor=request.user, job=job, inline=rows <= INLINE_IMPORT_ROWS)
     return redirect("cadre:import-preview", pk=job.pk)
 
 
@@ -130,12 +110,6 @@ def import_error_copy(request, pk):
 
 
 # ---------------------------------------------------------------- export
-def _roster_search(user, params):
-    from .selectors import roster_search  # the list page's filters (cadre.selectors)
-
-    return roster_search(user=user, params=params)
-
-
 def _export_title(filterset) -> str:
     unit = None
     if filterset.is_bound and filterset.form.is_valid():
@@ -149,28 +123,16 @@ def roster_export(request, pk=None):
     if "job" in request.GET:
         return _export_job_page(request)
     params = request.GET.copy()
-    filterset, queryset = _roster_search(request.user, params)
+    filterset, queryset = roster_search(user=request.user, params=params)  # the list page's filters
     title = _export_title(filterset)
     count = queryset.count()
     if count > INLINE_EXPORT_ROWS:
-        job = BackgroundJob.objects.create(
-            kind=tasks.KIND_EXPORT,
-            created_by=request.user,
-            total=count,
-            message="等待导出",
-            params={"query": params.urlencode(), "title": title},
-        )
-        job.params["next_url"] = reverse("cadre:roster-export") + "?" + urlencode({"job": job.pk, "download": 1})
-        job.save(update_fields=["params"])
-        transaction.on_commit(lambda: tasks.roster_export_job.delay(job.pk))
+        job = roster_export_start(actor=request.user, query=params.urlencode(), title=title, total=count)
         return redirect(reverse("cadre:roster-export") + "?" + urlencode({"job": job.pk}))
-    from .roster_export import write_roster
-
     out = tempfile.TemporaryFile(suffix=".xlsx")
     rows = write_roster(queryset, out, title=title, sort=None)
     out.seek(0)
-    audit(actor=request.user, action="cadre.export_roster", summary=f"导出干部花名册 {rows} 人",
-          data={"query": params.urlencode(), "rows": rows})
+    roster_export_record(actor=request.user, rows=rows, query=params.urlencode())
     return FileResponse(
         out, as_attachment=True, filename=f"{title}_{timezone.localdate():%Y%m%d}.xlsx", content_type=XLSX
     )
@@ -181,7 +143,7 @@ def _export_job_page(request):
         job_id = int(request.GET["job"])
     except ValueError:
         raise Http404("任务编号无效") from None
-    job = get_object_or_404(BackgroundJob, pk=job_id, kind=tasks.KIND_EXPORT)
+    job = get_object_or_404(BackgroundJob, pk=job_id, kind=ROSTER_EXPORT_KIND)
     if job.created_by_id != request.user.pk:
         raise PermissionDenied("只能下载自己发起的导出")
     if request.GET.get("download") and job.status == BackgroundJob.Status.DONE and job.output_file:

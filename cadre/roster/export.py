@@ -22,9 +22,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
-from . import roster_format as rf
-from .choices import ETHNICITY_NAME
-from .models import AnnualAssessment, EducationRecord
+from . import formats as rf
+from ..choices import ETHNICITY_NAME
+from ..models import AnnualAssessment, EducationRecord
 
 CHUNK = 2000
 SORTS = {

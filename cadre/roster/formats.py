@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass
 
-from .choices import (
+from ..choices import (
     ASSESSMENT_ALIASES,
     EDUCATION_ALIASES,
     ETHNICITY_BY_NAME,

@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from core.exceptions import ApplicationError
 from core.uploads import check_xlsx
 
-from .roster_import import check_upload
+from .reading import check_upload
 
 
 class RosterUploadForm(forms.Form):
