@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from cadre import demo_data as D
+from cadre.demo import data as D
 from cadre.idnumber import parse_id_number
 from cadre.models import (
     AnnualAssessment,

@@ -3,6 +3,7 @@
 Pure data, no I/O. Everything here is fictional: 青溪经济开发区 does not exist.
 """
 import datetime as dt
+import itertools
 
 ZONE = "青溪经济开发区"
 ROOT_CODE = "QX000"  # the demo's marker: present ⇒ demo data already seeded
@@ -215,3 +216,27 @@ SANCTIONS = [
 SANCTION_REASONS = ["违反中央八项规定精神", "工作失职，造成不良影响", "违规收受礼金", "违反工作纪律"]
 UNDETERMINED_REASONS = ["新录用人员试用期内", "病假累计超过半年", "立案审查期间"]
 HEALTH_VALUES = [("健康", 960), ("良好", 30), ("一般", 8), ("长期病休", 2)]
+
+
+# ---------------------------------------------------------------- weighted choices (values, cumulative weights)
+
+
+def _choice(pairs):
+    """(values, cumulative weights) for DemoBuilder.weighted."""
+    values, weights = zip(*pairs)
+    return values, list(itertools.accumulate(weights))
+
+
+NATIVE_CHOICE = _choice([((name, area), weight) for name, weight, area in NATIVE_PLACES])
+GREW_UP_POOL = LOCAL_PLACES + OUTSIDE_GREW_UP
+ETHNICITY_CHOICE = _choice(ETHNICITY_MIX)
+HEALTH_CHOICE = _choice(HEALTH_VALUES)
+POLITICS_LEADER = _choice([("中共党员", 96), ("民盟盟员", 1), ("九三学社社员", 1), ("群众", 2)])
+POLITICS_YOUNG = _choice([("中共党员", 55), ("中共预备党员", 12), ("共青团员", 28), ("群众", 5)])
+POLITICS_STAFF = _choice([("中共党员", 82), ("中共预备党员", 2), ("民进会员", 2), ("民盟盟员", 1), ("群众", 13)])
+POLITICS_SPOUSE = _choice([("中共党员", 45), ("群众", 50), ("民盟盟员", 5)])
+POLITICS_PARENT = _choice([("中共党员", 35), ("群众", 65)])
+CHILDREN_CHOICE = _choice([(0, 12), (1, 60), (2, 28)])
+EDU_OLD = _choice([("中专", 22), ("大学专科", 36), ("大学本科", 37), ("研究生", 5)])
+EDU_MID = _choice([("中专", 4), ("大学专科", 24), ("大学本科", 61), ("研究生", 11)])
+EDU_YOUNG = _choice([("大学专科", 9), ("大学本科", 70), ("研究生", 21)])
