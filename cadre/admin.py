@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.audit import audit
 from core.exceptions import ApplicationError
 
+from .audit import admin_action
 from .models import (
     AnnualAssessment,
     Cadre,
@@ -40,7 +41,7 @@ class AuditedAdmin(SimpleHistoryAdmin):
             fields = list(form.changed_data) if change else []
             audit(
                 actor=request.user,
-                action=f"admin.{obj._meta.model_name}.{'update' if change else 'create'}",
+                action=admin_action(obj._meta.model_name, "update" if change else "create"),
                 obj=obj,
                 summary=f"后台{verb}{obj._meta.verbose_name} {obj}",
                 data={"fields": fields},
@@ -55,7 +56,7 @@ class AuditedAdmin(SimpleHistoryAdmin):
             super().delete_model(request, obj)
             audit(
                 actor=request.user,
-                action=f"admin.{obj._meta.model_name}.delete",
+                action=admin_action(obj._meta.model_name, "delete"),
                 obj=None,
                 summary=f"后台删除{obj._meta.verbose_name} {label}",
                 data={"id": pk},
@@ -68,7 +69,7 @@ class AuditedAdmin(SimpleHistoryAdmin):
             meta = queryset.model._meta
             audit(
                 actor=request.user,
-                action=f"admin.{meta.model_name}.delete",
+                action=admin_action(meta.model_name, "delete"),
                 obj=None,
                 summary=f"后台批量删除{meta.verbose_name} {len(rows)} 条",
                 data={"ids": [pk for pk, _ in rows], "labels": [label for _, label in rows][:200]},

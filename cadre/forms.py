@@ -9,6 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms import formset_factory, inlineformset_factory
 
+from core.exceptions import ApplicationError
+from core.uploads import check_photo
+
 from .choices import Education, EducationMode
 from .models import AnnualAssessment, Cadre, FamilyMember, OrgUnit, RewardPunishment, month_text
 
@@ -140,9 +143,6 @@ class CadreForm(StyledFormMixin, forms.ModelForm):
 
     def clean_photo(self):
         """JPEG or PNG by magic bytes and within settings.PHOTO_UPLOAD_MAX_BYTES (core.uploads)."""
-        from core.exceptions import ApplicationError
-        from core.uploads import check_photo
-
         photo = self.cleaned_data.get("photo")
         if photo and hasattr(photo, "read") and "photo" in self.changed_data:
             try:
@@ -261,7 +261,7 @@ class RewardForm(StyledFormMixin, forms.ModelForm):
 
 class BaseRecordsFormSet(forms.BaseInlineFormSet):
     def service_rows(self) -> list[dict]:
-        """Submitted rows for cadre.services_records: changed or existing rows, with `id` and `DELETE`."""
+        """Submitted rows for cadre.services.cadre_records_save: changed or existing rows, with `id` and `DELETE`."""
         rows = []
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or not form.cleaned_data:

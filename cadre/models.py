@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .sortkeys import pinyin_key, stroke_key
@@ -212,8 +213,6 @@ class Cadre(models.Model):
 
     @property
     def age(self) -> int:
-        from django.utils import timezone
-
         return self.age_on(timezone.localdate())
 
     @property
