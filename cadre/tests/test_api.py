@@ -586,7 +586,7 @@ def test_records_api_schema_has_no_warnings_and_validates():
 
     GENERATOR_STATS.reset()
     with patched_settings({"ENUM_NAME_OVERRIDES": ENUM_NAME_OVERRIDES}):
-        schema = SchemaGenerator(patterns=[path("api/", include("cadre.api_urls"))]).get_schema(request=None, public=True)
+        schema = SchemaGenerator(patterns=[path("api/", include("cadre.api.urls"))]).get_schema(request=None, public=True)
     assert not GENERATOR_STATS, GENERATOR_STATS._warn_cache
     validate_schema(schema)
     assert {p: set(item) - {"parameters"} for p, item in schema["paths"].items()} == RECORD_PATHS

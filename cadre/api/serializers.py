@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from core.exceptions import ApplicationError
 
-from .choices import (
+from ..choices import (
     ETHNICITIES,
     AppointmentMethod,
     CadreStatus,
@@ -21,8 +21,7 @@ from .choices import (
     TitleLevel,
     UnitKind,
 )
-from .services import check_unit_key_area
-from .models import (
+from ..models import (
     AnnualAssessment,
     Cadre,
     EducationRecord,
@@ -33,6 +32,7 @@ from .models import (
     RankHistory,
     RewardPunishment,
 )
+from ..services import check_unit_key_area
 
 
 def mask_id_number(value: str) -> str:

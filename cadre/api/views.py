@@ -19,9 +19,9 @@ from rest_framework.response import Response
 
 from core import roles
 
-from . import services
-from .api_filters import CadreFilter, OrgUnitFilter, PostFilter
-from .models import Cadre, OrgUnit, Post
+from .. import services
+from ..models import Cadre, OrgUnit, Post
+from .filters import CadreFilter, OrgUnitFilter, PostFilter
 from .serializers import (
     CadreDetailSerializer,
     CadreInputSerializer,

@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from core.roles import is_staff_member
 
-from .choices import (
+from ..choices import (
     CadreStatus,
     Education,
     Gender,
@@ -15,7 +15,7 @@ from .choices import (
     StaffingType,
     UnitKind,
 )
-from .models import Cadre, EducationRecord, OrgUnit, Post
+from ..models import Cadre, EducationRecord, OrgUnit, Post
 
 
 def unit_and_descendant_ids(unit_id: int) -> list[int]:
