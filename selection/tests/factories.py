@@ -555,6 +555,16 @@ class CampaignFactory(BareCampaignFactory):
         return c
 
 
+TWO_APPOINTEES = [("甲任", "新任", "一级科员"), ("乙任", "新任", "一级科员")]
+
+
+def decided(stage: str = Stage.DECISION, *, people=None, **options) -> Campaign:
+    """A campaign at ``stage`` (讨论决定 on) with ONE candidate per post (the plan's 差额 set to 1), each a
+    confirmed 考察对象 with 建议任用: ``campaign.world.winners``. ``people`` default: 甲任 and 乙任, both 新任."""
+    options.setdefault("min_candidates_per_vacancy", 1)
+    return CampaignFactory(stage=stage, people=people or TWO_APPOINTEES, per_post=1, **options)
+
+
 def _cancel(w: World):
     c = w.campaign
     StageEvent.objects.create(campaign=c, action="cancel", label="终止本次工作", from_stage=Stage.PREPARATION,

@@ -13,8 +13,7 @@ from core import roles
 from selection.models import AppStatus, Application, Campaign, JudgeScore, Objection
 from selection.tests import factories as f
 from selection.workflow import Stage
-
-from .d_helpers import rows
+from tests.xlsx import rows
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -16,7 +16,6 @@ from selection import services as decision
 from selection.services import appointment
 from selection.models import Application, Campaign, CampaignPost, StageEvent
 from selection.tests import factories as F
-from selection.tests.b_helpers import advance_to_publicity, decision_world, placed_cadre
 from selection.workflow import Stage
 
 pytestmark = pytest.mark.django_db
@@ -32,10 +31,11 @@ def at(day: str):
 @pytest.fixture
 def world():
     """甲任 (一级科员, 新任) and 乙任 (副科级 副主任, 转任), each to a 副科级 副局长 post; 公示 29.9–10.10."""
-    with at("2026-09-10"):
-        c, staff, leader, apps = decision_world(people=[("甲任", "新任", "一级科员"), ("乙任", "转任", "副科级")])
-    advance_to_publicity(c, apps, start=dt.date(2026, 9, 29), end=dt.date(2026, 10, 10), stage=Stage.APPOINTMENT)
-    return c, staff, apps
+    with at("2026-10-11"):  # the day after 公示 ended
+        c = F.decided(Stage.APPOINTMENT, people=[("甲任", "新任", "一级科员"), ("乙任", "转任", "副科级")],
+                      publicity_start=dt.date(2026, 9, 29))
+    assert (c.publicity_start, c.publicity_end) == (dt.date(2026, 9, 29), dt.date(2026, 10, 10))
+    return c, c.world.staff, c.world.winners
 
 
 def snapshot(c: Campaign) -> tuple:
@@ -103,7 +103,7 @@ class TestAppointment:
 
     def test_seat_taken_writes_nothing(self, world):
         c, staff, (a, b) = world
-        holder = placed_cadre("占位人", post=b.campaign_post.post)
+        holder = F.placed_cadre("占位人", post=b.campaign_post.post)
         assert PostHistory.objects.get(cadre=holder, end__isnull=True).post == b.campaign_post.post
         before = snapshot(c)
         with at("2026-10-12"), pytest.raises(ApplicationError, match="职数不足.*不能再任用乙任"):
@@ -168,7 +168,8 @@ class TestReminders:
     def test_probation_and_term_ends_remind_staff_and_the_appointee(self):
         appointee = F.user("appointee")
         with at("2026-09-10"):
-            c, staff, leader, (a, b) = decision_world(users={"甲任": appointee})
+            c = F.decided(users={"甲任": appointee})
+            staff, (a, b) = c.world.staff, c.world.winners
         today = dt.date(2027, 9, 20)
         Application.objects.filter(pk=a.pk).update(appointed_on=dt.date(2026, 10, 12), term_end=dt.date(2028, 10, 11),
                                                    probation_end=dt.date(2027, 10, 11))
@@ -190,7 +191,7 @@ class TestReminders:
         staff = F.staff()
         open_c = F.campaign(Stage.REGISTRATION, posts=1)  # window ends 2026-07-10
         with at("2026-09-10"):
-            c, *_ = decision_world(people=[("丁任", "新任", "一级科员")])
+            c = F.decided(people=[("丁任", "新任", "一级科员")])
         Campaign.objects.filter(pk=c.pk).update(stage=Stage.PUBLICITY, publicity_start=dt.date(2026, 7, 6),
                                                 publicity_end=dt.date(2026, 7, 10))
         assert run_reminders(dt.date(2026, 7, 7), sources=["selection_registration_closing", "selection_publicity_ending"]) == {

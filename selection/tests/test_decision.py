@@ -22,7 +22,8 @@ from selection.models import (
     ObjectionStatus,
     StageEvent,
 )
-from selection.tests.b_helpers import advance_to_publicity, decision_world, refresh
+from selection.tests import factories as F
+from selection.tests.factories import refresh
 from selection.workflow import ROLE_LABELS, SYSTEM, Stage
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,8 @@ def ballot(**choices) -> dict:
 @pytest.fixture
 def world():
     with at("2026-09-10"):
-        yield decision_world()
+        c = F.decided()
+        yield c, c.world.staff, c.world.leader, c.world.winners
 
 
 class TestMeeting:
@@ -235,7 +237,8 @@ class TestApprovalAndPublicity:
 
     def test_publicity_over_spring_festival(self):
         with at("2026-02-05"):
-            c, staff, leader, (a, b) = decision_world()
+            c = F.decided()
+            staff, leader, (a, b) = c.world.staff, c.world.leader, c.world.winners
             decision.meeting_record(actor=leader, campaign=c, held_on=dt.date(2026, 2, 4), members=members(3, 3),
                                     votes={a.pk: ballot(同意=3), b.pk: ballot(同意=3)})
             decision.superior_approval_record(actor=staff, campaign=c, document_no="湖组干〔2026〕2号",
@@ -256,9 +259,9 @@ class TestApprovalAndPublicity:
 @pytest.fixture
 def in_publicity():
     with at("2026-09-10"):
-        c, staff, leader, apps = decision_world()
-    advance_to_publicity(c, apps, start=dt.date(2026, 9, 29), end=dt.date(2026, 10, 10))
-    return c, staff, apps
+        c = F.decided(Stage.PUBLICITY, publicity_start=dt.date(2026, 9, 29))
+    assert (c.publicity_start, c.publicity_end) == (dt.date(2026, 9, 29), dt.date(2026, 10, 10))
+    return c, c.world.staff, c.world.winners
 
 
 class TestObjections:
@@ -327,8 +330,7 @@ class TestAutoEnd:
     def test_beat_task_ends_due_publicity(self, in_publicity):
         c, staff, apps = in_publicity
         with at("2026-09-10"):
-            other_c, _, _, other_apps = decision_world(people=[("丙任", "新任", "一级科员")])
-        advance_to_publicity(other_c, other_apps, start=dt.date(2026, 10, 8), end=dt.date(2026, 10, 14))
+            other_c = F.decided(Stage.PUBLICITY, people=[("丙任", "新任", "一级科员")], publicity_start=dt.date(2026, 10, 8))
         with at("2026-10-12"):
             result = tasks.auto_transitions.apply().get()
         assert result["publicity_ended"] == [c.pk]

@@ -11,8 +11,7 @@ from selection import exports
 from selection.models import AppStatus, JudgeScore, Source
 from selection.tests import factories as f
 from selection.workflow import Stage
-
-from .d_helpers import rows, sheet
+from tests.xlsx import rows, sheet
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -156,7 +155,6 @@ def _as(client, user):
     return client
 
 
-@pytest.mark.urls("selection.tests.d_helpers")
 @pytest.mark.parametrize("kind", KINDS)
 def test_export_pages_for_readers(client, world, kind):
     c = world["campaign"]
@@ -168,7 +166,6 @@ def test_export_pages_for_readers(client, world, kind):
         assert rows(response.content)[0][0].startswith("2026年度中层干部竞争上岗")
 
 
-@pytest.mark.urls("selection.tests.d_helpers")
 @pytest.mark.parametrize("kind", KINDS)
 def test_export_pages_refused(client, world, kind):
     c = world["campaign"]
@@ -180,7 +177,6 @@ def test_export_pages_refused(client, world, kind):
     assert _as(client, cand_user).get(url).status_code == 403
 
 
-@pytest.mark.urls("selection.tests.d_helpers")
 def test_scores_export_judge_columns_only_for_staff(client, world):
     c = world["campaign"]
     url = reverse("selection-export:scores", args=[c.pk])
@@ -190,7 +186,6 @@ def test_scores_export_judge_columns_only_for_staff(client, world):
     assert not any(str(h).startswith("评委") for h in leader_header)
 
 
-@pytest.mark.urls("selection.tests.d_helpers")
 def test_export_is_audited(client, world):
     from core.models import AuditEvent
 

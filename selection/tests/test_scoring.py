@@ -12,7 +12,7 @@ from selection import rules
 from selection import services as scoring
 from selection.models import Application, Campaign, JudgeScore, StageEvent
 from selection.tests import factories as F
-from selection.tests.b_helpers import SpeechWorld, marks, qualified_application, refresh
+from selection.tests.factories import marks, qualified_application, refresh
 from selection.workflow import Stage
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def by_pk(apps):
 
 class TestSpeakingOrder:
     def test_lot_is_stored_and_reproducible_from_the_seed(self):
-        w = SpeechWorld(per_post=(3,), judges=3)
+        w = F.CampaignFactory(stage=Stage.SPEECH, per_post=(3,), judges=3).world
         cp = w.posts[0]
         ordered = scoring.speaking_order_draw(actor=w.staff, campaign_post=cp)
         cp.refresh_from_db()
@@ -43,7 +43,7 @@ class TestSpeakingOrder:
         assert AuditEvent.objects.filter(action="selection.speaking_order.draw", data__seed=cp.order_seed).exists()
 
     def test_redraw_allowed_until_the_first_score_then_refused(self):
-        w = SpeechWorld(per_post=(2,), judges=3)
+        w = F.CampaignFactory(stage=Stage.SPEECH, per_post=(2,), judges=3).world
         cp = w.posts[0]
         scoring.speaking_order_draw(actor=w.staff, campaign_post=cp)
         first_seed = seed_of(cp)
@@ -56,12 +56,12 @@ class TestSpeakingOrder:
         assert seed_of(cp) == seed
 
     def test_only_staff_draw(self):
-        w = SpeechWorld(per_post=(2,), judges=3)
+        w = F.CampaignFactory(stage=Stage.SPEECH, per_post=(2,), judges=3).world
         with pytest.raises(ApplicationError, match="组织部工作人员"):
             scoring.speaking_order_draw(actor=w.judges[0].user, campaign_post=w.posts[0])
 
     def test_no_scores_before_the_draw(self):
-        w = SpeechWorld(per_post=(2,), judges=3)
+        w = F.CampaignFactory(stage=Stage.SPEECH, per_post=(2,), judges=3).world
         app = w.apps[0][0]
         with pytest.raises(ApplicationError, match=f"{app.cadre.name}.*演讲顺序尚未抽签确定"):
             scoring.scores_submit(actor=w.judges[0].user, campaign=w.campaign, scores={app.pk: "80"})
@@ -69,7 +69,7 @@ class TestSpeakingOrder:
 
 class TestCompositeRanking:
     def test_trimmed_mean_composite_rank_and_proposed_targets_by_hand(self):
-        w = SpeechWorld(per_post=(3, 2), judges=5, names=["甲某", "乙某", "丙某", "丁某", "戊某"])
+        w = F.CampaignFactory(stage=Stage.SPEECH, per_post=(3, 2), judges=5, names=["甲某", "乙某", "丙某", "丁某", "戊某"]).world
         (jia, yi, bing), (ding, wu) = w.apps
         w.draw()
         w.score({
@@ -109,7 +109,7 @@ class TestCompositeRanking:
         assert "甲某、丙某" in proposal.summary
 
     def test_equal_composite_and_evaluation_broken_by_speech_then_shown_tied(self):
-        w = SpeechWorld(per_post=(3,), judges=5, speech_weight=D(10), evaluation_weight=D(90))
+        w = F.CampaignFactory(stage=Stage.SPEECH, per_post=(3,), judges=5, speech_weight=D(10), evaluation_weight=D(90)).world
         p, q, r = w.apps[0]
         w.draw()
         w.score({p: ["87.8"] * 5, q: ["88", "87.8", "87.7", "50", "100"], r: ["87.8"] * 5})  # 87.80, 87.83, 87.80
@@ -127,7 +127,7 @@ class TestCompositeRanking:
         assert "并列" in AuditEvent.objects.get(action="selection.inspection.propose").summary
 
     def test_written_part_weighted_when_the_plan_has_one(self):
-        w = SpeechWorld(per_post=(2,), judges=3, speech_weight=D(30), evaluation_weight=D(50), written_weight=D(20))
+        w = F.CampaignFactory(stage=Stage.SPEECH, per_post=(2,), judges=3, speech_weight=D(30), evaluation_weight=D(50), written_weight=D(20)).world
         a, b = w.apps[0]
         w.draw()
         w.score({a: ["80", "80", "80"], b: ["70", "71", "72"]})  # 3 judges: no trimming → 80.00, 71.00
@@ -146,12 +146,12 @@ class TestCompositeRanking:
         assert (got[b.pk].rank, got[a.pk].rank) == (1, 2)
 
     def test_written_scores_refused_without_a_written_weight(self):
-        w = SpeechWorld(per_post=(2,), judges=3)
+        w = F.CampaignFactory(stage=Stage.SPEECH, per_post=(2,), judges=3).world
         with pytest.raises(ApplicationError, match="未设置笔试成绩权重"):
             scoring.written_scores_set(actor=w.staff, campaign=w.campaign, scores={w.apps[0][0].pk: "80"})
 
     def test_recommendation_set_uses_the_approval_rate(self):
-        w = SpeechWorld(per_post=(2,), judges=3)
+        w = F.CampaignFactory(stage=Stage.SPEECH, per_post=(2,), judges=3).world
         a, b = w.apps[0]
         w.draw()
         w.score({a: ["80"] * 3, b: ["90"] * 3})
@@ -164,7 +164,7 @@ class TestCompositeRanking:
         assert got[b.pk].composite_score == D("81.00")  # 36 + 45
 
     def test_low_participation_refused_and_nothing_written(self):
-        w = SpeechWorld(per_post=(2,), judges=3)
+        w = F.CampaignFactory(stage=Stage.SPEECH, per_post=(2,), judges=3).world
         a, b = w.apps[0]
         w.draw()
         w.score({a: ["80"] * 3, b: ["90"] * 3})
@@ -179,7 +179,7 @@ class TestCompositeRanking:
 
 class TestJudges:
     def test_judge_stores_and_changes_only_own_scores(self):
-        w = SpeechWorld(per_post=(2,), judges=3)
+        w = F.CampaignFactory(stage=Stage.SPEECH, per_post=(2,), judges=3).world
         a, b = w.apps[0]
         w.draw()
         j1, j2 = w.judges[0], w.judges[1]
@@ -191,7 +191,7 @@ class TestJudges:
         assert dict(JudgeScore.objects.filter(judge=j2).values_list("application_id", "score")) == {a.pk: D("70.0")}
 
     def test_non_judges_cannot_score(self):
-        w = SpeechWorld(per_post=(2,), judges=3)
+        w = F.CampaignFactory(stage=Stage.SPEECH, per_post=(2,), judges=3).world
         w.draw()
         other_judge = F.judge()  # a 评委 of no assignment here
         for actor in (w.staff, w.leader, other_judge):
@@ -200,7 +200,7 @@ class TestJudges:
         assert not JudgeScore.objects.exists()
 
     def test_invalid_scores_name_the_candidate_and_store_nothing(self):
-        w = SpeechWorld(per_post=(2,), judges=3, names=["钱多多", "孙少少"])
+        w = F.CampaignFactory(stage=Stage.SPEECH, per_post=(2,), judges=3, names=["钱多多", "孙少少"]).world
         a, b = w.apps[0]
         w.draw()
         with pytest.raises(ApplicationError) as err:
@@ -211,7 +211,7 @@ class TestJudges:
         assert not JudgeScore.objects.exists()
 
     def test_absent_judge_cannot_score_and_is_left_out_of_the_mean(self):
-        w = SpeechWorld(per_post=(2,), judges=5)
+        w = F.CampaignFactory(stage=Stage.SPEECH, per_post=(2,), judges=5).world
         a, b = w.apps[0]
         w.draw()
         absent = w.judges[4]
@@ -231,7 +231,7 @@ class TestJudges:
         assert AuditEvent.objects.filter(action="selection.judge.absence", summary__contains="因病未到场").exists()
 
     def test_close_refused_while_a_score_is_missing_and_nothing_written(self):
-        w = SpeechWorld(per_post=(2,), judges=3)
+        w = F.CampaignFactory(stage=Stage.SPEECH, per_post=(2,), judges=3).world
         a, b = w.apps[0]
         w.draw()
         w.score({a: ["80", "80", "80"], b: ["80", "80", None]})
@@ -245,7 +245,7 @@ class TestJudges:
 
 class TestAfterClose:
     def _closed(self):
-        w = SpeechWorld(per_post=(3,), judges=5, names=["甲某", "乙某", "丙某"])
+        w = F.CampaignFactory(stage=Stage.SPEECH, per_post=(3,), judges=5, names=["甲某", "乙某", "丙某"]).world
         jia, yi, bing = w.apps[0]
         w.draw()
         w.score({
@@ -302,7 +302,7 @@ class TestAfterClose:
 
 class TestEvaluationSession:
     def test_one_target_per_person_and_a_second_session_only_after_void(self):
-        w = SpeechWorld(per_post=(2, 2), judges=3, max_posts_per_candidate=2)
+        w = F.CampaignFactory(stage=Stage.SPEECH, per_post=(2, 2), judges=3, max_posts_per_candidate=2).world
         both = w.apps[0][0]
         qualified_application(w.posts[1], cadre=both.cadre)
         Campaign.objects.filter(pk=w.campaign.pk).update(stage=Stage.EVALUATION)
@@ -324,7 +324,7 @@ class TestEvaluationSession:
         assert w.campaign.ballot_session == second != session
 
     def test_session_only_in_the_evaluation_stage(self):
-        w = SpeechWorld(per_post=(2,), judges=3)
+        w = F.CampaignFactory(stage=Stage.SPEECH, per_post=(2,), judges=3).world
         with pytest.raises(ApplicationError, match="只能在“民主测评”阶段进行"):
             scoring.evaluation_session_create(actor=w.staff, campaign=w.campaign, groups=[{"name": "全体", "weight": 100}])
 
