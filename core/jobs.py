@@ -2,8 +2,9 @@
 
 Services enqueue work through here so that ``services`` never imports its app's ``tasks`` module (which
 imports the services it runs): the task is looked up by its registered name when the transaction commits.
-``app.tasks[name]`` finalizes the Celery app, which imports every autodiscovered ``tasks`` module, and
-``.delay`` honours ``CELERY_TASK_ALWAYS_EAGER`` (``send_task`` would not).
+Before the first lookup the loader imports the default modules, which fires ``app.autodiscover_tasks()`` (a
+worker does this at start; a web process would not otherwise). ``.delay`` honours ``CELERY_TASK_ALWAYS_EAGER``
+(``send_task`` would not).
 """
 from __future__ import annotations
 
@@ -11,9 +12,21 @@ from celery import current_app
 from django.db import transaction
 
 
+_imported = False
+
+
+def task(name: str):
+    """The registered task called ``name``, importing every app's ``tasks`` module on first use."""
+    global _imported
+    if not _imported:
+        current_app.loader.import_default_modules()
+        _imported = True
+    return current_app.tasks[name]
+
+
 def enqueue(name: str, *args, **kwargs):
     """Send task ``name`` now (outside a transaction, or when the caller is itself an on-commit hook)."""
-    return current_app.tasks[name].delay(*args, **kwargs)
+    return task(name).delay(*args, **kwargs)
 
 
 def enqueue_on_commit(name: str, *args, **kwargs) -> None:
