@@ -6,9 +6,11 @@ class SelectionConfig(AppConfig):
     verbose_name = "竞争上岗"
 
     def ready(self):
-        # registers the 竞争上岗 reminder sources with documents.reminders
+        # after every app is loaded: these modules import models. reminders registers the 竞争上岗 reminder
+        # sources with documents.reminders; tasks registers the Celery tasks with the app, so services can enqueue
+        # them by name (core.jobs) in every process; demo answers core.signals.demo_seeded.
         from core.signals import demo_seeded
 
-        from . import demo, reminders  # noqa: F401
+        from . import demo, reminders, tasks  # noqa: F401
 
         demo_seeded.connect(demo.on_demo_seeded, dispatch_uid="selection-demo")

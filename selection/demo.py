@@ -1,9 +1,11 @@
 """Demo campaigns for `seed_demo`: one 竞争上岗 finished through all 11 stages and one open for registration.
 
 Both are made through the real services (every gate, event and document), never by writing stage fields. The
-finished campaign is replayed on its historical dates with time-machine (the services read the date from the
-clock: windows, 公示 working days), so its event log reads like the real thing. Nothing here runs outside
-`seed_demo`.
+finished campaign is replayed on its historical dates without touching the clock: each step passes its day to
+the services that compare dates (``today=``: the registration window, the gates, the documents' issue dates)
+and gives explicit dates where a service takes them (meeting, approval, 公示 start, appointment); afterwards
+every timestamp the step wrote is set to the step's moment (``Replay``), so the event log and the audit trail
+read like the real thing. Nothing here runs outside `seed_demo`.
 """
 from __future__ import annotations
 
@@ -12,9 +14,13 @@ import random
 import zoneinfo
 from collections.abc import Callable
 
+from django.apps import apps
 from django.contrib.auth.models import Group, User
-from django.db import transaction
+from django.db import models, transaction
+from django.utils import timezone
 
+from assessment.models import BallotTarget
+from assessment.services import ballot_submit, codes_issue, session_close, session_open
 from cadre import eligibility as E
 from cadre.models import Cadre, Post
 from core import roles
@@ -56,17 +62,46 @@ def accounts() -> dict[str, User]:
     return out
 
 
-class Clock:
-    """Run service calls on given dates (Asia/Shanghai, mid-morning)."""
+# the apps whose rows a step creates besides selection's own (audit trail, documents and notifications, the
+# 民主测评 session and its codes, the appointees' post and history rows): restamped when created in the step
+CREATED_IN_STEP_APPS = ("core", "documents", "assessment", "cadre")
+
+
+def _datetime_fields(model) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if isinstance(f, models.DateTimeField)]
+
+
+def _counted_models(app_label: str) -> list:
+    """The app's models with timestamps and an integer key that grows (so "created in this step" is pk > mark)."""
+    return [
+        m for m in apps.get_app_config(app_label).get_models()
+        if _datetime_fields(m) and isinstance(m._meta.pk, (models.AutoField, models.BigAutoField))
+    ]
+
+
+class Replay:
+    """Run service calls as steps on given days (Asia/Shanghai, mid-morning unless told): the step runs on the
+    real clock, then every timestamp it wrote becomes the step's moment. Selection rows: each date-time field
+    written since the step began. Rows of the other apps: those the step created."""
 
     def __init__(self):
-        import time_machine
-
-        self._tm = time_machine
+        self._selection = [m for m in apps.get_app_config("selection").get_models() if _datetime_fields(m)]
+        self._others = [m for label in CREATED_IN_STEP_APPS for m in _counted_models(label)]
 
     def on(self, day: dt.date, fn: Callable, hour: int = 10):
-        with self._tm.travel(dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=TZ), tick=False):
-            return fn()
+        moment = dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=TZ)
+        marks = {m: m.objects.aggregate(top=models.Max("pk"))["top"] or 0 for m in self._others}
+        since = timezone.now()
+        result = fn()
+        for model in self._selection:
+            for name in _datetime_fields(model):
+                model.objects.filter(**{f"{name}__gte": since}).update(**{name: moment})
+        for model, mark in marks.items():
+            for name in _datetime_fields(model):
+                model.objects.filter(pk__gt=mark, **{f"{name}__isnull": False}).update(**{name: moment})
+        if isinstance(result, models.Model):
+            result.refresh_from_db()
+        return result
 
 
 def _vacant_posts(level: str, n: int, exclude=()) -> list[Post]:
@@ -108,7 +143,7 @@ def seed_finished(users: dict[str, User], log=print) -> Campaign | None:
         return None
     staff, leader, leader2 = users["staff"], users["leader"], users["leader2"]
     judges = [users[u] for u in ("judge", "judge2", "judge3", "judge4", "judge5")]
-    clock = Clock()
+    clock = Replay()
     as_of = dt.date(2026, 6, 30)
     posts = _vacant_posts("副科级", 2)
     if len(posts) < 2:
@@ -144,8 +179,8 @@ def seed_finished(users: dict[str, User], log=print) -> Campaign | None:
     def publish():
         services.campaign_update(actor=staff, campaign=c, data={
             "registration_start": dt.date(2026, 7, 6), "registration_end": dt.date(2026, 7, 10)})
-        services.announcement_generate(actor=staff, campaign=c)
-        return services.posts_publish(actor=staff, campaign=c)
+        services.announcement_generate(actor=staff, campaign=c, today=dt.date(2026, 7, 1))
+        return services.posts_publish(actor=staff, campaign=c, today=dt.date(2026, 7, 1))
 
     clock.on(dt.date(2026, 7, 1), publish)
     cps = list(c.posts.select_related("post").order_by("order"))
@@ -156,18 +191,19 @@ def seed_finished(users: dict[str, User], log=print) -> Campaign | None:
                 if i == 2:  # one by 群众举荐, accepted by the nominee
                     app = services.nomination_create(
                         actor=staff, campaign_post=cp, cadre=cadre, source=Source.MASS,
-                        recommenders="赵一、钱二、孙三、李四、周五、吴六", recommender_count=6)
+                        recommenders="赵一、钱二、孙三、李四、周五、吴六", recommender_count=6, today=applied_on)
                     services.nomination_respond(
-                        actor=_own_user(cadre), application=app, accept=True,
+                        actor=_own_user(cadre), application=app, accept=True, today=applied_on,
                         data={"achievements": _achievements(cadre), "declaration": True, "accept_adjustment": True})
                 else:
                     services.application_save(
-                        actor=_own_user(cadre), campaign_post=cp, submit=True,
+                        actor=_own_user(cadre), campaign_post=cp, submit=True, today=applied_on,
                         data={"achievements": _achievements(cadre), "work_plan": "围绕中心工作，抓好队伍建设。",
                               "declaration": True, "accept_adjustment": True})
 
-    clock.on(dt.date(2026, 7, 8), apply)
-    clock.on(dt.date(2026, 7, 11), lambda: services.auto_close_registrations(), hour=1)
+    applied_on = dt.date(2026, 7, 8)
+    clock.on(applied_on, apply)
+    clock.on(dt.date(2026, 7, 11), lambda: services.auto_close_registrations(today=dt.date(2026, 7, 11)), hour=1)
     c.refresh_from_db()
 
     def review():
@@ -179,7 +215,8 @@ def seed_finished(users: dict[str, User], log=print) -> Campaign | None:
 
     clock.on(dt.date(2026, 7, 13), review)
     clock.on(dt.date(2026, 7, 14), lambda: services.review_approve(actor=leader, campaign=c, note="党工委会议审定"))
-    clock.on(dt.date(2026, 7, 14), lambda: services.review_publish(actor=staff, campaign=c), hour=15)
+    clock.on(dt.date(2026, 7, 14), lambda: services.review_publish(actor=staff, campaign=c, today=dt.date(2026, 7, 14)),
+             hour=15)
     clock.on(dt.date(2026, 7, 17), lambda: services.speech_start(actor=staff, campaign=c))
 
     rng = random.Random(20260720)
@@ -197,9 +234,6 @@ def seed_finished(users: dict[str, User], log=print) -> Campaign | None:
     clock.on(dt.date(2026, 7, 20), speech)
 
     def evaluation():
-        from assessment.models import BallotTarget
-        from assessment.services import ballot_submit, codes_issue, session_close, session_open
-
         session = services.evaluation_session_create(actor=staff, campaign=c, groups=[
             {"name": "领导班子成员", "weight": 30}, {"name": "中层干部", "weight": 40}, {"name": "一般干部", "weight": 30}],
             vote_date=dt.date(2026, 7, 21))
@@ -259,7 +293,7 @@ def seed_finished(users: dict[str, User], log=print) -> Campaign | None:
                                             resolution="经核查考勤记录和个别谈话，反映问题不属实，不影响任用。")
 
     clock.on(dt.date(2026, 8, 27), objection)
-    clock.on(dt.date(2026, 9, 1), lambda: services.auto_end_publicity(), hour=1)
+    clock.on(dt.date(2026, 9, 1), lambda: services.auto_end_publicity(today=dt.date(2026, 9, 1)), hour=1)
     clock.on(dt.date(2026, 9, 3), lambda: services.appointment_execute(
         actor=staff, campaign=c, appointed_on=dt.date(2026, 9, 3), document_no="青开组〔2026〕35号"))
     c.refresh_from_db()
@@ -340,7 +374,5 @@ def demo_accounts() -> list[tuple[str, str]]:
 
 def on_demo_seeded(sender, log=print, today=None, **kwargs) -> list[tuple[str, str]]:
     """Receiver of core.signals.demo_seeded (connected in apps.py)."""
-    from django.utils import timezone
-
     seed(today or timezone.localdate(), log=log)
     return [(u, r if r != roles.JUDGE else f"{r}（另有评委账号 judge）") for u, r in demo_accounts()]

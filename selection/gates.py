@@ -73,21 +73,22 @@ def plan_errors(campaign: Campaign) -> list[str]:
     return errors
 
 
-def publish_errors(campaign: Campaign) -> list[str]:
+def publish_errors(campaign: Campaign, on: dt.date | None = None) -> list[str]:
+    on = on or today()
     errors = []
     if not (campaign.registration_start and campaign.registration_end):
         errors.append("尚未设定报名时间")
-    elif campaign.registration_end < today():
+    elif campaign.registration_end < on:
         errors.append(f"报名截止日期 {campaign.registration_end:%Y年%m月%d日} 已过，请重新设定报名时间")
     if not GeneratedDocument.objects.filter(kind=DocumentKind.POST_ANNOUNCEMENT, subject_key=campaign.scope).exists():
         errors.append("尚未生成职位公告")
     return errors
 
 
-def registration_closed_errors(campaign: Campaign) -> list[str]:
+def registration_closed_errors(campaign: Campaign, on: dt.date | None = None) -> list[str]:
     if not campaign.registration_end:
         return ["尚未设定报名截止日期"]
-    if today() <= campaign.registration_end:
+    if (on or today()) <= campaign.registration_end:
         return [f"报名截止日期为 {campaign.registration_end:%Y年%m月%d日}，报名尚未结束"]
     return []
 
@@ -209,11 +210,11 @@ def publicity_candidates(campaign: Campaign):
     return qualified(campaign).filter(meeting_result=MeetingResult.PASSED, superior_approved=True, ended_reason="")
 
 
-def publicity_errors(campaign: Campaign) -> list[str]:
+def publicity_errors(campaign: Campaign, on: dt.date | None = None) -> list[str]:
     errors = []
     if not campaign.publicity_end:
         return ["尚未开始任前公示"]
-    if today() <= campaign.publicity_end:
+    if (on or today()) <= campaign.publicity_end:
         errors.append(f"任前公示至 {campaign.publicity_end:%Y年%m月%d日} 止，公示期未满")
     open_ones = (
         publicity_candidates(campaign).filter(objections__status=ObjectionStatus.OPEN).distinct().select_related("cadre")
@@ -231,18 +232,19 @@ def appointment_errors(campaign: Campaign) -> list[str]:
     return []
 
 
+# each gate as of a day (``on``); only the three that compare dates read it
 GATES = {
-    "submit_plan": plan_errors,
-    "approve_plan": lambda c: [] if c.plan_document_no else ["尚未填写方案批准文号"],
+    "submit_plan": lambda c, on: plan_errors(c),
+    "approve_plan": lambda c, on: [] if c.plan_document_no else ["尚未填写方案批准文号"],
     "publish_posts": publish_errors,
     "close_registration": registration_closed_errors,
-    "start_speech": review_errors,
-    "close_speech": speech_errors,
-    "close_evaluation": evaluation_errors,
-    "finish_inspection": inspection_errors,
-    "start_publicity": decision_errors,
+    "start_speech": lambda c, on: review_errors(c),
+    "close_speech": lambda c, on: speech_errors(c),
+    "close_evaluation": lambda c, on: evaluation_errors(c),
+    "finish_inspection": lambda c, on: inspection_errors(c),
+    "start_publicity": lambda c, on: decision_errors(c),
     "end_publicity": publicity_errors,
-    "appoint": appointment_errors,
+    "appoint": lambda c, on: appointment_errors(c),
 }
 
 
@@ -250,9 +252,10 @@ GATES = {
 SELF_RECORDED = frozenset({"approve_plan", "appoint"})
 
 
-def errors(campaign: Campaign, action: str) -> list[str]:
+def errors(campaign: Campaign, action: str, *, today: dt.date | None = None) -> list[str]:
+    """Why the campaign may not leave its stage by ``action`` as of ``today`` (default: the real today)."""
     gate = GATES.get(action)
-    return gate(campaign) if gate else []
+    return gate(campaign, today) if gate else []
 
 
 def preview(campaign: Campaign, action: str) -> list[str]:

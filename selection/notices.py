@@ -150,7 +150,7 @@ def how_to_apply(campaign: Campaign) -> list[str]:
     return lines
 
 
-def announcement_data(campaign: Campaign) -> PostAnnouncementData:
+def announcement_data(campaign: Campaign, today: dt.date | None = None) -> PostAnnouncementData:
     if not (campaign.registration_start and campaign.registration_end):
         raise ApplicationError("尚未设定报名时间，不能生成职位公告。")
     posts = open_posts(campaign)
@@ -166,7 +166,7 @@ def announcement_data(campaign: Campaign) -> PostAnnouncementData:
     return PostAnnouncementData(
         campaign_title=campaign.title,
         issuer=issuer(campaign),
-        issue_date=_today(),
+        issue_date=today or _today(),
         posts=specs,
         registration_start=campaign.registration_start,
         registration_end=campaign.registration_end,
@@ -210,13 +210,13 @@ def _groups(campaign: Campaign, apps, order_key) -> list[PostWithPeople]:
     return groups
 
 
-def qualification_data(campaign: Campaign) -> ListNoticeData:
+def qualification_data(campaign: Campaign, today: dt.date | None = None) -> ListNoticeData:
     """资格审查结果公示: per open post the candidates who passed (按姓氏笔画排序)."""
     apps = list(_with_people(gates.qualified(campaign)))
     return ListNoticeData(
         campaign_title=campaign.title,
         issuer=issuer(campaign),
-        issue_date=_today(),
+        issue_date=today or _today(),
         groups=_groups(campaign, apps, lambda a: (a.cadre.stroke_key, a.cadre_id)),
     )
 

@@ -73,13 +73,15 @@ def transition(
     note: str = "",
     before: Callable[[Campaign], None] | None = None,
     after: Callable[[Campaign], None] | None = None,
+    today: dt.date | None = None,
 ) -> Campaign:
     """Move the campaign one step by the transition table.
 
     Inside one transaction: lock the row, check stage and role (workflow), run ``before(campaign)`` (the
     action's own writes, e.g. computing speech scores), check the gate of the stage being left
     (gates.errors), move, write a StageEvent and an audit row, then run ``after(campaign)``. Any error leaves
-    everything as it was. ``actor`` is a user or ``workflow.SYSTEM`` for Celery beat.
+    everything as it was. ``actor`` is a user or ``workflow.SYSTEM`` for Celery beat; ``today`` is the day the
+    gate reads (the window ended, the 公示 is over), by default the real today.
     """
     note = (note or "").strip()
     with transaction.atomic():
@@ -91,7 +93,7 @@ def transition(
         if before is not None:
             before(locked)
         if t.gated:
-            errors = gates.errors(locked, action)
+            errors = gates.errors(locked, action, today=today)
             if errors:
                 raise ApplicationError(f"不能{t.label}：" + "；".join(errors), errors=errors)
         source = locked.stage

@@ -402,9 +402,10 @@ def objection_resolve(*, actor, objection: Objection, substantiated: bool, resol
     return objection
 
 
-def publicity_end(*, actor, campaign: Campaign, note: str = "") -> Campaign:
-    """任前公示 → 任职 (staff or the system; gate: the period is over and no objection is still open)."""
-    return transition(actor=actor, campaign=campaign, action="end_publicity", note=note)
+def publicity_end(*, actor, campaign: Campaign, note: str = "", today: dt.date | None = None) -> Campaign:
+    """任前公示 → 任职 (staff or the system; gate: the period is over as of ``today`` and no objection is still
+    open)."""
+    return transition(actor=actor, campaign=campaign, action="end_publicity", note=note, today=today)
 
 
 def auto_end_publicity(today: dt.date | None = None) -> list[int]:
@@ -416,7 +417,7 @@ def auto_end_publicity(today: dt.date | None = None) -> list[int]:
     for campaign_id in due.values_list("id", flat=True):
         campaign = Campaign.objects.get(pk=campaign_id)
         try:
-            publicity_end(actor=SYSTEM, campaign=campaign, note="公示期满，系统自动结束")
+            publicity_end(actor=SYSTEM, campaign=campaign, note="公示期满，系统自动结束", today=today)
         except ApplicationError as exc:
             log.info("任前公示 of campaign %s not ended: %s", campaign_id, exc.message)
             continue

@@ -51,13 +51,14 @@ def my_applications_link() -> str:
 # ------------------------------------------------------------------ 公布职位
 
 
-def announcement_generate(*, actor, campaign: Campaign) -> GeneratedDocument:
-    """职位公告 PDF from the campaign's posts and conditions (synchronous; same data → the same document)."""
+def announcement_generate(*, actor, campaign: Campaign, today: dt.date | None = None) -> GeneratedDocument:
+    """职位公告 PDF from the campaign's posts and conditions (synchronous; same data → the same document), dated
+    ``today`` (default: the real today)."""
     require_staff(actor)
     with transaction.atomic():
         locked = lock(campaign)
         require_work(actor, locked, "generate_announcement")
-        data = notices.announcement_data(locked)
+        data = notices.announcement_data(locked, today=today)
         doc = campaign_document_generate(
             actor=actor, kind=DocumentKind.POST_ANNOUNCEMENT, subject_key=locked.scope, data=data,
             subject_ids=list(locked.posts.filter(status=PostStatus.OPEN).values_list("post_id", flat=True)),
@@ -68,9 +69,9 @@ def announcement_generate(*, actor, campaign: Campaign) -> GeneratedDocument:
     return doc
 
 
-def posts_publish(*, actor, campaign: Campaign, note: str = "") -> Campaign:
-    """公布职位 → 公开报名 (gate: registration window set and not past, 职位公告 generated)."""
-    return transition(actor=actor, campaign=campaign, action="publish_posts", note=note)
+def posts_publish(*, actor, campaign: Campaign, note: str = "", today: dt.date | None = None) -> Campaign:
+    """公布职位 → 公开报名 (gate: registration window set and not past as of ``today``, 职位公告 generated)."""
+    return transition(actor=actor, campaign=campaign, action="publish_posts", note=note, today=today)
 
 
 # ------------------------------------------------------------------ applications: shared checks
@@ -87,12 +88,12 @@ def _window_errors(campaign: Campaign, on: dt.date) -> list[str]:
     return []
 
 
-def _require_window(campaign: Campaign) -> None:
+def _require_window(campaign: Campaign, on: dt.date | None) -> None:
     errors = []
     if campaign.stage != Stage.REGISTRATION:
         errors.append(f"当前处于“{campaign.get_stage_display()}”阶段，不在报名期间")
     else:
-        errors += _window_errors(campaign, today())
+        errors += _window_errors(campaign, on or today())
     if errors:
         raise ApplicationError("；".join(errors) + "。", errors=errors)
 
@@ -192,8 +193,11 @@ def save_checked(app: Application, actor, *, create: bool = False) -> Applicatio
 # ------------------------------------------------------------------ applications
 
 
-def application_save(*, actor, campaign_post: CampaignPost, data: dict, submit: bool = False) -> Application:
-    """The candidate's own 个人自荐 for one post: save a draft or submit, only while registration is open.
+def application_save(
+    *, actor, campaign_post: CampaignPost, data: dict, submit: bool = False, today: dt.date | None = None
+) -> Application:
+    """The candidate's own 个人自荐 for one post: save a draft or submit, only while registration is open
+    (as of ``today``, by default the real today).
 
     One row per person and post: saving again edits it (a withdrawn or declined row is reopened as a 自荐). A
     submitted application stays submitted when edited and is checked again. On submit the eligibility engine's
@@ -203,7 +207,7 @@ def application_save(*, actor, campaign_post: CampaignPost, data: dict, submit: 
     values = _form_values(data, submit=bool(submit))
     with transaction.atomic():
         campaign = lock(campaign_post.campaign_id)
-        _require_window(campaign)
+        _require_window(campaign, today)
         cp = _open_post(campaign_post)
         app = (
             Application.objects.select_for_update().select_related("cadre", "campaign_post__post__unit")
@@ -269,9 +273,10 @@ def _names(text: str) -> list[str]:
 
 def nomination_create(
     *, actor, campaign_post: CampaignPost, cadre: Cadre, source: str, recommenders: str = "", recommender_count: int = 0,
-    recommending_unit: str = "", recommending_signer: str = "",
+    recommending_unit: str = "", recommending_signer: str = "", today: dt.date | None = None,
 ) -> Application:
-    """群众举荐 or 组织推荐 entered by staff; pending until the nominee accepts (nomination_respond)."""
+    """群众举荐 or 组织推荐 entered by staff while registration is open (as of ``today``); pending until the nominee
+    accepts (nomination_respond)."""
     require_staff(actor)
     fields = {}
     if source == Source.MASS:
@@ -290,7 +295,7 @@ def nomination_create(
     with transaction.atomic():
         campaign = lock(campaign_post.campaign_id)
         require_work(actor, campaign, "nominate")
-        _require_window(campaign)
+        _require_window(campaign, today)
         if source == Source.MASS:
             minimum = campaign.min_mass_recommenders
             if fields["recommender_count"] != len(names):
@@ -322,8 +327,11 @@ def nomination_create(
     return app
 
 
-def nomination_respond(*, actor, application: Application, accept: bool, data: dict | None = None) -> Application:
-    """The nominee accepts (completes the form; the application becomes 已报名) or declines."""
+def nomination_respond(
+    *, actor, application: Application, accept: bool, data: dict | None = None, today: dt.date | None = None
+) -> Application:
+    """The nominee accepts (completes the form; the application becomes 已报名, only while registration is open
+    as of ``today``) or declines."""
     values = _form_values(data, submit=True) if accept else None
     with transaction.atomic():
         campaign = lock(application.campaign_id)
@@ -333,7 +341,7 @@ def nomination_respond(*, actor, application: Application, accept: bool, data: d
         if app.status != AppStatus.PENDING:
             raise ApplicationError(f"该报名当前为“{app.get_status_display()}”，无需确认。")
         if accept:
-            _require_window(campaign)
+            _require_window(campaign, today)
             cp = _open_post(app.campaign_post)
             _check_max_posts(campaign, app.cadre, exclude_post=cp)
             for k, v in values.items():
@@ -403,15 +411,17 @@ def suggestions_refresh(campaign: Campaign) -> int:
     return len(changed)
 
 
-def registration_close(*, actor, campaign: Campaign, note: str = "") -> Campaign:
-    """公开报名 → 资格审查 after the window's end; every submitted application gets its suggestion (set-based)."""
+def registration_close(*, actor, campaign: Campaign, note: str = "", today: dt.date | None = None) -> Campaign:
+    """公开报名 → 资格审查 after the window's end (as of ``today``); every submitted application gets its
+    suggestion (set-based)."""
 
     def screen_all(c: Campaign):
         n = suggestions_refresh(c)
         audit(actor=actor_user(actor), action="selection.registration.screen", obj=c,
               summary=f"{c.title}：报名截止，{n} 份报名完成系统资格预审", data={"count": n})
 
-    return transition(actor=actor, campaign=campaign, action="close_registration", note=note, after=screen_all)
+    return transition(actor=actor, campaign=campaign, action="close_registration", note=note, after=screen_all,
+                      today=today)
 
 
 def auto_close_registrations(today: dt.date | None = None) -> list[int]:
@@ -425,7 +435,7 @@ def auto_close_registrations(today: dt.date | None = None) -> list[int]:
     for pk in ids:
         campaign = Campaign.objects.get(pk=pk)
         try:
-            registration_close(actor=SYSTEM, campaign=campaign)
+            registration_close(actor=SYSTEM, campaign=campaign, today=on)
         except ApplicationError:
             continue
         closed.append(pk)

@@ -165,8 +165,9 @@ def _result_text(app: Application) -> tuple[str, str]:
     return title, body
 
 
-def review_publish(*, actor, campaign: Campaign) -> Campaign:
-    """张榜公布: after 党委 approved, the 资格审查结果公示 PDF and each candidate's own result with its reason."""
+def review_publish(*, actor, campaign: Campaign, today: dt.date | None = None) -> Campaign:
+    """张榜公布: after 党委 approved, the 资格审查结果公示 PDF (dated ``today``, by default the real today) and each
+    candidate's own result with its reason."""
     require_staff(actor)
     with transaction.atomic():
         locked = lock(campaign)
@@ -177,7 +178,7 @@ def review_publish(*, actor, campaign: Campaign) -> Campaign:
             raise ApplicationError(f"资格审查结果已于 {timezone.localtime(locked.review_published_at):%Y年%m月%d日} 张榜公布。")
         locked.review_published_at = timezone.now()
         locked.save(update_fields=["review_published_at"])
-        data = notices.qualification_data(locked)
+        data = notices.qualification_data(locked, today=today)
         doc = campaign_document_generate(
             actor=actor, kind=DocumentKind.QUALIFICATION_NOTICE, subject_key=locked.scope, data=data,
             subject_ids=list(gates.qualified(locked).values_list("cadre_id", flat=True)),
