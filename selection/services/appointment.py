@@ -8,7 +8,7 @@ import datetime as dt
 from cadre import rules as cadre_rules
 from cadre.choices import PostKind
 from cadre.models import Cadre, PostHistory
-from cadre.services import cadre_update
+from cadre.services import PositionMove, positions_assign
 from core.audit import audit
 from core.exceptions import ApplicationError
 from documents.models import DocumentKind
@@ -40,11 +40,12 @@ def _seat_errors(apps: list[Application]) -> list[str]:
 
 
 def appointment_execute(*, actor, campaign: Campaign, appointed_on: dt.date, document_no: str, note: str = "") -> Campaign:
-    """任职 → 已完成 (staff), in ONE transaction: for every candidate of 任前公示 without an ended candidacy or
-    an open objection, close the old post-history rows, open the new one through ``cadre.services.cadre_update``
-    (method 竞争上岗; the rank too when the level changes), and record 任职日期, 聘期届满 (term_years), 新提任
-    and 试用期满 (probation_years, new leadership appointments). A seat that is not free raises and nothing is
-    written. The 任职通知/聘任文件 PDF is rendered after commit."""
+    """任职 → 已完成 (staff), in ONE transaction: every candidate of 任前公示 without an ended candidacy or an
+    open objection takes the post through ``cadre.services.positions_assign`` (old holdings closed the day
+    before, the new post-history row with method 竞争上岗 and the 聘任文件 number, the rank too when the level
+    changes), and 任职日期, 聘期届满 (term_years), 新提任 and 试用期满 (probation_years, new leadership
+    appointments) are recorded. A seat that is not free raises and nothing is written. The 任职通知/聘任文件 PDF
+    is rendered after commit."""
     require_staff(actor)
     document_no = (document_no or "").strip()
     if not document_no:
@@ -71,22 +72,16 @@ def appointment_execute(*, actor, campaign: Campaign, appointed_on: dt.date, doc
         if errors:
             raise ApplicationError("职数不足，未办理任职：" + "；".join(errors) + "。", errors=errors)
         cadres = {x.pk: x for x in Cadre.objects.select_for_update().filter(pk__in=[a.cadre_id for a in apps])}
-        # 1) close the old holdings first, so seats vacated by one appointee are free for another
+        level_changes = {a.pk: cadres[a.cadre_id].rank_level != a.campaign_post.post.level for a in apps}
+        # the posts change hands through cadre's one owner of holdings (seats vacated by one appointee are free
+        # for another: every mover's old holding is closed before any new one opens)
+        positions_assign(
+            actor=actor, effective=appointed_on, method=METHOD, document_no=document_no,
+            moves=[PositionMove(cadres[a.cadre_id], a.campaign_post.post, set_rank=level_changes[a.pk]) for a in apps],
+        )
         for a in apps:
-            for row in PostHistory.objects.filter(cadre_id=a.cadre_id, end__isnull=True, is_secondment=False):
-                row.end = max(row.start, appointed_on - dt.timedelta(days=1))
-                row.save(update_fields=["end"])
-        # 2) the new positions through the records service (history, audit, the open row with its seat)
-        for a in apps:
-            cadre, post = cadres[a.cadre_id], a.campaign_post.post
-            level_changes = cadre.rank_level != post.level
-            data = {"unit": post.unit, "position_title": post.title, "position_start": appointed_on}
-            if level_changes:
-                data.update(rank_level=post.level, rank_start=appointed_on)
-            cadre_update(actor=actor, cadre=cadre, data=data, method=METHOD)
-            if not PostHistory.objects.filter(cadre_id=cadre.pk, post=post, end__isnull=True).update(document_no=document_no[:60]):
-                raise ApplicationError(f"{cadre.name}：{post}没有空余职数，未办理任职。")
-            is_new = (a.eligibility or {}).get("appointment") == cadre_rules.NEW or level_changes
+            post = a.campaign_post.post
+            is_new = (a.eligibility or {}).get("appointment") == cadre_rules.NEW or level_changes[a.pk]
             a.appointed_on = appointed_on
             a.term_end = rules.term_end(appointed_on, c.term_years)
             a.is_new_appointment = is_new

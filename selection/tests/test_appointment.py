@@ -8,12 +8,12 @@ import pytest
 import time_machine
 
 from cadre.models import Cadre, PostHistory, RankHistory
+from cadre.services import positions
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
 from documents.models import DocumentKind, GeneratedDocument, Notification
 from documents.reminders import run_reminders
 from selection import services as decision
-from selection.services import appointment
 from selection.models import Application, Campaign, CampaignPost, StageEvent
 from selection.tests import factories as F
 from selection.workflow import Stage
@@ -114,16 +114,16 @@ class TestAppointment:
     def test_failure_on_the_second_appointee_rolls_everything_back(self, world, monkeypatch, error):
         c, staff, (a, b) = world
         before = snapshot(c)
-        real = appointment.cadre_update
+        real = positions._sync_rank  # the last write of each appointee in cadre.services.positions_assign
         calls = []
 
-        def flaky(**kwargs):
-            calls.append(kwargs["cadre"].pk)
+        def flaky(cadre, **kwargs):
+            calls.append(cadre.pk)
             if len(calls) == 2:
                 raise error
-            return real(**kwargs)
+            return real(cadre, **kwargs)
 
-        monkeypatch.setattr(appointment, "cadre_update", flaky)
+        monkeypatch.setattr(positions, "_sync_rank", flaky)
         with at("2026-10-12"), pytest.raises(type(error)):
             decision.appointment_execute(actor=staff, campaign=c, appointed_on=DAY, document_no=DOC_NO)
         assert calls == [a.cadre_id, b.cadre_id]  # the first appointee was written, then undone
