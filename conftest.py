@@ -1,8 +1,12 @@
-"""Shared fixtures: one user per role, and factories from cadre.tests.factories."""
+"""Shared fixtures: one user per role, the browser (Debian chromium through Playwright), and per-xdist-worker
+isolation (the media folder: config/settings/test.py; databases and live-server ports: pytest-django)."""
 import pytest
 from django.contrib.auth.models import Group, User
+from playwright.sync_api import sync_playwright
 
+from cadre.tests.factories import CadreFactory
 from core import roles
+from tests.browser import launch
 
 
 def _user(username, *group_names, **extra):
@@ -35,8 +39,6 @@ def observer_user(db):
 @pytest.fixture
 def candidate_user(db):
     """A candidate with their own cadre record."""
-    from cadre.tests.factories import CadreFactory
-
     user = _user("candidate", roles.CANDIDATE)
     CadreFactory(user=user, name="候选人")
     return user
@@ -52,3 +54,14 @@ def staff_client(client, staff_user):
 def candidate_client(client, candidate_user):
     client.force_login(candidate_user)
     return client
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Headless Debian chromium (zh-CN), see tests/browser.py. Playwright's sync API runs an event loop in this
+    thread, so the ORM calls a test makes between page actions need DJANGO_ALLOW_ASYNC_UNSAFE meanwhile."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()

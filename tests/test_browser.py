@@ -6,30 +6,23 @@ docs/screenshots/ (roster.png, cadre-detail.png, units.png, my-record.png).
 """
 import datetime as dt
 import io
-import os
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from playwright.sync_api import expect
 
 from cadre.idnumber import make_id_number
 from cadre.models import AnnualAssessment, Cadre, EducationRecord, FamilyMember, OrgUnit, Post, RewardPunishment
 from cadre.services import cadre_create, cadre_update
 from core import roles
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls made here between page actions are
-# ordinary blocking calls, which Django would otherwise refuse while a loop is running.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from tests.browser import DOWNLOAD_TIMEOUT_MS, PASSWORD, click_and_wait, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-PASSWORD = "pass12345"
 
 UNITS = [
     # name, short, kind, parent, locality, key area, order
@@ -151,31 +144,11 @@ def build_sample_records():
     return staff, candidate_user, cadres
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
-
-
 def _row_names(page):
     return page.locator("[data-cadre-row] td:nth-child(2) a").all_inner_texts()
 
 
 def _xlsx_names(content: bytes) -> list[str]:
-    import openpyxl
-
     wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
     ws = wb["干部名册"] if "干部名册" in wb.sheetnames else wb.worksheets[0]
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
@@ -185,8 +158,6 @@ def _xlsx_names(content: bytes) -> list[str]:
 
 
 def test_roster_filter_export_detail_units_and_own_record(live_server, browser, tmp_path):
-    from playwright.sync_api import expect
-
     staff, candidate_user, cadres = build_sample_records()
     SHOTS.mkdir(parents=True, exist_ok=True)
     base = live_server.url
@@ -196,9 +167,9 @@ def test_roster_filter_export_detail_units_and_own_record(live_server, browser, 
     page.on("pageerror", lambda exc: errors.append(str(exc)))
 
     # log in through the form: staff land on the roster
-    _login(page, base, staff.username)
+    login(page, base, staff.username)
     assert page.url.rstrip("/").endswith("/cadre")
-    assert len(_row_names(page)) == len(PEOPLE)
+    expect(page.locator("[data-cadre-row]")).to_have_count(len(PEOPLE))
     page.screenshot(path=str(SHOTS / "roster.png"), full_page=True)
 
     # filter by gender (select → htmx swap, URL pushed) then by text
@@ -222,7 +193,7 @@ def test_roster_filter_export_detail_units_and_own_record(live_server, browser, 
     # the export button carries the same filters and returns an xlsx with exactly the filtered rows
     href = page.get_attribute("[data-roster-export]", "href")
     assert "gender=%E5%A5%B3" in href and "q=" in href
-    with page.expect_download(timeout=60_000) as download_info:
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download_info:
         page.click("[data-roster-export]")
     download = download_info.value
     assert download.suggested_filename.endswith(".xlsx")
@@ -237,14 +208,14 @@ def test_roster_filter_export_detail_units_and_own_record(live_server, browser, 
     assert cadres["陈晓东"].family.order_by("order").first().id_number in record_text  # staff see relatives' numbers
     page.screenshot(path=str(SHOTS / "cadre-detail.png"), full_page=True)
     page.click("#tab-history")
-    page.wait_for_selector("#pane-history.show")
+    page.locator("#pane-history.show").wait_for()
     history = page.inner_text("#pane-history")
     assert "王组织" in history and "良好" in history and "副镇长" in history
     page.screenshot(path=str(tmp_path / "history.png"), full_page=True)
 
     # the edit form: "添加一行" (static/js/app.js) adds an assessment row, which is saved
     page.click("a:has-text('修改档案')")
-    page.wait_for_selector("form.cadre-form")
+    page.locator("form.cadre-form").wait_for()
     rows_before = page.locator('[data-formset-body="assess"] tr[data-formset-row]').count()
     page.click('[data-formset-add="assess"]')
     assert page.locator('[data-formset-body="assess"] tr[data-formset-row]').count() == rows_before + 1
@@ -252,23 +223,22 @@ def test_roster_filter_export_detail_units_and_own_record(live_server, browser, 
     page.fill(f"#id_assess-{index}-year", "2022")
     page.select_option(f"#id_assess-{index}-grade", "优秀")
     page.screenshot(path=str(tmp_path / "edit.png"), full_page=True)
-    page.click("button:has-text('保存')")
-    page.wait_for_selector("#pane-record")
-    assert "已保存陈晓东的干部档案" in page.inner_text("main")
+    click_and_wait(page, "button:has-text('保存')")
+    expect(page.locator("main")).to_contain_text("已保存陈晓东的干部档案")
     assert AnnualAssessment.objects.filter(cadre=cadres["陈晓东"], year=2022, grade="优秀").exists()
 
     page.goto(f"{base}/cadre/units/")
     assert page.locator("[data-unit-row]").count() == len(UNITS)
     page.screenshot(path=str(SHOTS / "units.png"), full_page=True)
     page.click("[data-unit-row] a:text-is('财政局')")
-    page.wait_for_selector("[data-post-row]")
+    page.locator("[data-post-row]").first.wait_for()
     posts_text = page.inner_text("main")
     assert "陈晓东" in posts_text and "李秀英" in posts_text and "重要岗位" in posts_text
     page.screenshot(path=str(tmp_path / "unit-detail.png"), full_page=True)
 
     # the candidate: own record only
-    page.click("button:has-text('退出')")
-    _login(page, base, candidate_user.username)
+    click_and_wait(page, "button:has-text('退出')")
+    login(page, base, candidate_user.username)
     assert page.url.rstrip("/").endswith("/cadre/me")
     text = page.inner_text("main")
     assert "我的档案：刘洋" in text and "变更记录" not in text

@@ -20,11 +20,16 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
+from playwright.sync_api import expect
 
+from cadre.tests.factories import CadreFactory, OrgUnitFactory
 from core import roles
+from core.audit import audit
 from core.exceptions import ApplicationError
 from core.privacy import IdNumberMaskFilter, mask_id_numbers
 from core.uploads import check_lrmx, check_photo, check_xlsx
+from selection.tests import factories as F
+from tests.browser import login
 
 BASE_DIR = Path(settings.BASE_DIR)
 ID = "330521198403120016"  # any 18-digit number shaped like a 身份证号
@@ -186,7 +191,6 @@ def test_lrmx_upload_that_is_not_xml_gets_a_chinese_error(staff_client):
 @pytest.mark.django_db
 def test_photo_that_is_not_jpeg_or_png_is_refused_by_the_record_form(staff_user):
     from cadre.forms import CadreForm
-    from cadre.tests.factories import CadreFactory
 
     cadre = CadreFactory()
     gif = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00"
@@ -288,8 +292,6 @@ def test_the_console_handler_masks_id_numbers():
 
 @pytest.mark.django_db
 def test_id_numbers_masked_in_lists_for_roles_that_do_not_need_them(client, staff_user, leader_user, observer_user):
-    from cadre.tests.factories import CadreFactory
-
     cadre = CadreFactory(name="掩码测试")
     full = cadre.id_number
     masked = f"{full[:6]}********{full[-4:]}"
@@ -305,8 +307,6 @@ def test_id_numbers_masked_in_lists_for_roles_that_do_not_need_them(client, staf
 
 # ------------------------------------------------------------------------------------------ browser + CSP
 SHOTS = BASE_DIR / "docs" / "screenshots"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 HOME_PAGES = [
     # role, username, the page to show, text the page must show
     ("staff", "shot_staff", "cadre:roster", "干部花名册"),
@@ -319,55 +319,35 @@ HOME_PAGES = [
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_every_role_home_page_under_csp_with_htmx(live_server):
+def test_every_role_home_page_under_csp_with_htmx(live_server, browser):
     """Log in through the form as each role, open the home page, check no CSP violation is reported, and for
     staff run an htmx filter on the roster (htmx must work without inline scripts or eval)."""
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from django.contrib.auth.models import Group, User
-    from playwright.sync_api import sync_playwright
-
-    from cadre.tests.factories import CadreFactory, OrgUnitFactory
-    from core.audit import audit
-
     unit = OrgUnitFactory(name="财政局")
     people = [CadreFactory(name=n, unit=unit) for n in ("陈晓东", "李秀英", "王建国")]
     role_names = {"staff": roles.STAFF, "leader": roles.LEADER, "judge": roles.JUDGE, "observer": roles.OBSERVER,
                   "candidate": roles.CANDIDATE}
-    users = {}
-    for role, username, _page, _text in HOME_PAGES:
-        user = User.objects.create_user(username, password="pass12345", first_name={"staff": "王组织", "leader": "李书记", "judge": "张评委", "observer": "赵纪检", "candidate": "陈晓东"}[role])
-        user.groups.add(Group.objects.get_or_create(name=role_names[role])[0])
-        users[role] = user
+    names = {"staff": "王组织", "leader": "李书记", "judge": "张评委", "observer": "赵纪检", "candidate": "陈晓东"}
+    users = {role: F.user(username, role_names[role], first_name=names[role]) for role, username, _p, _t in HOME_PAGES}
     people[0].user = users["candidate"]
     people[0].save(update_fields=["user"])
     audit(actor=users["staff"], action="cadre.update", obj=people[1], summary="修改干部档案：李秀英 任现职时间")
 
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            for role, username, page_name, must_show in HOME_PAGES:
-                context = browser.new_context(viewport={"width": 1366, "height": 860}, locale="zh-CN")
-                page = context.new_page()
-                violations = []
-                page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
-                page.goto(f"{live_server.url}{reverse('login')}")
-                page.fill("#id_username", username)
-                page.fill("#id_password", "pass12345")
-                page.click("button[type=submit]")
-                page.wait_for_load_state("networkidle")
-                page.goto(f"{live_server.url}{reverse(page_name)}")
-                page.wait_for_load_state("networkidle")
-                if must_show:
-                    assert must_show in page.content()
-                if role == "staff":
-                    with page.expect_response(lambda r: "/cadre/" in r.url and "q=" in r.url):
-                        page.locator("#id_q").fill("李秀英")
-                    page.wait_for_load_state("networkidle")
-                    table = page.locator("#roster-table").inner_text()
-                    assert "李秀英" in table and "王建国" not in table, "htmx filtering did not run under the CSP"
-                page.screenshot(path=str(SHOTS / f"home-{role}.png"), full_page=False)
-                assert not violations, f"{role}: CSP violations: {violations}"
-                context.close()
-        finally:
-            browser.close()
+    for role, username, page_name, must_show in HOME_PAGES:
+        context = browser.new_context(viewport={"width": 1366, "height": 860}, locale="zh-CN")
+        page = context.new_page()
+        violations = []
+        page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+        login(page, live_server.url, username)
+        page.goto(f"{live_server.url}{reverse(page_name)}")
+        if must_show:
+            expect(page.locator("body")).to_contain_text(must_show)
+        if role == "staff":
+            with page.expect_response(lambda r: "/cadre/" in r.url and "q=" in r.url):
+                page.locator("#id_q").fill("李秀英")
+            table = page.locator("#roster-table")
+            expect(table).not_to_contain_text("王建国")  # htmx filtering runs under the CSP
+            expect(table).to_contain_text("李秀英")
+        page.screenshot(path=str(SHOTS / f"home-{role}.png"), full_page=False)
+        assert not violations, f"{role}: CSP violations: {violations}"
+        context.close()

@@ -4,49 +4,29 @@ Debian chromium driven by Playwright against the live server. Checks that the QR
 code and disappears from the address bar, the review step, submit-once, and the ECharts results page.
 Writes docs/screenshots/ballot-*.png and tally-*.png.
 """
-import os
+import random
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from playwright.sync_api import expect
 
 from assessment import services
 from assessment.models import Ballot
 from cadre.tests.factories import CadreFactory, OrgUnitFactory
 from core import roles
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from selection.tests.factories import user
+from tests.browser import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 PEOPLE = [("陈晓东", "财政局副局长"), ("林雅琴", "党政办公室副主任"), ("周建国", "经济发展局副局长"), ("吴海峰", "西山街道副主任")]
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def _user(name, role):
-    user = User.objects.create_user(name, password="pass12345")
-    user.groups.add(Group.objects.get_or_create(name=role)[0])
-    return user
-
-
 def _setup():
-    staff = _user("staff", roles.STAFF)
-    leader = _user("leader", roles.LEADER)
+    staff = user("staff", roles.STAFF)
+    leader = user("leader", roles.LEADER)
     unit = OrgUnitFactory(name="开发区管委会")
     targets = []
     for name, job in PEOPLE:
@@ -61,8 +41,6 @@ def _setup():
 
 
 def _vote_many(staff, session):
-    import random
-
     rnd = random.Random(5)
     weights = {"陈晓东": [6, 3, 1, 0], "林雅琴": [3, 5, 2, 0], "周建国": [2, 5, 2, 1], "吴海峰": [1, 4, 3, 2]}
     targets = list(session.targets.order_by("order"))
@@ -98,18 +76,18 @@ def test_ballot_on_phone_and_results(live_server, browser):
     page.screenshot(path=str(SHOTS / "ballot-code.png"))
 
     page.click("button[type=submit]")
-    page.wait_for_selector("text=下一步：核对")
+    page.get_by_text("下一步：核对").wait_for()
     targets = list(session.targets.order_by("order"))
     for target, option in zip(targets, ["优秀", "称职", "称职"]):  # the fourth is left blank
         page.locator(f"label[for^='m_{target.pk}_']", has_text=option).first.click()
     page.screenshot(path=str(SHOTS / "ballot-form.png"), full_page=True)
 
     page.click("text=下一步：核对")
-    page.wait_for_selector("text=确认提交")
+    page.get_by_text("确认提交").wait_for()
     assert "有 1 名对象未填，按弃权处理" in page.content()
     page.screenshot(path=str(SHOTS / "ballot-review.png"), full_page=True)
     page.click("text=确认提交")
-    page.wait_for_selector("text=投票成功")
+    page.get_by_text("投票成功").wait_for()
     page.screenshot(path=str(SHOTS / "ballot-done.png"))
     assert Ballot.objects.filter(session=session).count() == 1
     assert all(method == "GET" or "code" not in url.lower() for method, url in posted)
@@ -119,7 +97,7 @@ def test_ballot_on_phone_and_results(live_server, browser):
     page.goto("about:blank")
     page.goto(f"{base}/assessment/vote/{session.public_id}/#c={code}")
     page.click("button[type=submit]")
-    page.wait_for_selector("[data-ballot-error]")
+    page.locator("[data-ballot-error]").wait_for()
     assert "已使用" in page.locator("[data-ballot-error]").inner_text()
     page.screenshot(path=str(SHOTS / "ballot-used.png"))
     assert Ballot.objects.filter(session=session).count() == 1
@@ -132,15 +110,11 @@ def test_ballot_on_phone_and_results(live_server, browser):
     page = desktop.new_page()
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("request", lambda req: hosts.add(req.url.split("/")[2]))
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", leader.username)
-    page.fill("#id_password", "pass12345")
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    login(page, base, leader.username)
     page.goto(f"{base}/assessment/sessions/{session.pk}/results/")
-    page.wait_for_selector("[data-tally-chart=counts] canvas")
-    page.wait_for_selector("[data-tally-chart=scores] canvas")
-    page.wait_for_timeout(800)  # let the bar animation finish
+    expect(page.locator("[data-tally-chart=counts] canvas")).to_be_visible()
+    expect(page.locator("[data-tally-chart=scores] canvas")).to_be_visible()
+    page.wait_for_timeout(800)  # let the bar animation finish before the screenshot
     table = page.locator("table.table-bordered").inner_text()
     assert "服务对象" not in table and "其他" in table  # 3 ballots < 5 → merged into 其他
     session.refresh_from_db()

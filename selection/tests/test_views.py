@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +18,7 @@ from core import roles
 from selection.models import Application, AppStatus, Campaign, JudgeScore, StageEvent
 from selection.tests import factories as F
 from selection.workflow import Stage
+from tests.browser import click_and_wait, login
 
 pytestmark = pytest.mark.django_db
 
@@ -468,10 +471,10 @@ def test_nominee_accepts_through_the_page(client, people):
 
 
 def _speech_campaign(judges=2):
-    c = F.campaign(Stage.SPEECH, judges=judges, review_approved_at=timezone.now(), review_published_at=timezone.now())
-    cps = F.posts_of(c)
-    apps = [_qualify(F.application(cps[0]), speaking_order=i) for i in (1, 2)]
-    return c, apps
+    """A campaign in 演讲 (one post, two qualified candidates, the speaking order drawn)."""
+    c = F.CampaignFactory(stage=Stage.SPEECH, posts=1, judges=judges)
+    c.world.draw()
+    return c, c.world.apps[0]
 
 
 def test_judge_scores_through_the_page(client, people):
@@ -608,16 +611,9 @@ def test_meeting_record_error_is_shown_on_the_form_then_recorded(client, people)
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_screenshots_of_the_main_pages(live_server, tmp_path):
+def test_screenshots_of_the_main_pages(live_server, browser, tmp_path):
     """Drives the pages in a real browser (htmx eligibility check, modal, counters) and writes
     docs/screenshots/selection-*.png."""
-    import os
-    from pathlib import Path
-
-    from django.conf import settings
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     shots = Path(settings.BASE_DIR) / "docs" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     today = timezone.localdate()
@@ -639,83 +635,69 @@ def test_screenshots_of_the_main_pages(live_server, tmp_path):
     scores = [Decimal(x) for x in ("86.5", "88", "91.2", "79", "85.5")]
     for j, s in zip(speech.judges.all(), scores):
         JudgeScore.objects.create(application=apps[0], judge=j, score=s)
-    decision = F.campaign(Stage.DECISION, title="2025年度竞争上岗（讨论决定）")
-    for cp in F.posts_of(decision):
-        _qualify(F.application(cp, F.qualified_cadre(name=next(names))), is_inspection_target=True,
-                 inspection_conclusion="建议任用", rank=1, inspection_opinion="政治素质好，业务能力强", talks_count=12)
+    decision = F.decided(title="2025年度竞争上岗（讨论决定）", people=[(next(names), "新任", "一级科员") for _ in range(2)])
     F.campaign(Stage.PLAN_APPROVAL, title="2027年度竞争上岗方案", plan_document_no="")
     judge_user = speech.judges.first().user
 
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"]
     base = live_server.url
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
 
-        def session(user):
-            context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-            page = context.new_page()
-            errors = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
-            page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
-            page.goto(f"{base}/accounts/login/")
-            page.fill("#id_username", user.username)
-            page.fill("#id_password", "pass12345")
-            page.click("button[type=submit]")
-            page.wait_for_load_state("networkidle")
-            return context, page, errors
+    def session(user):
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+        page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+        login(page, base, user.username)
+        return context, page, errors
 
-        ctx, page, errors = session(staff)
-        page.goto(f"{base}{reverse('selection:campaigns')}")
-        page.screenshot(path=str(shots / "selection-campaigns.png"), full_page=True)
-        page.goto(f"{base}{reverse('selection:campaign', args=[review.pk])}")
-        assert page.locator(".stage-current .stage-label").inner_text() == "资格审查"
-        page.screenshot(path=str(shots / "selection-review.png"), full_page=True)
-        page.click("[data-bs-target='#transition-start_speech']")
-        page.wait_for_selector("#transition-start_speech.show")
-        page.screenshot(path=str(shots / "selection-transition-modal.png"))
-        page.goto(f"{base}{reverse('selection:section', args=[speech.pk, 'speech'])}")
-        page.screenshot(path=str(shots / "selection-speech.png"), full_page=True)
-        page.goto(f"{base}{reverse('selection:section', args=[reg.pk, 'plan'])}")
-        page.screenshot(path=str(shots / "selection-plan.png"), full_page=True)
-        assert not errors, errors
-        ctx.close()
+    ctx, page, errors = session(staff)
+    page.goto(f"{base}{reverse('selection:campaigns')}")
+    page.screenshot(path=str(shots / "selection-campaigns.png"), full_page=True)
+    page.goto(f"{base}{reverse('selection:campaign', args=[review.pk])}")
+    assert page.locator(".stage-current .stage-label").inner_text() == "资格审查"
+    page.screenshot(path=str(shots / "selection-review.png"), full_page=True)
+    page.click("[data-bs-target='#transition-start_speech']")
+    page.locator("#transition-start_speech.show").wait_for()
+    page.screenshot(path=str(shots / "selection-transition-modal.png"))
+    page.goto(f"{base}{reverse('selection:section', args=[speech.pk, 'speech'])}")
+    page.screenshot(path=str(shots / "selection-speech.png"), full_page=True)
+    page.goto(f"{base}{reverse('selection:section', args=[reg.pk, 'plan'])}")
+    page.screenshot(path=str(shots / "selection-plan.png"), full_page=True)
+    assert not errors, errors
+    ctx.close()
 
-        ctx, page, errors = session(cand_user)
-        cp = F.posts_of(reg)[0]
-        page.goto(f"{base}{reverse('selection:apply', args=[reg.pk])}?post={cp.pk}")
-        page.wait_for_selector("#eligibility-check table")
-        page.fill("#id_achievements", "2016年起在经济发展局从事经济运行分析工作，牵头完成年度重点项目推进。")
-        assert "/ 1500" in page.locator("[data-counter-for='id_achievements']").inner_text()
-        page.screenshot(path=str(shots / "selection-apply.png"), full_page=True)
-        page.check("#id_declaration")
-        page.click("button[value=submit]")
-        page.wait_for_load_state("networkidle")
-        assert Application.objects.get(cadre=cand, campaign_post=cp).status == AppStatus.SUBMITTED
-        page.screenshot(path=str(shots / "selection-my-application.png"), full_page=True)
-        assert not errors, errors
-        ctx.close()
+    ctx, page, errors = session(cand_user)
+    cp = F.posts_of(reg)[0]
+    page.goto(f"{base}{reverse('selection:apply', args=[reg.pk])}?post={cp.pk}")
+    page.locator("#eligibility-check table").wait_for()
+    page.fill("#id_achievements", "2016年起在经济发展局从事经济运行分析工作，牵头完成年度重点项目推进。")
+    assert "/ 1500" in page.locator("[data-counter-for='id_achievements']").inner_text()
+    page.screenshot(path=str(shots / "selection-apply.png"), full_page=True)
+    page.check("#id_declaration")
+    click_and_wait(page, "button[value=submit]")
+    assert Application.objects.get(cadre=cand, campaign_post=cp).status == AppStatus.SUBMITTED
+    page.screenshot(path=str(shots / "selection-my-application.png"), full_page=True)
+    assert not errors, errors
+    ctx.close()
 
-        ctx, page, errors = session(judge_user)
-        page.goto(f"{base}{reverse('selection:judge-scores', args=[speech.pk])}")
-        page.fill(f"input[name=score_{apps[1].pk}]", "89.5")
-        page.screenshot(path=str(shots / "selection-judge.png"), full_page=True)
-        page.click("button[type=submit]:has-text('保存评分')")
-        page.wait_for_load_state("networkidle")
-        assert JudgeScore.objects.filter(application=apps[1], judge__user=judge_user).exists()
-        assert not errors, errors
-        ctx.close()
+    ctx, page, errors = session(judge_user)
+    page.goto(f"{base}{reverse('selection:judge-scores', args=[speech.pk])}")
+    page.fill(f"input[name=score_{apps[1].pk}]", "89.5")
+    page.screenshot(path=str(shots / "selection-judge.png"), full_page=True)
+    click_and_wait(page, "button[type=submit]:has-text('保存评分')")
+    assert JudgeScore.objects.filter(application=apps[1], judge__user=judge_user).exists()
+    assert not errors, errors
+    ctx.close()
 
-        ctx, page, errors = session(leader)
-        page.goto(f"{base}{reverse('selection:leader-inbox')}")
-        page.screenshot(path=str(shots / "selection-inbox.png"), full_page=True)
-        page.goto(f"{base}{reverse('selection:meeting', args=[decision.pk])}")
-        page.uncheck("[data-present-toggle='1']")
-        for b in page.locator("[data-fill-votes]").all():
-            b.click()
-        assert page.locator("select[data-vote-member='1']").first.is_disabled()
-        page.screenshot(path=str(shots / "selection-meeting.png"), full_page=True)
-        assert not errors, errors
-        ctx.close()
-        browser.close()
+    ctx, page, errors = session(leader)
+    page.goto(f"{base}{reverse('selection:leader-inbox')}")
+    page.screenshot(path=str(shots / "selection-inbox.png"), full_page=True)
+    page.goto(f"{base}{reverse('selection:meeting', args=[decision.pk])}")
+    page.uncheck("[data-present-toggle='1']")
+    for b in page.locator("[data-fill-votes]").all():
+        b.click()
+    assert page.locator("select[data-vote-member='1']").first.is_disabled()
+    page.screenshot(path=str(shots / "selection-meeting.png"), full_page=True)
+    assert not errors, errors
+    ctx.close()

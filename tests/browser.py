@@ -1,0 +1,36 @@
+"""Driving Debian chromium through Playwright: the launch options and the waits every browser test shares.
+
+Waits are on what the page shows (a locator, a navigation the click starts), never on network idle: htmx
+polling and slow renders under CPU load make "idle" both slow and unreliable. Predicates run in the test, not
+as page-evaluated strings (``wait_for_function`` with a string is eval'd, which the CSP refuses).
+"""
+from __future__ import annotations
+
+# Debian's chromium, never a downloaded browser; a Chinese UI so dates and messages read as users see them.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-dev-shm-usage", "--lang=zh-CN",
+]
+PASSWORD = "pass12345"
+# A download under CPU load (two xdist workers, WeasyPrint, a Celery worker beside) can take well over a minute.
+DOWNLOAD_TIMEOUT_MS = 120_000
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def click_and_wait(page, selector: str):
+    """Click something that submits a form or follows a link, and wait until the answer page has loaded."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def login(page, base_url: str, username: str, password: str = PASSWORD):
+    """Sign in through the login form and wait for the page it leads to."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    click_and_wait(page, "button[type=submit]")
+    assert "/accounts/login/" not in page.url, f"{username} could not sign in"
