@@ -14,6 +14,7 @@ from core.exceptions import ApplicationError
 from documents.models import DocumentKind
 
 from .. import gates, rules
+from ..audit import AuditAction
 from ..models import Application, Campaign, Objection, ObjectionStatus
 from .base import actor_user, app_label, document_issue_on_commit, require_staff, transition
 
@@ -95,7 +96,7 @@ def appointment_execute(*, actor, campaign: Campaign, appointed_on: dt.date, doc
         c.appointment_document_no = document_no[:60]
         c.save(update_fields=["appointment_date", "appointment_document_no"])
         audit(
-            actor=actor, action="selection.appointment.execute", obj=c,
+            actor=actor, action=AuditAction.APPOINTMENT_EXECUTE, obj=c,
             summary=f"办理任职（{document_no}，{appointed_on:%Y.%m.%d}起）：" + "、".join(app_label(a) for a in apps)
             + (f"；{'、'.join(held_back)}因公示反映尚未核查完毕暂不任职" if held_back else ""),
             data={"appointed": [a.pk for a in apps], "held_back": held_back, "document_no": document_no},

@@ -19,6 +19,7 @@ from core.exceptions import ApplicationError
 from core.jobs import enqueue_on_commit
 
 from .. import gates, workflow
+from ..audit import TRANSITION_ACTIONS
 from ..models import Application, Campaign, StageEvent
 from ..workflow import Stage
 
@@ -108,7 +109,7 @@ def transition(
             actor_label=workflow.ROLE_LABELS[SYSTEM] if actor == SYSTEM else "", note=note[:500],
         )
         audit(
-            actor=actor_user(actor), action=f"selection.{action}", obj=locked,
+            actor=actor_user(actor), action=TRANSITION_ACTIONS[action], obj=locked,
             summary=f"{locked.title}：{t.label}（{Stage(source).label} → {Stage(t.target).label}）" + (f"，{note}" if note else ""),
             data={"from": source, "to": t.target, "note": note},
         )

@@ -18,6 +18,7 @@ from core.audit import audit
 from core.exceptions import ApplicationError
 
 from .. import rules, workflow
+from ..audit import AuditAction
 from ..models import Campaign, CampaignJudge, CampaignMember, CampaignPost, MemberRole, StageEvent
 from ..workflow import Stage
 from .base import actor_user, lock, require_staff, require_work, transition
@@ -90,7 +91,7 @@ def campaign_create(*, actor, data: dict) -> Campaign:
             campaign=campaign, action="create", label="起草方案", from_stage=Stage.PREPARATION,
             to_stage=Stage.PREPARATION, actor=actor_user(actor),
         )
-        audit(actor=actor, action="selection.campaign.create", obj=campaign, summary=f"起草竞争上岗方案：{campaign.title}")
+        audit(actor=actor, action=AuditAction.CAMPAIGN_CREATE, obj=campaign, summary=f"起草竞争上岗方案：{campaign.title}")
     return campaign
 
 
@@ -119,7 +120,7 @@ def campaign_update(*, actor, campaign: Campaign, data: dict) -> Campaign:
             locked._history_user = actor_user(actor)
             locked.save()
             audit(
-                actor=actor, action="selection.campaign.update", obj=locked,
+                actor=actor, action=AuditAction.CAMPAIGN_UPDATE, obj=locked,
                 summary=f"修改方案“{locked.title}”：" + "、".join(str(Campaign._meta.get_field(k).verbose_name) for k in changed),
             )
     campaign.refresh_from_db()
@@ -145,7 +146,7 @@ def members_set(*, actor, campaign: Campaign, members: list[dict]) -> list[Campa
         for r in rows:
             r.campaign = locked
         CampaignMember.objects.bulk_create(rows)
-        audit(actor=actor, action="selection.members.set", obj=locked,
+        audit(actor=actor, action=AuditAction.MEMBERS_SET, obj=locked,
               summary=f"设置领导小组和工作班子（{len(rows)}人）")
     return rows
 
@@ -169,7 +170,7 @@ def post_add(*, actor, campaign: Campaign, post: Post, vacancies: int = 1, condi
                 )
         except IntegrityError:
             raise ApplicationError(f"{post}已列入本次竞争职位。", field="post") from None
-        audit(actor=actor, action="selection.post.add", obj=locked, summary=f"列入竞争职位：{post}（{vacancies}名）")
+        audit(actor=actor, action=AuditAction.POST_ADD, obj=locked, summary=f"列入竞争职位：{post}（{vacancies}名）")
     return cp
 
 
@@ -182,7 +183,7 @@ def post_remove(*, actor, campaign_post: CampaignPost) -> None:
             raise ApplicationError(f"{campaign_post}已有报名记录，不能移除。")
         label = str(campaign_post)
         campaign_post.delete()
-        audit(actor=actor, action="selection.post.remove", obj=locked, summary=f"移出竞争职位：{label}")
+        audit(actor=actor, action=AuditAction.POST_REMOVE, obj=locked, summary=f"移出竞争职位：{label}")
 
 
 def judges_set(*, actor, campaign: Campaign, users: list) -> list[CampaignJudge]:
@@ -203,7 +204,7 @@ def judges_set(*, actor, campaign: Campaign, users: list) -> list[CampaignJudge]
             rows.append(CampaignJudge(campaign=locked, user=user, name=user.get_full_name() or user.username, order=i))
         CampaignJudge.objects.filter(campaign=locked).delete()
         CampaignJudge.objects.bulk_create(rows)
-        audit(actor=actor, action="selection.judges.set", obj=locked, summary=f"确定评委 {len(rows)} 名")
+        audit(actor=actor, action=AuditAction.JUDGES_SET, obj=locked, summary=f"确定评委 {len(rows)} 名")
     return rows
 
 

@@ -19,6 +19,7 @@ from documents.models import DocumentKind
 from documents.workdays import add_working_days, working_day_period
 
 from .. import gates, rules, workflow
+from ..audit import AuditAction
 from ..models import (
     Application,
     Campaign,
@@ -151,7 +152,7 @@ def meeting_record(
                     f"缓议 {t[VoteChoice.DEFER]} 票，{app.meeting_result}"
                 )
         audit(
-            actor=actor, action="selection.meeting.record", obj=locked,
+            actor=actor, action=AuditAction.MEETING_RECORD, obj=locked,
             summary=f"{held_on:%Y.%m.%d} {title}：应到 {expected} 人，实到 {len(present_names)} 人。" + "；".join(messages),
             data={"meeting": meeting.pk, "expected": expected, "present": present_names, "quorum_met": quorum,
                   "results": {str(a.pk): a.meeting_result for a in candidates} if quorum else {}},
@@ -237,7 +238,7 @@ def deferral_resolve(*, actor, application: Application, action: str, reason: st
         app._history_user = actor_user(actor)
         app.save(update_fields=fields)
         audit(
-            actor=actor, action="selection.deferral.resolve", obj=app,
+            actor=actor, action=AuditAction.DEFERRAL_RESOLVE, obj=app,
             summary=f"{app_label(app)}缓议处理：{DeferAction(action).label}，理由：{reason}",
             data={"campaign": campaign.pk, "action": action, "reason": reason},
         )
@@ -293,7 +294,7 @@ def superior_approval_record(
         locked.superior_approval_date = approved_on
         locked.save(update_fields=["superior_approval_no", "superior_approval_date"])
         audit(
-            actor=actor, action="selection.superior_approval.record", obj=locked,
+            actor=actor, action=AuditAction.SUPERIOR_APPROVAL_RECORD, obj=locked,
             summary=f"登记上级组织部批复（{document_no}，{approved_on:%Y.%m.%d}）：批准"
             + ("、".join(passed[k].cadre.name for k in sorted(approved)) or "无")
             + ("；不批准" + "、".join(passed[k].cadre.name for k in sorted(rejected)) if rejected else ""),
@@ -320,7 +321,7 @@ def publicity_start(*, actor, campaign: Campaign, start_date: dt.date | None = N
         c.publicity_start, c.publicity_end = first, last
         c.save(update_fields=["publicity_start", "publicity_end"])
         audit(
-            actor=actor, action="selection.publicity.period", obj=c,
+            actor=actor, action=AuditAction.PUBLICITY_PERIOD, obj=c,
             summary=f"任前公示 {c.publicity_working_days} 个工作日：{first:%Y.%m.%d}—{last:%Y.%m.%d}",
             data={"start": first.isoformat(), "end": last.isoformat(), "working_days": c.publicity_working_days},
         )
@@ -360,7 +361,7 @@ def objection_record(*, actor, application: Application, received_on: dt.date, c
         objection._history_user = actor_user(actor)
         objection.save()
         audit(
-            actor=actor, action="selection.objection.record", obj=objection,
+            actor=actor, action=AuditAction.OBJECTION_RECORD, obj=objection,
             summary=f"登记{app_label(app)}的公示反映（{channel}，{received_on:%Y.%m.%d}）",
             data={"campaign": campaign.pk, "application": app.pk},
         )
@@ -393,7 +394,7 @@ def objection_resolve(*, actor, objection: Objection, substantiated: bool, resol
             app._history_user = actor_user(actor)
             app.save(update_fields=["ended_reason", "updated_at"])
         audit(
-            actor=actor, action="selection.objection.resolve", obj=row,
+            actor=actor, action=AuditAction.OBJECTION_RESOLVE, obj=row,
             summary=f"{app_label(app)}的公示反映核查结论：{row.get_status_display()}。{resolution}"
             + ("；终止任用" if substantiated else ""),
             data={"campaign": campaign.pk, "application": app.pk, "substantiated": bool(substantiated)},

@@ -21,6 +21,7 @@ from core.audit import audit
 from core.exceptions import ApplicationError
 
 from .. import gates
+from ..audit import AuditAction
 from ..models import Application, Campaign, InspectionConclusion
 from .base import actor_user, app_label, lock, require_staff, require_work, transition
 from .scoring import HUNDRED, TWO, double_targets, raise_with, rank_posts
@@ -64,7 +65,7 @@ def evaluation_session_create(*, actor, campaign: Campaign, groups: list, option
         locked.ballot_session = session
         locked.save(update_fields=["ballot_session"])
         audit(
-            actor=actor, action="selection.evaluation_session.create", obj=locked,
+            actor=actor, action=AuditAction.EVALUATION_SESSION_CREATE, obj=locked,
             summary=f"建立民主测评“{session.title}”：{len(targets)} 名测评对象"
             + (f"（原测评“{existing.title}”已作废）" if existing is not None else ""),
             data={"session": session.pk, "replaces": existing.pk if existing is not None else None},
@@ -124,7 +125,7 @@ def evaluation_close(*, actor, campaign: Campaign, note: str = "") -> Campaign:
             for r in rankings if r.tied_at_cutoff
         ] + double_targets(apps)
         audit(
-            actor=actor, action="selection.inspection.propose", obj=c,
+            actor=actor, action=AuditAction.INSPECTION_PROPOSE, obj=c,
             summary="建议考察对象：" + "；".join(
                 f"{r.campaign_post.post}：" + ("、".join(names[k] for k in r.proposed) or "无") for r in rankings
             ) + ("。" + "；".join(flags) if flags else ""),
@@ -192,7 +193,7 @@ def inspection_confirm(*, actor, campaign: Campaign, application_ids: list[int] 
         flags = double_targets(apps)
         names = {a.pk: a.cadre.name for a in apps}
         audit(
-            actor=actor, action="selection.inspection.confirm", obj=locked,
+            actor=actor, action=AuditAction.INSPECTION_CONFIRM, obj=locked,
             summary="确定考察对象：" + "、".join(app_label(a) for a in targets)
             + (f"；增加{'、'.join(names[k] for k in added)}" if added else "")
             + (f"；去掉{'、'.join(names[k] for k in removed)}" if removed else "")
@@ -235,7 +236,7 @@ def inspection_record(*, actor, application: Application, talks_count, opinion: 
         app._history_user = actor_user(actor)
         app.save(update_fields=["talks_count", "inspection_opinion", "inspection_conclusion", "updated_at"])
         audit(
-            actor=actor, action="selection.inspection.record", obj=app,
+            actor=actor, action=AuditAction.INSPECTION_RECORD, obj=app,
             summary=f"登记{app_label(app)}考察情况：谈话 {talks} 人，结论{conclusion}",
             data={"campaign": campaign.pk, "talks_count": talks, "conclusion": conclusion},
         )

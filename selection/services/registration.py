@@ -26,6 +26,7 @@ from documents.models import DocumentKind, GeneratedDocument
 from documents.services import campaign_document_generate, notification_create
 
 from .. import gates, notices, workflow
+from ..audit import AuditAction
 from ..models import Application, AppStatus, Campaign, CampaignPost, PostStatus, Source
 from ..workflow import Stage
 from .base import actor_user, app_label, lock, require_staff, require_work, today, transition
@@ -63,7 +64,7 @@ def announcement_generate(*, actor, campaign: Campaign, today: dt.date | None = 
             actor=actor, kind=DocumentKind.POST_ANNOUNCEMENT, subject_key=locked.scope, data=data,
             subject_ids=list(locked.posts.filter(status=PostStatus.OPEN).values_list("post_id", flat=True)),
         )
-        audit(actor=actor, action="selection.announcement.generate", obj=locked,
+        audit(actor=actor, action=AuditAction.ANNOUNCEMENT_GENERATE, obj=locked,
               summary=f"{locked.title}：生成职位公告（第{doc.version}版）",
               data={"document": doc.pk})
     return doc
@@ -235,7 +236,7 @@ def application_save(
             app.status = AppStatus.DRAFT
         save_checked(app, actor, create=create)
         verb = "提交报名" if submit else "保存报名草稿"
-        audit(actor=actor, action="selection.application.submit" if submit else "selection.application.save", obj=app,
+        audit(actor=actor, action=AuditAction.APPLICATION_SUBMIT if submit else AuditAction.APPLICATION_SAVE, obj=app,
               summary=f"{verb}：{app_label(app)}" + (f"，系统预审：{app.suggestion}" if submit else ""),
               data={"campaign": campaign.pk, "status": app.status, "suggestion": app.suggestion})
     return app
@@ -262,7 +263,7 @@ def application_withdraw(*, actor, application: Application, reason: str) -> App
         app.status = AppStatus.WITHDRAWN
         app.withdraw_reason = reason[:300]
         save_checked(app, actor)
-        audit(actor=actor, action="selection.application.withdraw", obj=app,
+        audit(actor=actor, action=AuditAction.APPLICATION_WITHDRAW, obj=app,
               summary=f"撤回报名：{app_label(app)}，理由：{reason}", data={"campaign": campaign.pk, "reason": reason})
     return app
 
@@ -313,7 +314,7 @@ def nomination_create(
             created_by=actor_user(actor), **fields,
         )
         save_checked(app, actor, create=True)
-        audit(actor=actor, action="selection.nomination.create", obj=app,
+        audit(actor=actor, action=AuditAction.NOMINATION_CREATE, obj=app,
               summary=f"{app.get_source_display()}：{app_label(app)}，待本人确认",
               data={"campaign": campaign.pk, "source": source, **fields})
         if cadre.user_id:
@@ -353,7 +354,7 @@ def nomination_respond(
             app.status = AppStatus.DECLINED
         app.responded_at = timezone.now()
         save_checked(app, actor)
-        audit(actor=actor, action="selection.nomination.respond", obj=app,
+        audit(actor=actor, action=AuditAction.NOMINATION_RESPOND, obj=app,
               summary=f"{app_label(app)}：本人{'同意' if accept else '不同意'}{app.get_source_display()}"
                       + (f"，系统预审：{app.suggestion}" if accept else ""),
               data={"campaign": campaign.pk, "accept": bool(accept)})
@@ -380,7 +381,7 @@ def late_entry_create(*, actor, campaign_post: CampaignPost, cadre: Cadre, reaso
         )
         _submit(app, campaign)
         save_checked(app, actor, create=True)
-        audit(actor=actor, action="selection.application.late_entry", obj=app,
+        audit(actor=actor, action=AuditAction.APPLICATION_LATE_ENTRY, obj=app,
               summary=f"补报：{app_label(app)}，理由：{reason}，系统预审：{app.suggestion}",
               data={"campaign": campaign.pk, "reason": reason})
     return app
@@ -417,7 +418,7 @@ def registration_close(*, actor, campaign: Campaign, note: str = "", today: dt.d
 
     def screen_all(c: Campaign):
         n = suggestions_refresh(c)
-        audit(actor=actor_user(actor), action="selection.registration.screen", obj=c,
+        audit(actor=actor_user(actor), action=AuditAction.REGISTRATION_SCREEN, obj=c,
               summary=f"{c.title}：报名截止，{n} 份报名完成系统资格预审", data={"count": n})
 
     return transition(actor=actor, campaign=campaign, action="close_registration", note=note, after=screen_all,

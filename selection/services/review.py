@@ -21,6 +21,7 @@ from documents.models import DocumentKind
 from documents.services import campaign_document_generate, notification_create
 
 from .. import gates, notices
+from ..audit import AuditAction
 from ..models import Application, AppStatus, Campaign, CampaignPost, PostStatus, ReviewDecision, Suggestion
 from ..workflow import Stage
 from .base import actor_user, app_label, lock, require_staff, require_work, today, transition
@@ -70,7 +71,7 @@ def review_decide(*, actor, application: Application, decision: str, reason: str
         app.reviewed_by = actor_user(actor)
         app.reviewed_at = timezone.now()
         save_checked(app, actor)
-        audit(actor=actor, action="selection.review.decide", obj=app,
+        audit(actor=actor, action=AuditAction.REVIEW_DECIDE, obj=app,
               summary=f"资格审查：{app_label(app)} {decision}" + (f"，理由：{reason}" if reason else ""),
               data={"campaign": campaign.pk, "suggestion": app.suggestion, "decision": decision, "reason": reason})
     return app
@@ -101,7 +102,7 @@ def review_submit(*, actor, campaign: Campaign) -> Campaign:
         locked.review_submitted_at = timezone.now()
         locked.save(update_fields=["review_submitted_at"])
         passed = sum(1 for a in apps if a.review_decision in gates.QUALIFIED)
-        audit(actor=actor, action="selection.review.submit", obj=locked,
+        audit(actor=actor, action=AuditAction.REVIEW_SUBMIT, obj=locked,
               summary=f"{locked.title}：资格审查名单报党委审定（{len(apps)} 人，其中通过 {passed} 人）",
               data={"count": len(apps), "passed": passed})
         for u in _leaders(locked):
@@ -131,7 +132,7 @@ def review_approve(*, actor, campaign: Campaign, note: str = "") -> Campaign:
         locked.review_approved_by = actor_user(actor)
         locked.review_approved_at = timezone.now()
         locked.save(update_fields=["review_approved_by", "review_approved_at"])
-        audit(actor=actor, action="selection.review.approve", obj=locked,
+        audit(actor=actor, action=AuditAction.REVIEW_APPROVE, obj=locked,
               summary=f"{locked.title}：审定资格审查名单" + (f"，{note}" if note else ""), data={"note": note})
     campaign.refresh_from_db()
     return campaign
@@ -148,7 +149,7 @@ def review_return(*, actor, campaign: Campaign, reason: str) -> Campaign:
         _require_submitted_list(locked)
         locked.review_submitted_at = None
         locked.save(update_fields=["review_submitted_at"])
-        audit(actor=actor, action="selection.review.return", obj=locked,
+        audit(actor=actor, action=AuditAction.REVIEW_RETURN, obj=locked,
               summary=f"{locked.title}：退回资格审查名单，理由：{reason}", data={"reason": reason})
     campaign.refresh_from_db()
     return campaign
@@ -197,7 +198,7 @@ def review_publish(*, actor, campaign: Campaign, today: dt.date | None = None) -
                 title=title, body=body, link=my_applications_link(),
             )
             sent += created
-        audit(actor=actor, action="selection.review.publish", obj=locked,
+        audit(actor=actor, action=AuditAction.REVIEW_PUBLISH, obj=locked,
               summary=f"{locked.title}：资格审查结果张榜公布，通知报名人 {sent} 人",
               data={"document": doc.pk, "notified": sent})
     campaign.refresh_from_db()
@@ -240,7 +241,7 @@ def post_cancel(*, actor, campaign_post: CampaignPost, reason: str) -> CampaignP
         cp.status = PostStatus.CANCELLED
         cp.cancel_reason = reason[:300]
         cp.save(update_fields=["status", "cancel_reason"])
-        audit(actor=actor, action="selection.post.cancel", obj=campaign,
+        audit(actor=actor, action=AuditAction.POST_CANCEL, obj=campaign,
               summary=f"取消竞争职位：{cp.post}，理由：{reason}", data={"campaign_post": cp.pk, "reason": reason})
         apps = gates.submitted(campaign).filter(campaign_post=cp).exclude(cadre__user=None).select_related("cadre__user")
         for a in apps:
@@ -270,7 +271,7 @@ def registration_extend(*, actor, campaign: Campaign, new_end: dt.date, reason: 
         c.review_published_at = None
         c.save(update_fields=["registration_end", "review_submitted_at", "review_approved_by", "review_approved_at",
                               "review_published_at"])
-        audit(actor=actor, action="selection.registration.extend", obj=c,
+        audit(actor=actor, action=AuditAction.REGISTRATION_EXTEND, obj=c,
               summary=f"{c.title}：报名截止日期由{fmt_day(old) if old else '未设定'}延长至{fmt_day(new_end)}，理由：{reason}",
               data={"old_end": old.isoformat() if old else None, "new_end": new_end.isoformat(), "reason": reason})
 

@@ -18,6 +18,7 @@ from core.audit import audit
 from core.exceptions import ApplicationError
 
 from .. import gates, rules
+from ..audit import AuditAction
 from ..models import Application, Campaign, CampaignJudge, CampaignPost, JudgeScore, PostStatus
 from ..workflow import Stage
 from .base import actor_user, app_label, lock, require_staff, require_work, transition
@@ -65,7 +66,7 @@ def speaking_order_draw(*, actor, campaign_post: CampaignPost) -> list[Applicati
         cp.save(update_fields=["order_seed", "order_drawn_at"])
         ordered = [apps[pk] for pk in order]
         audit(
-            actor=actor, action="selection.speaking_order.draw", obj=campaign,
+            actor=actor, action=AuditAction.SPEAKING_ORDER_DRAW, obj=campaign,
             summary=f"{cp.post}抽签确定演讲顺序：" + "、".join(f"{i}.{a.cadre.name}" for i, a in enumerate(ordered, 1)),
             data={"campaign_post": cp.pk, "seed": seed, "order": order},
         )
@@ -97,7 +98,7 @@ def judge_absence_set(*, actor, judge: CampaignJudge, absent: bool, reason: str 
         judge.save(update_fields=["absent", "absence_reason"])
         given = JudgeScore.objects.filter(judge=judge).count()
         audit(
-            actor=actor, action="selection.judge.absence", obj=campaign,
+            actor=actor, action=AuditAction.JUDGE_ABSENCE, obj=campaign,
             summary=(f"登记评委{judge.name}缺席：{reason}" + (f"（已给出的 {given} 项评分不计入成绩）" if given else ""))
             if absent else f"撤销评委{judge.name}的缺席登记",
             data={"judge": judge.pk, "absent": judge.absent, "reason": judge.absence_reason, "scores_given": given},
@@ -163,7 +164,7 @@ def scores_submit(*, actor, campaign: Campaign, scores: dict) -> int:
             stored += 1
         if stored:
             audit(
-                actor=actor, action="selection.scores.submit", obj=locked,
+                actor=actor, action=AuditAction.SCORES_SUBMIT, obj=locked,
                 summary=f"评委{judge.name}提交演讲评分 {stored} 项",
                 data={"judge": judge.pk, "applications": sorted(ids)},
             )
@@ -288,7 +289,7 @@ def score_correct(*, actor, score: JudgeScore, value, reason: str) -> JudgeScore
         if app.composite_score is not None or app.evaluation_score is not None:
             changes = _rerank_post(campaign, app.campaign_post_id)
         audit(
-            actor=actor, action="selection.score.correct", obj=campaign,
+            actor=actor, action=AuditAction.SCORE_CORRECT, obj=campaign,
             summary=f"更正评委{row.judge.name}给{app.cadre.name}的演讲评分：{old} → {new}，理由：{reason}",
             data={"score": row.pk, "application": app.pk, "old": str(old), "new": str(new), "reason": reason,
                   "speech_score": str(app.speech_score), "ranking_changes": changes},
@@ -362,6 +363,6 @@ def written_scores_set(*, actor, campaign: Campaign, scores: dict) -> int:
             app.save(update_fields=["written_score", "updated_at"])
             changed += 1
         if changed:
-            audit(actor=actor, action="selection.written_scores.set", obj=locked,
+            audit(actor=actor, action=AuditAction.WRITTEN_SCORES_SET, obj=locked,
                   summary=f"录入笔试成绩 {changed} 人", data={"applications": sorted(parsed)})
     return changed

@@ -7,9 +7,11 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from core import roles
+from core.audit import action_label
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
-from selection import workflow
+from selection import exports, workflow
+from selection.audit import EXPORT_ACTIONS, TRANSITION_ACTIONS, AuditAction
 from selection.models import Campaign, StageEvent
 from selection.services import campaign_transition
 from selection.services.transitions import SERVICES
@@ -129,3 +131,13 @@ def test_wrong_role_wrong_stage_and_missing_reason_are_refused(staff, leader):
         campaign_transition(actor=staff, campaign=c, action="jump")
     assert e.value.message == "未知的操作“jump”。"
     assert Campaign.objects.get(pk=c.pk).stage == Stage.PLAN_APPROVAL
+
+
+def test_every_move_and_export_has_its_audit_action_with_a_chinese_label():
+    assert set(TRANSITION_ACTIONS) == set(workflow.ACTIONS)
+    assert all(member.value == f"selection.{action}" for action, member in TRANSITION_ACTIONS.items())
+    assert set(EXPORT_ACTIONS) == set(exports.KINDS)
+    assert all(member.value == f"selection.export.{kind}" for kind, member in EXPORT_ACTIONS.items())
+    for member in AuditAction:
+        assert action_label(member.value) == member.label and not member.label.isascii()
+    assert action_label("selection.approve_plan") == "批准方案"
