@@ -15,6 +15,8 @@ class AuditAction(models.TextChoices):
     CADRE_CREATE = "cadre.create", "新建干部档案"
     CADRE_UPDATE = "cadre.update", "修改干部档案"
     CADRE_RECORDS_UPDATE = "cadre.records_update", "修改学历、考核、家庭成员、奖惩"
+    CADRE_PHOTO_SET = "cadre.photo_set", "更换干部照片"
+    CADRE_POST_HISTORY_REPLACE = "cadre.post_history_replace", "修改干部简历（任职经历）"
     CADRE_IMPORT_ROSTER = "cadre.import_roster", "导入干部花名册"
     CADRE_EXPORT_ROSTER = "cadre.export_roster", "导出干部花名册"
     DEMO_SEED = "demo.seed", "生成演示数据"

@@ -2,7 +2,8 @@
 
 One import path for the app (``from cadre.services import post_create``); the package is split by sub-domain:
 units, posts, cadres (the record and its 身份证号 check), records (学历/考核/家庭成员/奖惩 rows), positions
-(who holds which post), assessments (年度考核 in bulk), roster (the Excel import/export jobs).
+(who holds which post), resume (the photo and the 简历 post-history lines), assessments (年度考核 in bulk),
+roster (the Excel import/export jobs).
 """
 from cadre.eligibility.services import rule_set_reset, rule_set_save, waiver_grant, waiver_revoke  # 任职资格
 
@@ -12,6 +13,7 @@ from .common import next_order, save_changed_fields
 from .positions import PositionMove, free_seat, positions_assign, sync_current_position, sync_positions_bulk
 from .posts import POST_FIELDS, post_create, post_delete, post_update, post_vacancies
 from .records import cadre_records_save
+from .resume import ResumeLine, cadre_photo_set, post_history_replace
 from .roster import (
     ROSTER_EXPORT_KIND,
     ROSTER_IMPORT_KIND,
@@ -29,8 +31,10 @@ __all__ = [
     "ROSTER_IMPORT_KIND",
     "UNIT_FIELDS",
     "PositionMove",
+    "ResumeLine",
     "annual_assessments_record",
     "cadre_create",
+    "cadre_photo_set",
     "cadre_records_save",
     "cadre_update",
     "check_unit_key_area",
@@ -41,6 +45,7 @@ __all__ = [
     "positions_assign",
     "post_create",
     "post_delete",
+    "post_history_replace",
     "post_update",
     "post_vacancies",
     "roster_export_record",

@@ -5,11 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 
-from cadre.models import Cadre, OrgUnit, PostHistory
-from cadre.services import cadre_create, cadre_records_save, cadre_update
+from cadre.models import Cadre, OrgUnit
+from cadre.services import (
+    ResumeLine,
+    cadre_create,
+    cadre_photo_set,
+    cadre_records_save,
+    cadre_update,
+    post_history_replace,
+)
 from core.audit import audit
 from core.exceptions import ApplicationError
 
@@ -94,11 +100,12 @@ def _write(parsed: ParsedPerson, cadre: Cadre | None, *, actor) -> LrmxResult:
             for k, v in before.items() if getattr(cadre, k) != v
         ]
     if parsed.photo and _photo_changed(cadre, parsed.photo):
-        cadre.photo.save(f"{cadre.id_number}.jpg", ContentFile(parsed.photo), save=False)
-        cadre._history_user = actor if getattr(actor, "is_authenticated", False) else None
-        cadre.save()
+        # the import's own audit row below names the photo and the 简历 among its changes
+        cadre = cadre_photo_set(
+            actor=actor, cadre=cadre, content=parsed.photo, name=f"{cadre.id_number}.jpg", audited=False
+        )
         changed.append("照片")
-    if _sync_resume(cadre, parsed.resume, units, actor=actor):
+    if any(post_history_replace(actor=actor, cadre=cadre, lines=_resume_lines(parsed.resume, units), audited=False)):
         changed.append("简历")
     result = cadre_records_save(
         actor=actor,
@@ -124,37 +131,9 @@ def _photo_changed(cadre: Cadre, data: bytes) -> bool:
     return photo_bytes(cadre) != data
 
 
-def _sync_resume(cadre: Cadre, lines, units, *, actor) -> bool:
-    """Make the post-history rows say what the JianLi lines say; matching rows (same months and text) stay."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    existing = list(PostHistory.objects.filter(cadre=cadre).order_by("start", "id"))
-    changed = False
-    unmatched = list(existing)
-    for line in lines:
-        match = next(
-            (
-                r for r in unmatched
-                if _same_month(r.start, line.start)
-                and ((r.end is None and line.end is None) or _same_month(r.end, line.end))
-                and f"{r.unit_name}{r.title}" == line.text
-            ),
-            None,
-        )
-        if match is not None:
-            unmatched.remove(match)
-            continue
-        unit, title = _split_unit(line.text, units)
-        row = PostHistory(
-            cadre=cadre, unit=unit, unit_name=unit.name if unit else "", title=title[:100], start=line.start, end=line.end
-        )
-        row._history_user = user
-        row.save()
-        changed = True
-    for row in unmatched:
-        row._history_user = user
-        row.delete()
-        changed = True
-    return changed
+def _resume_lines(lines, units) -> list[ResumeLine]:
+    """The JianLi lines as post-history lines, the unit split off the text when it names a known unit."""
+    return [ResumeLine(line.start, line.end, *_split_unit(line.text, units)) for line in lines]
 
 
 def _education_rows(cadre, educations: dict) -> list[dict]:
