@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from assessment.models import SessionStatus
-from cadre.eligibility import LEVEL_DEFAULTS, level_key
+from cadre.eligibility import has_rules_for_level
 from documents.models import DocumentKind, GeneratedDocument
 
 from . import rules
@@ -58,11 +58,7 @@ def plan_errors(campaign: Campaign) -> list[str]:
     if not posts:
         errors.append("尚未列入任何竞争职位")
     for cp in posts:
-        try:
-            key = level_key(cp.post.level)
-        except (KeyError, ValueError):
-            key = None
-        if key not in LEVEL_DEFAULTS:
+        if not has_rules_for_level(cp.post.level):
             errors.append(f"{cp.post}的职位层次“{cp.post.get_level_display()}”没有对应的任职资格规则")
     errors += rules.rotation_scope_errors(rotated_count(campaign), campaign.scope_post_count, campaign.min_rotation_percent)
     roles = Counter(campaign.members.values_list("role", flat=True))

@@ -18,8 +18,7 @@ from collections import defaultdict
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from cadre import rules as R
-from cadre.eligibility import RuleSetCache, RuleSet, level_key
+from cadre.eligibility import NEW, TRANSFER, RuleSet, birth_cutoff, fmt_date, parse_date, resolve_rule_sets
 from cadre.models import EducationRecord, PostHistory
 from cadre.selectors import education_text
 from core.exceptions import ApplicationError
@@ -73,9 +72,9 @@ def _age_text(rule: dict, as_of: dt.date) -> str:
     parts = []
     for gender, key in (("男", "male"), ("女", "female")):
         limit = int(rule[key])
-        explicit = R.parse_date(rule.get(f"{key}_cutoff")) if rule.get(f"{key}_cutoff") else None
-        cutoff = explicit or R.birth_cutoff(as_of, limit)
-        parts.append(f"{gender}{limit}周岁以下（{R.fmt_date(cutoff)}以后出生）")
+        explicit = parse_date(rule.get(f"{key}_cutoff")) if rule.get(f"{key}_cutoff") else None
+        cutoff = explicit or birth_cutoff(as_of, limit)
+        parts.append(f"{gender}{limit}周岁以下（{fmt_date(cutoff)}以后出生）")
     return "年龄" + "、".join(parts)
 
 
@@ -93,7 +92,7 @@ def _transfer_basis(rs: RuleSet) -> str:
 def rule_set_lines(rs: RuleSet, as_of: dt.date, *, full_time: bool = False) -> list[str]:
     """One line per appointment type (新任/转任): age cutoff, tenure and education of the resolved rule set."""
     lines = []
-    for appt in (R.NEW, R.TRANSFER):
+    for appt in (NEW, TRANSFER):
         section = rs.params[appt]
         parts = []
         age, tenure, education = section["age"], section["tenure"], section["education"]
@@ -108,7 +107,7 @@ def rule_set_lines(rs: RuleSet, as_of: dt.date, *, full_time: bool = False) -> l
             parts.append(f"具有{ft}{education['minimum']}及以上学历")
         if not parts:
             continue
-        label = f"新提任{rs.level}级职务" if appt == R.NEW else f"转任（{_transfer_basis(rs)}）"
+        label = f"新提任{rs.level}级职务" if appt == NEW else f"转任（{_transfer_basis(rs)}）"
         lines.append(f"{label}：" + "，".join(parts))
     return lines
 
@@ -129,7 +128,7 @@ def general_conditions(campaign: Campaign, rs: RuleSet | None = None) -> list[st
         "坚持四项基本原则，政治立场坚定；具有一定的政策理论水平；热爱本职工作，品行端正。",
         "身体健康，能坚持正常工作。",
         "未受党纪处分、政务处分，或处分影响期已满。",
-        f"年龄、任职年限按{R.fmt_date(campaign.as_of)}计算。个别工作表现突出或因工作需要者，经批准可适当放宽年龄和文化条件。",
+        f"年龄、任职年限按{fmt_date(campaign.as_of)}计算。个别工作表现突出或因工作需要者，经批准可适当放宽年龄和文化条件。",
     ]
     return lines
 
@@ -145,7 +144,7 @@ def how_to_apply(campaign: Campaign) -> list[str]:
         f"每人最多报名{campaign.max_posts_per_candidate}个职位，并表明是否服从调剂。",
     ]
     if start and end:
-        lines.append(f"报名时间：{R.fmt_date(start)}至{R.fmt_date(end)}（含截止日当天），逾期不再受理。")
+        lines.append(f"报名时间：{fmt_date(start)}至{fmt_date(end)}（含截止日当天），逾期不再受理。")
     lines.append("报名结束后进行资格审查，审查结果张榜公布；报名人可在“我的报名”中查看本人审查结论和理由。")
     return lines
 
@@ -156,10 +155,10 @@ def announcement_data(campaign: Campaign, today: dt.date | None = None) -> PostA
     posts = open_posts(campaign)
     if not posts:
         raise ApplicationError("没有仍在竞争的职位，不能生成职位公告。")
-    cache = RuleSetCache(posts=[cp.post_id for cp in posts], scope=campaign.scope)
+    rule_sets = resolve_rule_sets([cp.post for cp in posts], scope=campaign.scope)
     specs, first_rs = [], None
     for cp in posts:
-        rs = cache.resolve(level_key(cp.post.level), cp.post_id)
+        rs = rule_sets[cp.post_id]
         first_rs = first_rs or rs
         own = [line.strip() for line in cp.conditions.splitlines() if line.strip()]
         specs.append(post_spec(cp, rule_set_lines(rs, campaign.as_of, full_time=cp.post.requires_full_time_education) + own))
@@ -278,7 +277,7 @@ def is_new_promotion(app: Application) -> bool:
     """新提任: recorded at appointment, else the eligibility snapshot's appointment type (新任)."""
     if app.is_new_appointment is not None:
         return bool(app.is_new_appointment)
-    return (app.eligibility or {}).get("appointment") == R.NEW
+    return (app.eligibility or {}).get("appointment") == NEW
 
 
 def appointment_data(campaign: Campaign, previous_posts: dict[int, str] | None = None) -> AppointmentNoticeData:

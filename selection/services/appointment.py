@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cadre import rules as cadre_rules
 from cadre.choices import PostKind
+from cadre.eligibility import NEW
 from cadre.models import Cadre, PostHistory
 from cadre.services import PositionMove, positions_assign
 from core.audit import audit
@@ -82,7 +82,7 @@ def appointment_execute(*, actor, campaign: Campaign, appointed_on: dt.date, doc
         )
         for a in apps:
             post = a.campaign_post.post
-            is_new = (a.eligibility or {}).get("appointment") == cadre_rules.NEW or level_changes[a.pk]
+            is_new = (a.eligibility or {}).get("appointment") == NEW or level_changes[a.pk]
             a.appointed_on = appointed_on
             a.term_end = rules.term_end(appointed_on, c.term_years)
             a.is_new_appointment = is_new
