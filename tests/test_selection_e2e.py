@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import zoneinfo
 from pathlib import Path
 
@@ -24,6 +23,8 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.urls import reverse
+from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from cadre.models import PostHistory
 from cadre.tests.factories import OrgUnitFactory, PostFactory
@@ -31,18 +32,16 @@ from core import roles
 from documents import workdays
 from documents.models import CalendarDay, DocumentKind, GeneratedDocument
 from selection.models import Application, AppStatus, Campaign, CampaignPost, StageEvent
+from selection.tasks import auto_transitions
 from selection.tests import factories as F
 from selection.workflow import ORDER, Stage
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from tests.browser import DOWNLOAD_TIMEOUT_MS, click_and_wait
+from tests.browser import login as sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 SHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
-PASSWORD = "pass12345"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 TITLE = "青溪经济开发区中层干部竞争上岗（端到端）"
 # the forward moves in order: (action, stage entered)
 FORWARD = [
@@ -111,16 +110,6 @@ def _calendar(first: dt.date, last: dt.date):
             CalendarDay.objects.get_or_create(date=dt.date(year, 1, 1), defaults={"is_working_day": False, "name": "元旦"})
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 def test_one_campaign_through_all_stages_by_every_role(live_server, browser):
     SHOTS.mkdir(parents=True, exist_ok=True)
     real_today = dt.date.today()
@@ -146,12 +135,7 @@ def test_one_campaign_through_all_stages_by_every_role(live_server, browser):
         page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
                 if r.status >= 400 and not r.url.endswith("/favicon.ico") and not (expect_404 and r.status == 404) else None)
         if user is not None:
-            page.goto(f"{base}/accounts/login/")
-            page.fill("#id_username", user.username)
-            page.fill("#id_password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_load_state("networkidle")
-            assert "/accounts/login/" not in page.url, f"{user.username} could not sign in"
+            sign_in(page, base, user.username)
         return page
 
     def done(page):
@@ -162,9 +146,8 @@ def test_one_campaign_through_all_stages_by_every_role(live_server, browser):
         return [t.strip() for t in page.locator(".alert-danger").all_inner_texts()]
 
     def submit(page, selector):
-        """Click a submit button, wait for the answer, fail with the page's error messages if any."""
-        page.click(selector)
-        page.wait_for_load_state("networkidle")
+        """Click a submit button, wait for the answer page, fail with the page's error messages if any."""
+        click_and_wait(page, selector)
         assert not errors_on(page), f"{selector} on {page.url}: {errors_on(page)}"
 
     def campaign() -> Campaign:
@@ -176,7 +159,7 @@ def test_one_campaign_through_all_stages_by_every_role(live_server, browser):
         page.goto(f"{base}{reverse('selection:campaign', args=[c.pk])}")
         page.click(f"[data-bs-target='#transition-{action}']")
         modal = f"#transition-{action}"
-        page.wait_for_selector(f"{modal}.show")
+        page.locator(f"{modal}.show").wait_for()
         for name, value in fields.items():
             page.fill(f"{modal} [name={name}]", value)
         submit(page, f"{modal} button[type=submit]")
@@ -273,7 +256,7 @@ def test_one_campaign_through_all_stages_by_every_role(live_server, browser):
             page.goto(f"{base}{reverse('selection:my-applications')}")
             assert TITLE in page.content()
             page.goto(f"{base}{reverse('selection:apply', args=[campaign().pk])}?post={cps[post_index].pk}")
-            page.wait_for_selector("#eligibility-check table")
+            page.locator("#eligibility-check table").wait_for()
             page.fill("#id_achievements", f"{cadre.name}同志长期从事经济运行分析工作，牵头完成多项重点项目，年度考核均为称职以上。")
             page.fill("#id_work_plan", "围绕中心工作，抓好队伍建设，推动重点项目落地。")
             page.check("#id_declaration")
@@ -297,8 +280,6 @@ def test_one_campaign_through_all_stages_by_every_role(live_server, browser):
 
         # ------------------------------------------------------------ 报名截止: the beat task, after the window
         clock.go(reg_end + dt.timedelta(days=1), 1)
-        from selection.tasks import auto_transitions
-
         moved = auto_transitions.apply().get()
         assert moved["registration_closed"] == [campaign().pk]
         assert_stage_moved("close_registration")
@@ -345,7 +326,7 @@ def test_one_campaign_through_all_stages_by_every_role(live_server, browser):
         for j_index, judge in enumerate(people["judges"]):
             page = login(judge)
             page.goto(f"{base}{reverse('selection:judge-home')}")
-            page.click(f"a[href='{reverse('selection:judge-scores', args=[campaign().pk])}']")
+            click_and_wait(page, f"a[href='{reverse('selection:judge-scores', args=[campaign().pk])}']")
             for a_index, a in enumerate(apps):
                 page.fill(f"input[name=score_{a.pk}]", f"{80 + (a_index * 3 + j_index) % 12}.{j_index}")
             if j_index == 0:
@@ -363,16 +344,14 @@ def test_one_campaign_through_all_stages_by_every_role(live_server, browser):
         submit(page, "button:has-text('建立民主测评场次')")
         session = campaign().ballot_session
         assert session is not None
-        page.click("a:has-text('发放测评码、开启/结束测评')")
+        click_and_wait(page, "a:has-text('发放测评码、开启/结束测评')")
         submit(page, "button:has-text('开始测评')")
-        from openpyxl import load_workbook
-
         codes = []
         for group in session.groups.order_by("order", "id"):
             page.select_option("select[name=group]", str(group.pk))
             page.fill("input[name=count]", "2")
             page.select_option("select[name=format]", "xlsx")
-            with page.expect_download() as download:
+            with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download:
                 page.click("button:has-text('生成并下载')")
             sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
             codes += [row[2] for row in sheet.iter_rows(min_row=3, values_only=True) if row[2]]
@@ -387,7 +366,7 @@ def test_one_campaign_through_all_stages_by_every_role(live_server, browser):
             voter.goto(f"{base}{reverse('assessment:ballot', args=[session.public_id])}")
             voter.fill("#ballot-code", code)
             voter.click("button:has-text('开始测评')")
-            voter.wait_for_selector(".ballot-target")
+            voter.locator(".ballot-target").first.wait_for()
             for t_index, t in enumerate(targets):
                 option = 1 if (t_index + n) % 3 else 2  # 优秀 or 称职
                 voter.click(f"label[for=m_{t.pk}_{option}]")
@@ -395,8 +374,7 @@ def test_one_campaign_through_all_stages_by_every_role(live_server, browser):
                 voter.screenshot(path=str(SHOTS / "e2e-evaluator.png"), full_page=True)
             voter.click("button:has-text('下一步：核对')")
             voter.click("button[name=step][value=submit]")
-            voter.wait_for_load_state("networkidle")
-            assert "投票成功" in voter.locator("body").inner_text(), voter.locator("body").inner_text()[:300]
+            expect(voter.locator("body")).to_contain_text("投票成功")
             done(voter)
         page.goto(f"{base}{reverse('assessment:session-detail', args=[session.pk])}")
         submit(page, "button:has-text('结束测评并冻结结果')")
@@ -432,7 +410,7 @@ def test_one_campaign_through_all_stages_by_every_role(live_server, browser):
         clock.go(decision_day, 15)
         page = login(leader2)
         page.goto(f"{base}{reverse('selection:leader-inbox')}")
-        page.click("a:has-text('记录党委会表决')")
+        click_and_wait(page, "a:has-text('记录党委会表决')")
         page.fill("#id_held_on", decision_day.isoformat())
         page.fill("#id_title", "党工委第15次会议")
         for button in page.locator("[data-fill-votes]").all():
