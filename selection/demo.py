@@ -26,8 +26,7 @@ from cadre.models import Cadre, Post
 from core import roles
 
 from . import services
-from .models import Application, AppStatus, Campaign, CampaignPost, InspectionConclusion, MemberRole, Source
-from .workflow import Stage
+from .models import Application, AppStatus, Campaign, InspectionConclusion, MemberRole, Source
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 PASSWORD = "demo12345"

@@ -89,15 +89,6 @@ class Transition:
         """撤回: the staff (or leaders) go back one stage themselves; stored as such on the StageEvent."""
         return self.kind == WITHDRAW
 
-    # the names the views, templates and the API output used before the table carried its kind
-    @property
-    def withdrawal(self) -> bool:
-        return self.is_withdrawal
-
-    @property
-    def needs_reason(self) -> bool:
-        return self.reason_required
-
 
 def _back(action, label, source, target, roles, *, kind=WITHDRAW, inputs=()) -> Transition:
     """A return, 撤回 or cancel: never gated, a reason always required."""

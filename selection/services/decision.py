@@ -18,7 +18,7 @@ from core.exceptions import ApplicationError
 from documents.models import DocumentKind
 from documents.workdays import add_working_days, working_day_period
 
-from .. import gates, rules, workflow
+from .. import gates, rules
 from ..audit import AuditAction
 from ..models import (
     Application,
@@ -35,6 +35,7 @@ from ..models import (
 )
 from ..workflow import Stage
 from .base import (
+    SYSTEM,
     actor_user,
     app_label,
     campaign_withdraw,
@@ -47,8 +48,6 @@ from .base import (
 )
 
 log = logging.getLogger(__name__)
-
-SYSTEM = workflow.SYSTEM
 
 
 # ------------------------------------------------------------------ 讨论决定 (党委会)

@@ -25,13 +25,12 @@ from core.exceptions import ApplicationError
 from documents.models import DocumentKind, GeneratedDocument
 from documents.services import campaign_document_generate, notification_create
 
-from .. import gates, notices, workflow
+from .. import gates, notices
 from ..audit import AuditAction
 from ..models import Application, AppStatus, Campaign, CampaignPost, PostStatus, Source
 from ..workflow import Stage
-from .base import actor_user, app_label, lock, require_staff, require_work, today, transition
+from .base import SYSTEM, actor_user, app_label, lock, require_staff, require_work, today, transition
 
-SYSTEM = workflow.SYSTEM
 ACTIVE = (AppStatus.DRAFT, AppStatus.PENDING, AppStatus.SUBMITTED)
 ACHIEVEMENTS_MAX = 1500
 FORM_FIELDS = ("accept_adjustment", "achievements", "work_plan", "declaration")

@@ -49,22 +49,22 @@ class TestTable:
         assert [workflow.stage_number(s) for s in ORDER] == list(range(1, 12))
 
     def test_forward_moves_go_one_stage_on(self):
-        forward = [t for t in TRANSITIONS if not t.withdrawal and t.target not in (Stage.CANCELLED,) and t.action != "return_plan"]
+        forward = [t for t in TRANSITIONS if not t.is_withdrawal and t.target not in (Stage.CANCELLED,) and t.action != "return_plan"]
         assert len(forward) == 11
         for t in forward:
             assert workflow.stage_number(t.target) == workflow.stage_number(t.source) + 1, t
 
     def test_withdrawals_go_one_stage_back_and_need_a_reason(self):
         for t in TRANSITIONS:
-            if t.withdrawal:
+            if t.is_withdrawal:
                 assert workflow.stage_number(t.target) == workflow.stage_number(t.source) - 1, t
-                assert t.needs_reason
+                assert t.reason_required
 
     def test_every_stage_but_the_last_has_a_way_on_and_every_working_stage_can_be_cancelled(self):
         for stage in ORDER:
             actions = {t.action for t in workflow.available(stage)}
             assert "cancel" in actions
-            assert any(not t.withdrawal and t.target != Stage.CANCELLED for t in workflow.available(stage))
+            assert any(not t.is_withdrawal and t.target != Stage.CANCELLED for t in workflow.available(stage))
         assert workflow.available(Stage.COMPLETED) == []
         assert workflow.available(Stage.CANCELLED) == []
 
