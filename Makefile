@@ -47,8 +47,10 @@ worker: venv
 beat: venv
 	$(VENV)/bin/celery -A config beat -l info
 
+# pytest-xdist: one worker per core (at most 4; two on the CI machine). PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
 test: venv fonts chromium
-	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --maxprocesses=4 --dist worksteal $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media .test-media staticfiles .pytest_cache

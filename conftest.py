@@ -65,3 +65,17 @@ def browser(monkeypatch):
         b = launch(p)
         yield b
         b.close()
+
+
+# The slowest tests first, so that under pytest-xdist the long browser walk overlaps everything else instead of
+# starting last: the 11-stage walk, then the other browser and real-worker tests, then the rest (stable order).
+def _weight(item) -> int:
+    if item.get_closest_marker("browser") is not None:
+        return 0 if "e2e" in item.nodeid else 1
+    if item.get_closest_marker("worker") is not None:
+        return 1
+    return 2
+
+
+def pytest_collection_modifyitems(session, config, items):
+    items.sort(key=_weight)
