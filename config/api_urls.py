@@ -4,7 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("cadre.api.urls")),
     path("", include("rotation.api.urls")),
-    path("", include("cadre.eligibility.api_urls")),
+    path("", include("cadre.eligibility.api.urls")),
     path("", include("assessment.api.urls")),
     path("", include("selection.api.urls")),
 ]

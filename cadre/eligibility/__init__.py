@@ -6,7 +6,7 @@ A package of the cadre app (its models, EligibilityRuleSet and EligibilityWaiver
 - ``rulesets`` the spec's defaults per level and the overrides stored per level, post or campaign;
 - ``facts`` what the rules read, loaded set-based; ``engine`` applies a rule set to facts (explain, screen);
 - ``services`` writes (rule sets, waivers; re-exported by ``cadre.services``), ``selectors`` reads for pages;
-- ``views``/``forms``/``urls`` the pages, ``api``/``api_urls`` the API, ``admin`` the admin.
+- ``views``/``forms``/``urls`` the pages, ``api`` (views, urls) the API, ``admin`` the admin.
 
 Other apps import only the names below (``from cadre.eligibility import explain, screen``), never a module of
 the package; writes go through ``cadre.services`` (``waiver_grant``, ``waiver_revoke``, ``rule_set_save``…).
@@ -32,9 +32,6 @@ from .rules import (
 )
 from .rulesets import LEVELS, RuleSet, has_rules_for_level, resolve_rule_set, resolve_rule_sets
 
-# TEMPORARY: selection/gates.py and selection/notices.py import these today; once they use
-# has_rules_for_level and resolve_rule_sets, delete this line.
-from .rulesets import LEVEL_DEFAULTS, RuleSetCache, level_key  # noqa: E402,F401
 
 __all__ = [
     "CadreFacts",

@@ -12,11 +12,11 @@ from rest_framework.views import APIView
 
 from core import roles
 
-from ..models import Cadre, EligibilityWaiver, Post
-from . import rules as R
-from . import selectors as S
-from . import services
-from .engine import explain
+from ...models import Cadre, EligibilityWaiver, Post
+from .. import rules as R
+from .. import selectors as S
+from .. import services
+from ..engine import explain
 
 
 class RuleResultSerializer(serializers.Serializer):
