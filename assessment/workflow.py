@@ -11,42 +11,15 @@ other services ask ``work_error()`` whether their work is allowed in the session
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from core.workflow import (  # noqa: F401 (the shared shape, re-exported for this table's callers)
+    CANCEL, FORWARD, INPUT_KINDS, KINDS, RETURN, WITHDRAW, Input, Transition, TransitionTable,
+)
 
 from .models import SessionStatus
 from .permissions import can_manage
 
 STAFF = "staff"
 ROLE_LABELS = {STAFF: "组织部工作人员"}
-
-FORWARD, RETURN, WITHDRAW, CANCEL = "forward", "return", "withdraw", "cancel"
-KINDS = (FORWARD, RETURN, WITHDRAW, CANCEL)
-INPUT_KINDS = ("text", "date", "int", "textarea")
-
-
-@dataclass(frozen=True)
-class Input:
-    """An extra value a move needs besides its note/reason (a form field, an API field, a service keyword)."""
-
-    name: str
-    label: str
-    kind: str  # one of INPUT_KINDS
-    required: bool
-    help: str = ""
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    source: str
-    target: str
-    roles: tuple[str, ...]
-    kind: str = FORWARD
-    gated: bool = False
-    inputs: tuple[Input, ...] = ()
-    reason_required: bool = False
-
 
 S = SessionStatus
 TRANSITIONS: tuple[Transition, ...] = (
@@ -57,8 +30,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     for status in (S.DRAFT, S.OPEN, S.CLOSED)
 )
 
-_BY_KEY = {(t.action, t.source): t for t in TRANSITIONS}
-ACTIONS = sorted({t.action for t in TRANSITIONS})
+TABLE = TransitionTable(TRANSITIONS)
+ACTIONS = sorted(TABLE.actions)
 # the one status in which ballots are accepted, and those in which none can be any more (voting reads the
 # status before it takes the session's lock, so it refuses early only there and re-checks VOTING when storing)
 VOTING = S.OPEN
@@ -75,12 +48,8 @@ REASON_MISSING = {"void": "作废测评须填写原因。"}
 ROLE_REFUSAL = "只有组织部工作人员可以进行此操作。"
 
 
-def transition_for(action: str, status: str) -> Transition | None:
-    return _BY_KEY.get((action, status))
-
-
-def available(status: str) -> list[Transition]:
-    return [t for t in TRANSITIONS if t.source == status]
+transition_for = TABLE.get
+available = TABLE.available
 
 
 def reason_required(action: str) -> bool:

@@ -9,45 +9,15 @@ sets ``RotationPlan.status``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from core.workflow import (  # noqa: F401 (the shared shape, re-exported for this table's callers)
+    CANCEL, FORWARD, INPUT_KINDS, KINDS, RETURN, WITHDRAW, Input, Transition, TransitionTable,
+)
 
 from . import permissions
 from .models import PlanStatus
 
 STAFF, LEADER = "staff", "leader"
 ROLE_LABELS = {STAFF: "组织部工作人员", LEADER: "领导小组成员"}
-
-FORWARD, RETURN, WITHDRAW, CANCEL = "forward", "return", "withdraw", "cancel"
-KINDS = (FORWARD, RETURN, WITHDRAW, CANCEL)
-INPUT_KINDS = ("text", "date", "int", "textarea")
-
-
-@dataclass(frozen=True)
-class Input:
-    """An extra value a move needs besides its note/reason (a form field, an API field, a service keyword)."""
-
-    name: str
-    label: str
-    kind: str  # one of INPUT_KINDS
-    required: bool
-    help: str = ""
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    source: str
-    target: str
-    roles: tuple[str, ...]
-    kind: str = FORWARD
-    reason_required: bool = False
-    inputs: tuple[Input, ...] = ()
-
-    @property
-    def is_forward(self) -> bool:
-        return self.kind == FORWARD
-
 
 EFFECTIVE_DATE = Input(
     "effective_date", "交流生效日期", "date", False, "不填则按方案的交流生效日期（未定则为今天）；不能早于测算基准日",
@@ -62,17 +32,11 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("execute", "执行", S.APPROVED, S.EXECUTED, (STAFF,), inputs=(EFFECTIVE_DATE,)),
 )
 
-_BY_KEY = {(t.action, t.source): t for t in TRANSITIONS}
-ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TRANSITIONS))  # in table order
+TABLE = TransitionTable(TRANSITIONS)
+ACTIONS: tuple[str, ...] = TABLE.actions  # in table order
 ACTION_LABELS = {t.action: t.label for t in TRANSITIONS}
-
-
-def transition_for(action: str, status: str) -> Transition | None:
-    return _BY_KEY.get((action, status))
-
-
-def available(status: str) -> list[Transition]:
-    return [t for t in TRANSITIONS if t.source == status]
+transition_for = TABLE.get
+available = TABLE.available
 
 
 def roles_for(action: str) -> tuple[str, ...]:

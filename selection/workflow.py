@@ -9,11 +9,12 @@ live in ``gates.py``; ``services.campaign_transition`` is the one entry that run
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import models
 
 from core import roles
+from core.workflow import (  # noqa: F401 (the shared shape, re-exported for this table's callers)
+    CANCEL, FORWARD, INPUT_KINDS, KINDS, RETURN, WITHDRAW, Input, Transition, TransitionTable,
+)
 
 
 class Stage(models.TextChoices):
@@ -52,42 +53,9 @@ STAFF, LEADER, SYSTEM = "staff", "leader", "system"
 ROLE_LABELS = {STAFF: "组织部工作人员", LEADER: "领导小组成员", SYSTEM: "系统（定时任务）"}
 
 
-FORWARD, RETURN, WITHDRAW, CANCEL = "forward", "return", "withdraw", "cancel"
-KINDS = (FORWARD, RETURN, WITHDRAW, CANCEL)
-INPUT_KINDS = ("text", "date", "int", "textarea")
-
-
-@dataclass(frozen=True)
-class Input:
-    """An extra value a move needs besides its note/reason (a form field, an API field, a service keyword)."""
-
-    name: str
-    label: str
-    kind: str  # one of INPUT_KINDS
-    required: bool
-    help: str = ""
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    source: str
-    target: str
-    roles: tuple[str, ...]
-    kind: str = FORWARD
-    gated: bool = True  # the gate of the stage being left (gates.py) is checked before moving
-    inputs: tuple[Input, ...] = ()
-    reason_required: bool = False
-
-    @property
-    def is_forward(self) -> bool:
-        return self.kind == FORWARD
-
-    @property
-    def is_withdrawal(self) -> bool:
-        """撤回: the staff (or leaders) go back one stage themselves; stored as such on the StageEvent."""
-        return self.kind == WITHDRAW
+def _forward(action, label, source, target, roles, *, inputs=()) -> Transition:
+    """A forward move: gated by the stage it leaves (gates.py), no reason needed."""
+    return Transition(action, label, source, target, roles, kind=FORWARD, gated=True, inputs=inputs)
 
 
 def _back(action, label, source, target, roles, *, kind=WITHDRAW, inputs=()) -> Transition:
@@ -107,17 +75,17 @@ NEW_REGISTRATION_END = Input("new_end", "新的报名截止日期", "date", True
 S = Stage
 TRANSITIONS: tuple[Transition, ...] = (
     # forward, each gated by the stage it leaves
-    Transition("submit_plan", "提交方案报批", S.PREPARATION, S.PLAN_APPROVAL, (STAFF,)),
-    Transition("approve_plan", "批准方案", S.PLAN_APPROVAL, S.POSTING, (LEADER,), inputs=(PLAN_DOCUMENT_NO,)),
-    Transition("publish_posts", "发布职位公告、开始报名", S.POSTING, S.REGISTRATION, (STAFF,)),
-    Transition("close_registration", "报名截止", S.REGISTRATION, S.REVIEW, (SYSTEM, STAFF)),
-    Transition("start_speech", "资格审查结束，进入演讲", S.REVIEW, S.SPEECH, (STAFF,)),
-    Transition("close_speech", "演讲评分结束", S.SPEECH, S.EVALUATION, (STAFF,)),
-    Transition("close_evaluation", "民主测评结束，进入考察", S.EVALUATION, S.INSPECTION, (STAFF,)),
-    Transition("finish_inspection", "考察结束，提交讨论决定", S.INSPECTION, S.DECISION, (STAFF,)),
-    Transition("start_publicity", "开始任前公示", S.DECISION, S.PUBLICITY, (STAFF,), inputs=(PUBLICITY_START,)),
-    Transition("end_publicity", "任前公示期满", S.PUBLICITY, S.APPOINTMENT, (SYSTEM, STAFF)),
-    Transition("appoint", "办理任职", S.APPOINTMENT, S.COMPLETED, (STAFF,), inputs=(APPOINTED_ON, APPOINTMENT_DOCUMENT_NO)),
+    _forward("submit_plan", "提交方案报批", S.PREPARATION, S.PLAN_APPROVAL, (STAFF,)),
+    _forward("approve_plan", "批准方案", S.PLAN_APPROVAL, S.POSTING, (LEADER,), inputs=(PLAN_DOCUMENT_NO,)),
+    _forward("publish_posts", "发布职位公告、开始报名", S.POSTING, S.REGISTRATION, (STAFF,)),
+    _forward("close_registration", "报名截止", S.REGISTRATION, S.REVIEW, (SYSTEM, STAFF)),
+    _forward("start_speech", "资格审查结束，进入演讲", S.REVIEW, S.SPEECH, (STAFF,)),
+    _forward("close_speech", "演讲评分结束", S.SPEECH, S.EVALUATION, (STAFF,)),
+    _forward("close_evaluation", "民主测评结束，进入考察", S.EVALUATION, S.INSPECTION, (STAFF,)),
+    _forward("finish_inspection", "考察结束，提交讨论决定", S.INSPECTION, S.DECISION, (STAFF,)),
+    _forward("start_publicity", "开始任前公示", S.DECISION, S.PUBLICITY, (STAFF,), inputs=(PUBLICITY_START,)),
+    _forward("end_publicity", "任前公示期满", S.PUBLICITY, S.APPOINTMENT, (SYSTEM, STAFF)),
+    _forward("appoint", "办理任职", S.APPOINTMENT, S.COMPLETED, (STAFF,), inputs=(APPOINTED_ON, APPOINTMENT_DOCUMENT_NO)),
     # a return by the leaders, and 撤回 by the staff (or leaders): one stage back, reason required
     _back("return_plan", "退回方案", S.PLAN_APPROVAL, S.PREPARATION, (LEADER,), kind=RETURN),
     _back("withdraw_plan", "撤回报批", S.PLAN_APPROVAL, S.PREPARATION, (STAFF,)),
@@ -133,16 +101,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     _back("cancel", "终止本次工作", stage, S.CANCELLED, (LEADER,), kind=CANCEL) for stage in ORDER
 )
 
-_BY_KEY = {(t.action, t.source): t for t in TRANSITIONS}
-ACTIONS = sorted({t.action for t in TRANSITIONS})
-
-
-def transition_for(action: str, stage: str) -> Transition | None:
-    return _BY_KEY.get((action, stage))
-
-
-def available(stage: str) -> list[Transition]:
-    return [t for t in TRANSITIONS if t.source == stage]
+TABLE = TransitionTable(TRANSITIONS)
+ACTIONS = sorted(TABLE.actions)
+transition_for = TABLE.get
+available = TABLE.available
 
 
 def role_codes(user) -> set[str]:
@@ -162,7 +124,7 @@ def transition_errors(user, action: str, stage: str, *, reason: str = "") -> lis
     """Why `user` may not take `action` from `stage` (empty list: allowed as far as stage and role go)."""
     t = transition_for(action, stage)
     if t is None:
-        known = [x for x in TRANSITIONS if x.action == action]
+        known = TABLE.of_action(action)
         if not known:
             return [f"未知的操作“{action}”。"]
         label = known[0].label
