@@ -18,8 +18,6 @@ _LABELS: dict[str, str] = {}
 # Labels of dynamic action families (e.g. ``admin.<model>.<verb>``), by prefix: a function of the stored value
 # that returns a label or None. A value registered in an enum always wins.
 _PREFIX_LABELS: dict[str, Callable[[str], str | None]] = {}
-# Turned on once every app registers its enum (during the move from plain strings).
-STRICT = False
 
 
 def register_actions(enum: type[models.TextChoices]) -> type[models.TextChoices]:
@@ -72,7 +70,7 @@ def action_choices() -> list[tuple[str, str]]:
 def audit(*, actor, action: models.TextChoices | str, obj=None, summary: str = "", data: dict | None = None) -> AuditEvent:
     """Record one write action. Call inside the service's transaction."""
     value = str(action.value if isinstance(action, models.TextChoices) else action)
-    if STRICT and value not in _LABELS:
+    if action_label(value) == value:
         raise ValueError(f"audit action {value!r} is not in any registered AuditAction enum")
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(

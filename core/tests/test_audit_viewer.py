@@ -105,3 +105,9 @@ def test_observer_sees_masked_id_numbers_in_object_names(client, observer_user):
                               object_repr="张三 330521198403120016")
     html = _page(client, observer_user)
     assert "330521198403120016" not in html and "330521********0016" in html
+
+
+def test_audit_refuses_an_unregistered_action(staff_user):
+    with pytest.raises(ValueError):
+        audit(actor=staff_user, action="selection.no_such_thing", summary="x")
+    assert not AuditEvent.objects.filter(action="selection.no_such_thing").exists()
