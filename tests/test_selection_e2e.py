@@ -129,7 +129,7 @@ def test_one_campaign_through_all_stages_by_every_role(live_server, browser):
         ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN", accept_downloads=True)
         contexts.append(ctx)
         page = ctx.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(30_000)  # generous under CPU load (xdist, WeasyPrint renders in the request)
         page.on("pageerror", lambda e: problems.append(f"JS error: {e}"))
         page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
         page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
