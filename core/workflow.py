@@ -23,6 +23,7 @@ class Input:
     kind: str  # one of INPUT_KINDS
     required: bool
     help: str = ""
+    max_length: int | None = None  # text: the length of the column it is stored in (forms and API check it)
 
 
 @dataclass(frozen=True)

@@ -138,7 +138,7 @@ def input_field(spec: workflow.Input) -> forms.Field:
         return forms.IntegerField(widget=forms.NumberInput(attrs=attrs), **common)
     if spec.kind == "textarea":
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 2, **attrs}), **common)
-    return forms.CharField(max_length=getattr(spec, "max_length", None), widget=forms.TextInput(attrs=attrs), **common)
+    return forms.CharField(max_length=spec.max_length, widget=forms.TextInput(attrs=attrs), **common)
 
 
 class TransitionForm(forms.Form):

@@ -63,13 +63,13 @@ def _back(action, label, source, target, roles, *, kind=WITHDRAW, inputs=()) -> 
     return Transition(action, label, source, target, roles, kind=kind, gated=False, inputs=inputs, reason_required=True)
 
 
-PLAN_DOCUMENT_NO = Input("document_no", "方案批准文号", "text", True, "上级或党委批准竞争上岗工作方案的文号")
+PLAN_DOCUMENT_NO = Input("document_no", "方案批准文号", "text", True, "上级或党委批准竞争上岗工作方案的文号", max_length=60)
 PUBLICITY_START = Input(
     "start_date", "公示开始日期", "date", False,
     "不填则从下一个工作日开始；公示期按工作日计算（法定节假日和调休按官方日历）",
 )
 APPOINTED_ON = Input("appointed_on", "任职日期", "date", True, "应在任前公示期满之后")
-APPOINTMENT_DOCUMENT_NO = Input("document_no", "聘任文件文号", "text", True)
+APPOINTMENT_DOCUMENT_NO = Input("document_no", "聘任文件文号", "text", True, max_length=60)
 NEW_REGISTRATION_END = Input("new_end", "新的报名截止日期", "date", True, "不能早于今天")
 
 S = Stage

@@ -26,7 +26,7 @@ def _field(spec: workflow.Input, *, required: bool) -> serializers.Field:
         return serializers.DateField(allow_null=not required, **common)
     if spec.kind == "int":
         return serializers.IntegerField(allow_null=not required, **common)
-    return serializers.CharField(allow_blank=not required, max_length=getattr(spec, "max_length", None), **common)
+    return serializers.CharField(allow_blank=not required, max_length=spec.max_length, **common)
 
 
 def _note(label: str, help_text: str | None = None) -> serializers.CharField:
