@@ -11,7 +11,8 @@ Split by stage, as selection.md walks them:
 - ``scoring``: 演讲 (lot, absences, scores, close, corrections, written scores, the composite ranking);
 - ``evaluation``: 民主测评 and 组织考察;
 - ``decision``: 讨论决定 and 任前公示 (党委会, 缓议, superior approval, the 公示 period, objections);
-- ``appointment``: 任职.
+- ``appointment``: 任职;
+- ``exports``: the Excel downloads (built and audited).
 
 Every service: keyword-only, an ``actor``, one ``transaction.atomic()``, the campaign row locked with
 ``select_for_update()`` where two people can race, an audit row, Celery work queued after commit.
@@ -43,6 +44,7 @@ from .decision import (
     publicity_start,
     superior_approval_record,
 )
+from .exports import campaign_export
 from .evaluation import (
     InspectionList,
     evaluation_close,
@@ -95,6 +97,7 @@ __all__ = [
     "PostRanking",
     "SYSTEM",
     "announcement_generate",
+    "campaign_export",
     "application_save",
     "application_withdraw",
     "appointment_execute",

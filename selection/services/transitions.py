@@ -82,7 +82,10 @@ def _clean(field: workflow.Input, value):
             return int(str(value).strip())
         except ValueError:
             raise ApplicationError(f"{field.label}“{value}”不是整数。", field=field.name) from None
-    return str(value).strip()
+    text = str(value).strip()
+    if field.max_length and len(text) > field.max_length:
+        raise ApplicationError(f"{field.label}不能超过{field.max_length}个字符。", field=field.name)
+    return text
 
 
 def transition_inputs(t: workflow.Transition, inputs: dict) -> dict:

@@ -9,11 +9,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 
-from core.audit import audit
 from core.decorators import require
 
-from .. import exports
-from ..audit import EXPORT_ACTIONS
+from .. import exports, services
 from ..models import Campaign
 from ..permissions import is_reader
 
@@ -22,9 +20,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def xlsx_response(campaign: Campaign, kind: str, user) -> HttpResponse:
     """Build the workbook, record the download (personal data leaves the system) and return it."""
-    content = exports.build(campaign, kind, user=user)
-    audit(actor=user, action=EXPORT_ACTIONS[kind], obj=campaign,
-          summary=f"导出{campaign.title}{exports.KINDS[kind][0]}")
+    content = services.campaign_export(actor=user, campaign=campaign, kind=kind)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, exports.filename(campaign, kind))
     return response
