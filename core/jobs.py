@@ -1,4 +1,4 @@
-"""Enqueue a Celery task by name once the current transaction commits.
+"""Enqueue a Celery task by name once the current transaction commits; the retry policy every task shares.
 
 Services enqueue work through here so that ``services`` never imports its app's ``tasks`` module (which
 imports the services it runs): the task is looked up by its registered name when the transaction commits.
@@ -9,7 +9,17 @@ worker does this at start; a web process would not otherwise). ``.delay`` honour
 from __future__ import annotations
 
 from celery import current_app
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
+
+# errors worth another try: the database or the file system hiccuped, the broker connection dropped
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, OSError, ConnectionError, TimeoutError)
+RETRY = {
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "retry_jitter": True,
+    "max_retries": 3,
+}
 
 
 _imported = False

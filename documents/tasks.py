@@ -6,25 +6,14 @@ import logging
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
-from django.db import InterfaceError, OperationalError
 
 from core.exceptions import ApplicationError
+from core.jobs import RETRY, TRANSIENT_ERRORS
 from core.models import BackgroundJob
 
 from . import reminders, services
 
 logger = logging.getLogger(__name__)
-
-# errors worth another try: the database or the file system hiccuped, the broker connection dropped
-TRANSIENT_ERRORS = (OperationalError, InterfaceError, OSError, ConnectionError, TimeoutError)
-RETRY = {
-    "autoretry_for": TRANSIENT_ERRORS,
-    "retry_backoff": 2,
-    "retry_backoff_max": 60,
-    "retry_jitter": True,
-    "max_retries": 3,
-}
-
 
 def _actor(actor_id):
     if not actor_id:

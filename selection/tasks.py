@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 
 from documents.models import DocumentKind
 from documents.services import campaign_document_generate
-from documents.tasks import RETRY
+from core.jobs import RETRY
 
 from . import gates, notices
 from .models import Campaign
