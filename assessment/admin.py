@@ -2,6 +2,8 @@
 no admin page may show a single ballot; tallies are on the results page."""
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdminMixin
+
 from .models import BallotSession, BallotTarget, EvaluatorGroup, PeriodicAssessment, ResidentEvaluation, TermReview
 
 
@@ -27,7 +29,7 @@ class GroupInline(ReadOnlyInline):
 
 
 @admin.register(BallotSession)
-class BallotSessionAdmin(admin.ModelAdmin):
+class BallotSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Changes go through the pages/services (which audit them); here sessions are read only."""
 
     list_display = ("title", "option_set", "vote_date", "status", "created_by", "created_at")
@@ -37,14 +39,6 @@ class BallotSessionAdmin(admin.ModelAdmin):
     exclude = ("result",)
     readonly_fields = [f.name for f in BallotSession._meta.fields if f.name != "result"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PeriodicAssessment)

@@ -3,6 +3,8 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdminMixin
+
 from ..models import EligibilityRuleSet, EligibilityWaiver
 from .rulesets import LEVELS, level_key, validate_params
 
@@ -43,18 +45,10 @@ class EligibilityRuleSetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(EligibilityWaiver)
-class EligibilityWaiverAdmin(SimpleHistoryAdmin):
+class EligibilityWaiverAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only: waivers are granted and revoked by leaders through the pages/API (audited)."""
 
     list_display = ["cadre", "post", "scope", "rule", "reason", "approved_by", "approved_on", "revoked_at"]
     list_filter = ["rule", "approved_on"]
     search_fields = ["cadre__name", "reason", "scope"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
