@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from cadre.models import Cadre, EducationRecord, OrgUnit
+from cadre.models import Cadre, OrgUnit
 from cadre.roster import import_roster, write_roster
 from cadre.tests.factories import AssessmentFactory, CadreFactory, EducationFactory, OrgUnitFactory
 from cadre.tests.roster_helpers import sample_xlsx, table_counts

@@ -8,8 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from cadre.idnumber import make_id_number
-from cadre.models import AnnualAssessment, Cadre, EducationRecord, OrgUnit, Post, PostHistory, RankHistory
+from cadre.models import AnnualAssessment, Cadre, OrgUnit, PostHistory
 from cadre.roster import import_roster, write_error_copy
 from cadre.tests.factories import CadreFactory, OrgUnitFactory, PostFactory
 from cadre.tests.roster_helpers import sample_rows, sample_xlsx, set_cell, table_counts, xlsx

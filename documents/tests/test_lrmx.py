@@ -11,7 +11,7 @@ from cadre.idnumber import make_id_number
 from cadre.models import Cadre, FamilyMember
 from core.exceptions import ApplicationError
 from documents import lrmx
-from documents.tests.conftest import jpeg_bytes, make_full_cadre
+from documents.tests.conftest import make_full_cadre
 
 pytestmark = pytest.mark.django_db
 

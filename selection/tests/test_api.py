@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from core import roles
-from selection.models import AppStatus, Application, Campaign, JudgeScore, Objection
+from selection.models import Application, Campaign, JudgeScore, Objection
 from selection.tests import factories as f
 from selection.workflow import Stage
 from tests.xlsx import rows
