@@ -6,6 +6,9 @@ as page-evaluated strings (``wait_for_function`` with a string is eval'd, which 
 """
 from __future__ import annotations
 
+from django.conf import settings
+from django.test import Client
+
 # Debian's chromium, never a downloaded browser; a Chinese UI so dates and messages read as users see them.
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -34,3 +37,12 @@ def login(page, base_url: str, username: str, password: str = PASSWORD):
     page.fill("#id_password", password)
     click_and_wait(page, "button[type=submit]")
     assert "/accounts/login/" not in page.url, f"{username} could not sign in"
+
+
+def login_by_cookie(context, base_url: str, user):
+    """Give a browser context a signed-in session without the login pages (for a person who already signed in
+    through the form earlier in the same test): the session is made server-side, its cookie set in the context."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}])
