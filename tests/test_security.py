@@ -48,27 +48,44 @@ def production_env(**extra) -> dict:
 
 
 # ------------------------------------------------------------------------------------ deploy settings
-def test_check_deploy_is_clean_with_production_settings():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING", "--settings=config.settings.production"],
-        cwd=BASE_DIR, env=production_env(), capture_output=True, text=True, timeout=120,
-    )
+# One process with the production settings answers both tests below: `check --deploy` and the security settings.
+PRODUCTION_PROBE = """
+import json
+import django
+django.setup()
+from django.conf import settings as s
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+try:
+    call_command("check", deploy=True, fail_level="WARNING")
+    check = "ok"
+except SystemCheckError as exc:
+    check = str(exc)
+print(json.dumps({"check": check, "settings": {
+    "session": s.SESSION_COOKIE_SECURE, "csrf": s.CSRF_COOKIE_SECURE, "httponly": s.SESSION_COOKIE_HTTPONLY,
+    "ssl": s.SECURE_SSL_REDIRECT, "hsts": s.SECURE_HSTS_SECONDS, "debug": s.DEBUG,
+    "csp": "csp.middleware.CSPMiddleware" in s.MIDDLEWARE, "axes": "axes.middleware.AxesMiddleware" in s.MIDDLEWARE,
+    "script_src": s.CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"]}}))
+"""
+
+
+@pytest.fixture(scope="module")
+def production():
+    result = subprocess.run([sys.executable, "-c", PRODUCTION_PROBE], cwd=BASE_DIR, env=production_env(),
+                            capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
+    return result.stdout, json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_production_cookies_are_secure_and_csp_is_on():
-    code = (
-        "import django, json; django.setup(); from django.conf import settings as s; print(json.dumps({"
-        "'session': s.SESSION_COOKIE_SECURE, 'csrf': s.CSRF_COOKIE_SECURE, 'httponly': s.SESSION_COOKIE_HTTPONLY,"
-        "'ssl': s.SECURE_SSL_REDIRECT, 'hsts': s.SECURE_HSTS_SECONDS, 'debug': s.DEBUG,"
-        "'csp': 'csp.middleware.CSPMiddleware' in s.MIDDLEWARE, 'axes': 'axes.middleware.AxesMiddleware' in s.MIDDLEWARE,"
-        "'script_src': s.CONTENT_SECURITY_POLICY['DIRECTIVES']['script-src']}))"
-    )
-    result = subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, env=production_env(), capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    values = json.loads(result.stdout.strip().splitlines()[-1])
-    assert values == {
+def test_check_deploy_is_clean_with_production_settings(production):
+    stdout, answer = production
+    assert answer["check"] == "ok", answer["check"]
+    assert "no issues" in stdout
+
+
+def test_production_cookies_are_secure_and_csp_is_on(production):
+    _stdout, answer = production
+    assert answer["settings"] == {
         "session": True, "csrf": True, "httponly": True, "ssl": True, "hsts": 31536000, "debug": False,
         "csp": True, "axes": True, "script_src": ["'self'"],
     }
