@@ -116,7 +116,7 @@ def lrmx_import(request):
         else:
             try:
                 check_lrmx(upload)  # size (settings.LRMX_UPLOAD_MAX_BYTES) and XML content
-                result = lrmx.import_person(upload.read(), actor=request.user)
+                result = lrmx.import_person(upload.read(), actor=request.user, name=upload.name)
             except ApplicationError as exc:
                 context["errors"] = exc.errors or [lrmx.LrmxIssue("", "", exc.message)]
             else:

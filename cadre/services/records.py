@@ -143,6 +143,8 @@ def _sync_educations(*, actor, cadre, educations) -> tuple[int, int, int]:
             raise _error("educations", n, f"{mode}学历重复")
         seen.add(mode)
         values = {f: row.get(f) or _default(EducationRecord, f) for f in EDUCATION_FIELDS}
+        # the LRMX import also sets the 党校 flag and the 学历 as written; forms leave them as they are
+        values.update({f: row[f] for f in ("party_school", "level_text") if f in row})
         blank = not any(row.get(f) for f in EDUCATION_FIELDS)
         if not blank and not values["level"] and not values["degree"]:
             raise _error("educations", n, f"请选择{mode}学历或填写学位")

@@ -14,6 +14,7 @@ from cadre.models import Cadre
 from .. import person_text
 from ..selectors import photo_bytes
 from .fields import FIELDS, MODES, VERSION
+from .values import education_text
 
 
 def person_values(cadre: Cadre, *, proposal: dict | None = None, today: dt.date | None = None, filled_by: str = "") -> dict:
@@ -49,7 +50,7 @@ def person_values(cadre: Cadre, *, proposal: dict | None = None, today: dt.date 
     for mode, prefix in MODES.items():
         edu = educations.get(mode)
         school = edu.school_and_major if edu else ""
-        values[f"{prefix}_XueLi"] = edu.level if edu else ""
+        values[f"{prefix}_XueLi"] = education_text(edu.level, edu.party_school, edu.level_text) if edu else ""
         values[f"{prefix}_XueWei"] = edu.degree if edu else ""
         values[f"{prefix}_XueLi_BiYeYuanXiaoXi"] = school
         values[f"{prefix}_XueWei_BiYeYuanXiaoXi"] = school if edu and edu.degree else ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
@@ -21,7 +21,11 @@ from core.exceptions import ApplicationError
 
 from ..audit import AuditAction
 from ..selectors import photo_bytes
+from .fields import LrmxIssue
 from .parse import ParsedPerson, parse_person, parse_xml
+
+RAW_MARK = "〔LRMX未识别·"
+NOTE_MAX = Cadre._meta.get_field("note").max_length
 
 
 @dataclass
@@ -30,6 +34,7 @@ class LrmxResult:
     created: bool
     changed: list[str]
     warnings: list
+    raw: dict = field(default_factory=dict)  # label → text that could not be read (also kept in 备注)
 
     @property
     def summary(self) -> str:
@@ -62,12 +67,14 @@ def _split_unit(text: str, units: list[OrgUnit]) -> tuple[OrgUnit | None, str]:
     return None, text
 
 
-def import_person(raw: bytes, *, actor) -> LrmxResult:
-    """Create or update the cadre described by an LRMX file. Raises ApplicationError (with ``errors``)."""
-    parsed = parse_person(parse_xml(raw))
+def import_person(raw: bytes, *, actor, name: str = "") -> LrmxResult:
+    """Create or update the cadre described by an LRMX file (``name``: the file's name, for messages).
+    Raises ApplicationError (with ``errors``) on unreadable files and identity problems only."""
+    parsed = parse_person(parse_xml(raw, name))
     if parsed.errors:
+        label = f"LRMX文件「{name}」" if name else "LRMX文件"
         raise ApplicationError(
-            f"LRMX文件有{len(parsed.errors)}处错误，未导入任何数据", errors=parsed.errors
+            f"{label}有{len(parsed.errors)}处错误，未导入任何数据", errors=parsed.errors
         )
     with transaction.atomic():
         cadre = Cadre.objects.select_for_update().filter(id_number=parsed.cadre["id_number"]).first()
@@ -83,6 +90,10 @@ def _write(parsed: ParsedPerson, cadre: Cadre | None, *, actor) -> LrmxResult:
         data.update(unit=unit, position_title=title[:50], position_start=current.start)
     created = cadre is None
     changed: list[str] = []
+    data["note"] = note_with_raw(cadre.note if cadre else "", parsed.raw)
+    if len(data["note"]) > NOTE_MAX:
+        parsed.warnings.append(LrmxIssue("", "", f"备注超过{NOTE_MAX}个字符，未识别内容的原文只保存了一部分"))
+        data["note"] = data["note"][:NOTE_MAX]
     if created:
         data.setdefault("political_status", "群众")
         cadre = cadre_create(actor=actor, data=data)
@@ -124,7 +135,15 @@ def _write(parsed: ParsedPerson, cadre: Cadre | None, *, actor) -> LrmxResult:
         summary=f"导入LRMX文件：{'新建' if created else '更新'}{cadre.name}",
         data={"created": created, "changed": changed},
     )
-    return LrmxResult(cadre=cadre, created=created, changed=changed, warnings=parsed.warnings)
+    return LrmxResult(cadre=cadre, created=created, changed=changed, warnings=parsed.warnings, raw=parsed.raw)
+
+
+def note_with_raw(note: str, raw: dict) -> str:
+    """备注 with the raw text of what the last import could not read: earlier such lines are replaced, so
+    importing the same file again leaves the note as it is."""
+    kept = [line for line in note.split("\n") if not line.startswith(RAW_MARK)] if note else []
+    kept += [f"{RAW_MARK}{label}〕{text}" for label, text in raw.items()]
+    return "\n".join(kept)
 
 
 def _photo_changed(cadre: Cadre, data: bytes) -> bool:

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         if path.stat().st_size > 5 * 1024 * 1024:
             raise CommandError("文件超过5MB，不是有效的LRMX文件")
         try:
-            result = lrmx.import_person(path.read_bytes(), actor=None)
+            result = lrmx.import_person(path.read_bytes(), actor=None, name=path.name)
         except ApplicationError as exc:
             for issue in exc.errors:
                 self.stderr.write(issue_line(issue))
