@@ -201,6 +201,9 @@ def _educations(p: ParsedPerson, get) -> None:
         if len(school) > 100 or len(major) > 100:
             p.keep(f"{prefix}_XueLi_BiYeYuanXiaoXi", school_text, "院校或专业超过100个字符，已截断")
         degree = get(f"{prefix}_XueWei")
+        if not level and not degree and school_text:
+            p.keep(f"{prefix}_XueLi_BiYeYuanXiaoXi", school_text, f"没有可识别的{mode}学历或学位，院校及专业未保存")
+            school = major = ""
         if len(degree) > 30:
             p.keep(f"{prefix}_XueWei", degree, "学位超过30个字符，已截断")
         p.educations[mode] = {
