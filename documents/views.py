@@ -121,6 +121,8 @@ def lrmx_import(request):
                 context["errors"] = exc.errors or [lrmx.LrmxIssue("", "", exc.message)]
             else:
                 messages.success(request, result.summary)
+                for issue in result.warnings:  # values not read: their raw text is kept in 备注
+                    messages.warning(request, f"{issue.column}「{issue.value}」：{issue.message}")
                 return redirect("cadre:cadre-detail", pk=result.cadre.pk)
     return render(request, "documents/lrmx_import.html", context, status=400 if context.get("errors") else 200)
 

@@ -85,7 +85,7 @@ def test_lrmx_export_and_upload(staff_client, full_cadre):
     page = staff_client.post(reverse("documents:lrmx-import"), {"file": bad})
     assert page.status_code == 400
     text = page.content.decode()
-    assert "未导入任何数据" in text and "XingBie（性别）" in text and "缺少必填项" in text
+    assert "未导入任何数据" in text and "XingMing（姓名）" in text and "缺少必填项" in text
 
 
 def test_bell_and_mark_read(client, staff_user, candidate_user):
