@@ -235,8 +235,10 @@ class EducationRecord(models.Model):
     school = models.CharField("毕业院校", max_length=100, blank=True)
     major = models.CharField("专业", max_length=100, blank=True)
     graduated_on = models.DateField("毕业时间", null=True, blank=True)
-    party_school = models.BooleanField("党校学历", default=False)
-    level_text = models.CharField("学历（原文）", max_length=30, blank=True, help_text="导入文件中的写法，例如省委党校研究生")
+    party_school = models.BooleanField("党校学历", default=False, db_default=False)
+    level_text = models.CharField(
+        "学历（原文）", max_length=30, blank=True, default="", db_default="", help_text="导入文件中的写法，例如省委党校研究生"
+    )
     history = HistoricalRecords(verbose_name="学历变更记录")
 
     class Meta:
