@@ -121,11 +121,12 @@ def roster_facts(as_of: dt.date, cadres=None) -> tuple[dict[int, rules.PersonFac
 
 
 def kin_links() -> list[rules.KinLink]:
-    """Family records that point at another cadre of the roster (one query)."""
+    """Family records that point at another cadre of the roster, either way round (one query): the pair is
+    unordered, so a link on the son's record constrains the father too."""
     return [
-        rules.KinLink(cid, rid, rel)
-        for cid, rid, rel in FamilyMember.objects.filter(relative_cadre__isnull=False).values_list(
-            "cadre_id", "relative_cadre_id", "relation"
+        rules.KinLink(cid, rid, rel, gender)
+        for cid, rid, rel, gender in FamilyMember.objects.filter(relative_cadre__isnull=False).values_list(
+            "cadre_id", "relative_cadre_id", "relation", "cadre__gender"
         ).order_by()
     ]
 

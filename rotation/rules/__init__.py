@@ -19,7 +19,8 @@ Assumptions (docs/decisions.md, rotation section):
   treated as the direct superior of everyone in the same unit at a lower grade (正职 over everyone else).
 
 Modules: ``dates`` (whole-year tenure), ``facts`` (policy, person, post, finding, rule codes), ``tenure`` (same post,
-key post), ``locality`` (地域回避), ``kinship`` (任职回避 by 称谓), ``due`` (exemptions and the roster scan), ``plans``
+key post), ``locality`` (地域回避), ``kinship`` (任职回避 by 称谓), ``relations`` (a 称谓 seen from
+the other side: 父亲 → 儿子), ``due`` (exemptions and the roster scan), ``plans``
 (move type and plan validation). Import from ``rotation.rules``; everything public is re-exported here.
 """
 from __future__ import annotations
@@ -56,6 +57,7 @@ from .kinship import (
 )
 from .locality import local_conflict_at, local_conflicts, needs_local_avoidance, place_matches, rule_local
 from .plans import Eligibility, MoveFacts, move_label, move_type, validate_plan
+from .relations import gender_of_word, known_relations, relation_from_other_side
 from .tenure import rule_key_post, rule_same_post
 
 __all__ = [
@@ -64,6 +66,6 @@ __all__ = [
     "MoveFacts", "PersonFacts", "Policy", "PostFacts", "add_years", "exemption", "fmt_month", "is_due",
     "kin_conflicts_with", "kin_pairs", "kinship_findings", "kinship_of", "kinship_situations", "local_conflict_at",
     "local_conflicts", "move_label", "move_type", "must_rotate", "needs_local_avoidance", "person_at",
-    "place_matches", "retirement_age", "rule_key_post", "rule_local", "rule_same_post", "validate_plan",
+    "place_matches", "gender_of_word", "known_relations", "relation_from_other_side", "retirement_age", "rule_key_post", "rule_local", "rule_same_post", "validate_plan",
     "whole_years",
 ]

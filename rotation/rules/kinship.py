@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from cadre.choices import RANK_GRADE  # plain vocabularies, no ORM
 
 from .facts import RULE_KINSHIP, RULE_NAMES, Finding, PersonFacts
+from .relations import relation_from_other_side
 
 
 SPOUSE, LINEAL, COLLATERAL, IN_LAW = "配偶", "直系血亲", "三代以内旁系血亲", "近姻亲"
@@ -61,11 +62,22 @@ def _atom(word: str) -> str | None:
 @dataclass(frozen=True)
 class Kinship:
     category: str  # 配偶 / 直系血亲 / 三代以内旁系血亲 / 近姻亲
-    relation: str  # the word as recorded
+    relation: str  # the word as recorded on the owner's record
+    owner_id: int | None = None  # whose record says it (None: direction unknown)
+    inverse: str = ""  # what the owner is to the relative (relation_from_other_side)
 
     @property
     def label(self) -> str:
         return f"{self.category}（{self.relation}）"
+
+    def relation_for(self, cadre_id: int) -> str:
+        """The relative's 称谓 seen by `cadre_id`: the recorded word on the owner's side, its inverse on the other."""
+        if self.owner_id is None or cadre_id == self.owner_id or not self.inverse:
+            return self.relation
+        return self.inverse
+
+    def label_for(self, cadre_id: int) -> str:
+        return f"{self.category}（{self.relation_for(cadre_id)}）"
 
 
 _BLOOD_COLLATERAL = {"SIB", "UNC", "NEP", "COU"}
@@ -141,13 +153,15 @@ def kinship_of(relation: str) -> Kinship | None:
 class KinLink:
     """A family record linking two cadres in the roster."""
 
-    cadre_id: int
+    cadre_id: int  # the record that lists the family member
     relative_id: int
-    relation: str
+    relation: str  # as written on `cadre_id`'s record
+    cadre_gender: str = ""  # of the record's owner: words the relation from the relative's side
 
 
 def kin_pairs(links: Iterable[KinLink]) -> dict[frozenset, Kinship]:
-    """Unordered pairs of cadres within the avoidance circle, with the relation as recorded (first found)."""
+    """Unordered pairs of cadres within the avoidance circle, with the relation as recorded (first found) and its
+    direction, so that each side's finding names the other as that side calls them."""
     out: dict[frozenset, Kinship] = {}
     for link in links:
         if link.cadre_id == link.relative_id:
@@ -155,7 +169,8 @@ def kin_pairs(links: Iterable[KinLink]) -> dict[frozenset, Kinship]:
         kin = kinship_of(link.relation)
         if kin is None:
             continue
-        out.setdefault(frozenset((link.cadre_id, link.relative_id)), kin)
+        directed = Kinship(kin.category, kin.relation, link.cadre_id, relation_from_other_side(kin.relation, link.cadre_gender))
+        out.setdefault(frozenset((link.cadre_id, link.relative_id)), directed)
     return out
 
 
@@ -193,8 +208,8 @@ def kinship_findings(people: Mapping[int, PersonFacts], pairs: Mapping[frozenset
                     RULE_KINSHIP,
                     RULE_NAMES[RULE_KINSHIP],
                     me.cadre_id,
-                    f"与{other.name}（{other.job}）系{kin.label}，{text}（任职回避）",
-                    {"relative": other.cadre_id, "relation": kin.relation, "category": kin.category,
+                    f"与{other.name}（{other.job}）系{kin.label_for(me.cadre_id)}，{text}（任职回避）",
+                    {"relative": other.cadre_id, "relation": kin.relation_for(me.cadre_id), "category": kin.category,
                      "situations": [c for c, _s in situations]},
                     related_cadre_id=other.cadre_id,
                 )
@@ -215,5 +230,5 @@ def kin_conflicts_with(
             continue
         situations = kinship_situations(p, o)
         if situations:
-            out.append(f"与{o.name}（{o.job}）系{kin.label}，{'；'.join(s for _c, s in situations)}")
+            out.append(f"与{o.name}（{o.job}）系{kin.label_for(p.cadre_id)}，{'；'.join(s for _c, s in situations)}")
     return out

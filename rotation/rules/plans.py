@@ -152,7 +152,7 @@ def validate_plan(
             was = set(kinship_situations(before, people[o.cadre_id])) if o.cadre_id in people else set()
             new = [s for c, s in sorted(now - was)]
             if new:
-                errors.append(f"{label[m.index]}：与{o.name}（{o.job}）系{kinship.label}，交流后{'；'.join(new)}，构成任职回避")
+                errors.append(f"{label[m.index]}：与{o.name}（{o.job}）系{kinship.label_for(q.cadre_id)}，交流后{'；'.join(new)}，构成任职回避")
     # scope (幅度)
     if scope_post_ids:
         moved_posts = {m.from_post_id for m in moves if m.from_post_id in scope_post_ids}
