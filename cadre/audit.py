@@ -20,6 +20,10 @@ class AuditAction(models.TextChoices):
     CADRE_IMPORT_ROSTER = "cadre.import_roster", "导入干部花名册"
     CADRE_EXPORT_ROSTER = "cadre.export_roster", "导出干部花名册"
     DEMO_SEED = "demo.seed", "生成演示数据"
+    # family links (cadre.services.family)
+    FAMILY_LINKS_REFRESH = "cadre.family_links_refresh", "自动关联家庭成员与干部档案"
+    FAMILY_LINK_CONFIRM = "cadre.family_link_confirm", "确认家庭成员关联"
+    FAMILY_LINK_REJECT = "cadre.family_link_reject", "否定家庭成员关联"
     # 任职资格 (cadre.eligibility.services)
     ELIGIBILITY_RULESET_SAVE = "eligibility.ruleset.save", "修改任职资格规则"
     ELIGIBILITY_RULESET_RESET = "eligibility.ruleset.reset", "恢复任职资格规则"

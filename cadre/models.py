@@ -414,6 +414,44 @@ class FamilyMember(models.Model):
         return f"{self.relation} {self.name}"
 
 
+class FamilyLinkProposal(models.Model):
+    """A family row that may be a roster record, waiting for staff (or decided by them).
+
+    A rejection is remembered by (record owner, candidate, the relative's name), so it survives the family row
+    being rewritten by a later import, and the pair is not proposed again."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待确认"
+        CONFIRMED = "confirmed", "已确认"
+        REJECTED = "rejected", "已否定"
+
+    member = models.ForeignKey(
+        FamilyMember, verbose_name="家庭成员", null=True, blank=True, on_delete=models.SET_NULL, related_name="link_proposals"
+    )
+    cadre = models.ForeignKey(Cadre, verbose_name="本人档案", on_delete=models.CASCADE, related_name="family_link_proposals")
+    member_name = models.CharField("家庭成员姓名", max_length=30)
+    candidate = models.ForeignKey(Cadre, verbose_name="可能对应的干部档案", on_delete=models.CASCADE, related_name="+")
+    basis = models.CharField("匹配依据", max_length=200, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.CharField("否定理由", max_length=200, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    created_at = models.DateTimeField("提出时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "家庭成员关联建议"
+        verbose_name_plural = "家庭成员关联建议"
+        ordering = ["status", "cadre_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cadre", "member_name", "candidate"], name="family_link_proposal_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.member_name} → {self.candidate_id}（{self.get_status_display()}）"
+
+
 # ---------------------------------------------------------------- 任职资格 (eligibility)
 
 

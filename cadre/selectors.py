@@ -17,6 +17,7 @@ from .models import (
     AnnualAssessment,
     Cadre,
     EducationRecord,
+    FamilyLinkProposal,
     FamilyMember,
     OrgUnit,
     Post,
@@ -356,3 +357,17 @@ def unit_totals(posts) -> dict:
         "vacancies": sum(p.vacancy for p in posts if p.is_active),
     }
 
+
+# ---------------------------------------------------------------- 家庭成员关联
+def family_link_proposals():
+    """Pending proposals with both persons (two records side by side): one query."""
+    return FamilyLinkProposal.objects.filter(status=FamilyLinkProposal.Status.PENDING).select_related(
+        "member", "cadre__unit", "candidate__unit"
+    ).order_by("cadre_id", "member_id", "candidate_id")
+
+
+def family_link_decisions(limit: int = 20):
+    """The latest decided proposals, newest first: one query."""
+    return FamilyLinkProposal.objects.exclude(status=FamilyLinkProposal.Status.PENDING).select_related(
+        "cadre", "candidate", "decided_by"
+    ).order_by("-decided_at", "-id")[:limit]

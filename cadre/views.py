@@ -8,11 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.decorators import require
 from core.exceptions import ApplicationError
@@ -20,9 +20,9 @@ from core.exceptions import ApplicationError
 from . import permissions, selectors
 from .choices import FAMILY_RELATIONS
 from .forms import CadreForm, record_formsets
-from .models import Cadre, OrgUnit
+from .models import Cadre, FamilyLinkProposal, OrgUnit
 from .services import cadre_create, cadre_update
-from .services import cadre_records_save
+from .services import cadre_records_save, family_link_confirm, family_link_reject, family_links_refresh
 
 PAGE_SIZE = 50
 
@@ -224,3 +224,38 @@ def unit_detail(request, pk):
             "today": timezone.localdate(),
         },
     )
+
+
+# ---------------------------------------------------------------- 家庭成员关联
+@require(permissions.can_edit_cadre)
+@require_http_methods(["GET", "POST"])
+def family_links(request):
+    """Proposals to confirm or reject; POST = match the whole roster again."""
+    if request.method == "POST":
+        result = family_links_refresh(actor=request.user)
+        messages.success(request, f"重新匹配完成：自动关联{result['linked']}人，新增待确认{result['proposed']}人")
+        return redirect("cadre:family-links")
+    return render(
+        request,
+        "cadre/family_links.html",
+        {"pending": list(selectors.family_link_proposals()), "decided": list(selectors.family_link_decisions())},
+    )
+
+
+@require(permissions.can_edit_cadre)
+@require_POST
+def family_link_decide(request, pk):
+    proposal = get_object_or_404(FamilyLinkProposal, pk=pk)
+    decision = request.POST.get("decision")
+    if decision not in ("confirm", "reject"):
+        return HttpResponseBadRequest("请选择确认或否定")
+    try:
+        if decision == "confirm":
+            family_link_confirm(actor=request.user, proposal=proposal)
+            messages.success(request, f"已确认：{proposal.member_name}即干部档案中的{proposal.candidate.name}")
+        else:
+            family_link_reject(actor=request.user, proposal=proposal, reason=request.POST.get("reason", ""))
+            messages.success(request, f"已否定：{proposal.member_name}不是干部档案中的{proposal.candidate.name}，今后不再提示")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("cadre:family-links")

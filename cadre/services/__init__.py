@@ -1,7 +1,8 @@
 """Every write to the cadre records goes through here: keyword-only, an actor, one transaction, an audit row.
 
 One import path for the app (``from cadre.services import post_create``); the package is split by sub-domain:
-units, posts, cadres (the record and its 身份证号 check), records (学历/考核/家庭成员/奖惩 rows), positions
+units, posts, cadres (the record and its 身份证号 check), records (学历/考核/家庭成员/奖惩 rows), family (family
+rows linked to roster records), positions
 (who holds which post), resume (the photo and the 简历 post-history lines), assessments (年度考核 in bulk),
 roster (the Excel import/export jobs).
 """
@@ -10,6 +11,7 @@ from cadre.eligibility.services import rule_set_reset, rule_set_save, waiver_gra
 from .assessments import annual_assessments_record
 from .cadres import CADRE_FIELDS, cadre_create, cadre_update, validate_id_number
 from .common import next_order, save_changed_fields
+from .family import family_link_confirm, family_link_reject, family_links_refresh
 from .positions import PositionMove, free_seat, positions_assign, sync_current_position, sync_positions_bulk
 from .posts import POST_FIELDS, post_create, post_delete, post_update, post_vacancies
 from .records import cadre_records_save
@@ -38,6 +40,9 @@ __all__ = [
     "cadre_records_save",
     "cadre_update",
     "check_unit_key_area",
+    "family_link_confirm",
+    "family_link_reject",
+    "family_links_refresh",
     "free_seat",
     "infer_unit_kind",
     "next_order",

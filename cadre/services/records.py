@@ -20,6 +20,7 @@ from ..choices import AssessmentGrade, EducationMode
 from ..models import AnnualAssessment, Cadre, EducationRecord, FamilyMember, RewardPunishment
 from .cadres import validate_id_number
 from .common import history_user
+from .family import family_links_refresh
 
 EDUCATION_FIELDS = ["level", "degree", "school", "major", "graduated_on"]
 ASSESSMENT_FIELDS = ["year", "grade", "reason"]
@@ -215,6 +216,8 @@ def cadre_records_save(
             result["family"] = _sync_rows(
                 actor=actor, cadre=cadre, model=FamilyMember, section="family", rows=f_rows, fields=FAMILY_FIELDS
             )
+            # the form and the LRMX import: link this record's family rows, and others' rows that are this record
+            family_links_refresh(actor=actor, cadre_ids=[cadre.pk])
         if rewards is not None:
             result["rewards"] = _sync_rows(
                 actor=actor, cadre=cadre, model=RewardPunishment, section="rewards", rows=r_rows, fields=REWARD_FIELDS
