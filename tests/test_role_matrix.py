@@ -37,7 +37,7 @@ from openpyxl import Workbook
 
 from assessment import services as ballots
 from assessment.models import ResidentEvaluation
-from cadre.models import EligibilityRuleSet, EligibilityWaiver
+from cadre.models import EligibilityRuleSet, EligibilityWaiver, FamilyLinkProposal
 from cadre.roster import ImportReport, RowIssue
 from cadre.tests.factories import CadreFactory, OrgUnitFactory, PostFactory
 from core import roles
@@ -86,6 +86,8 @@ RULES: dict[str, frozenset] = {
     "cadre:import-preview": STAFF_ONLY,
     "cadre:import-confirm": STAFF_ONLY,
     "cadre:import-error-copy": STAFF_ONLY,
+    "cadre:family-links": STAFF_ONLY,
+    "cadre:family-link-decide": STAFF_ONLY,
     # eligibility
     "eligibility:index": READERS,
     "eligibility:post-screen": READERS,
@@ -302,6 +304,7 @@ PARAMS = {
     "cadre:import-preview": lambda w: {"pk": w.import_job.pk},
     "cadre:import-confirm": lambda w: {"pk": w.import_job.pk},
     "cadre:import-error-copy": lambda w: {"pk": w.import_job.pk},
+    "cadre:family-link-decide": lambda w: {"pk": w.family_link.pk},
     "eligibility:post-screen": lambda w: {"pk": w.post.pk},
     "eligibility:post-export": lambda w: {"pk": w.post.pk},
     "eligibility:cadre-options": lambda w: {"pk": w.other.pk},
@@ -524,6 +527,7 @@ def build_world() -> World:
     w.waiver = EligibilityWaiver.objects.create(cadre=w.other, post=w.post, rule="age", reason="工作需要",
                                                 approved_by=w.leader, approved_on=dt.date(2026, 1, 5))
     w.rule_set = EligibilityRuleSet.objects.create(level="副科", params={}, note="矩阵测试")
+    w.family_link = FamilyLinkProposal.objects.create(cadre=w.own, member_name="另一人", candidate=w.other, basis="矩阵测试")
 
     policy = RotationPolicy.objects.filter(is_default=True).first() or RotationPolicy.objects.create(name="默认口径", is_default=True)
     w.plan = RotationPlan.objects.create(name="2026年轮岗方案", policy=policy, as_of=dt.date(2026, 3, 1), created_by=w.staff)
