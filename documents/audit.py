@@ -9,6 +9,7 @@ class AuditAction(models.TextChoices):
     DOCUMENT_GENERATE = "document.generate", "生成文书"
     # the LRMX import writes cadre records, and has always been stored under the cadre prefix
     LRMX_IMPORT = "cadre.lrmx_import", "导入LRMX文件"
+    LRMX_BATCH_IMPORT = "documents.lrmx_batch_import", "批量导入LRMX文件"
     CALENDAR_DAY_SET = "documents.calendar_day_set", "录入节假日安排"
     CALENDAR_DAYS_BULK = "documents.calendar_days_bulk", "批量录入节假日安排"
     CALENDAR_DAY_DELETE = "documents.calendar_day_delete", "删除节假日安排"

@@ -5,10 +5,13 @@ import hashlib
 import json
 import logging
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import audit
@@ -18,6 +21,8 @@ from core.models import BackgroundJob
 
 from . import campaign_docs, rendering, selectors, workdays
 from .audit import AuditAction
+from .lrmx import archive
+from .lrmx import batch as lrmx_batch
 from .models import CalendarDay, DocumentKind, DocumentSeries, GeneratedDocument, Notification
 
 logger = logging.getLogger(__name__)
@@ -356,3 +361,71 @@ def calendar_day_delete(*, actor, calendar_day_id: int) -> None:
             data={"date": day.date.isoformat(), "is_working_day": day.is_working_day, "name": day.name},
         )
         day.delete()
+
+
+# --- LRMX batch import ----------------------------------------------------------------------------------------------
+LRMX_BATCH_KIND = "documents.lrmx_batch"  # BackgroundJob.kind
+LRMX_BATCH_TASK = "documents.run_lrmx_batch"
+
+
+def _lrmx_batch_launch(job: BackgroundJob) -> None:
+    """Small batches run here and now (after the job row is committed); larger ones (``LRMX_BATCH_ASYNC_FILES``)
+    on the worker, enqueued by task name."""
+    if job.total > settings.LRMX_BATCH_ASYNC_FILES:
+        enqueue_on_commit(LRMX_BATCH_TASK, job.pk)
+    else:
+        lrmx_batch_run(job_id=job.pk)
+
+
+def lrmx_batch_start(*, actor, uploads) -> BackgroundJob:
+    """Store uploaded LRMX files or a zip (checked: count, sizes, names) on a new job and run its preview.
+    Raises ApplicationError when the batch is refused as a whole; nothing is stored then."""
+    data, name, count = archive.pack_uploads(uploads)
+    with transaction.atomic():
+        job = BackgroundJob(kind=LRMX_BATCH_KIND, created_by=_user(actor), total=count, message="等待检查",
+                            params={"mode": "preview", "filename": name[:200]})
+        job.input_file.save(f"lrmx_{timezone.localtime():%Y%m%d_%H%M%S}.zip", ContentFile(data), save=False)
+        job.save()
+        job.params["next_url"] = reverse("documents:lrmx-batch", args=[job.pk])
+        job.save(update_fields=["params"])
+    _lrmx_batch_launch(job)
+    return job
+
+
+def lrmx_batch_confirm(*, actor, job: BackgroundJob) -> BackgroundJob:
+    """Import the previewed batch (stored on the job): each person in a transaction of their own."""
+    with transaction.atomic():
+        job = BackgroundJob.objects.select_for_update().get(pk=job.pk, kind=LRMX_BATCH_KIND)
+        if job.params.get("mode") != "preview" or job.status != BackgroundJob.Status.DONE or "preview" not in job.result:
+            raise ApplicationError("这批文件尚未预览完成或已经导入，不能再次确认")
+        job.params = {**job.params, "mode": "import", "confirmed_by": getattr(_user(actor), "pk", None)}
+        job.status, job.progress, job.message = BackgroundJob.Status.PENDING, 0, "等待导入"
+        job.save(update_fields=["params", "status", "progress", "message", "updated_at"])
+    _lrmx_batch_launch(job)
+    return job
+
+
+def lrmx_batch_run(*, job_id: int) -> None:
+    """The job's preview or import (``params["mode"]``); a finished one is not run again."""
+    job = BackgroundJob.objects.select_related("created_by").get(pk=job_id)
+    mode = job.params.get("mode", "preview")
+    if job.status == BackgroundJob.Status.DONE and mode in job.result:
+        return
+    actor = get_user_model().objects.filter(pk=job.params.get("confirmed_by")).first() or job.created_by
+    commit = mode == "import"
+    job_progress(job, done=0, total=job.total, message="正在导入" if commit else "正在检查")
+    try:
+        with job.input_file.open("rb") as fh:
+            batch = archive.read_zip(fh, label=f"压缩包「{job.params.get('filename', '')}」")
+    except ApplicationError as exc:
+        job_fail(job, message=exc.message)
+        return
+    report = lrmx_batch.run_batch(
+        batch, actor=actor, commit=commit,
+        progress=lambda done, total: job_progress(job, done=done, total=total, message="正在导入" if commit else "正在检查"),
+    )
+    message = lrmx_batch.summary(report, commit=commit)
+    job_finish(job, result={**job.result, mode: report}, message=message)
+    if commit:
+        audit(actor=actor, action=AuditAction.LRMX_BATCH_IMPORT, obj=job, summary=f"批量导入LRMX文件：{message}",
+              data={"job": job.pk, "counts": report["counts"]})

@@ -78,3 +78,9 @@ def send_daily_reminders(self) -> dict:
     created = reminders.run_reminders()
     logger.info("daily reminders: %s", created)
     return created
+
+
+@shared_task(bind=True, name="documents.run_lrmx_batch", **RETRY)
+def run_lrmx_batch(self, job_id: int) -> None:
+    """Preview or import a stored LRMX batch (the job's mode); a finished job is not run again."""
+    return _run(self, _job(job_id), lambda: services.lrmx_batch_run(job_id=job_id))

@@ -2,9 +2,12 @@
 notification bell."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, TooManyFilesSent
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +21,9 @@ from core.models import BackgroundJob
 from core.uploads import check_lrmx
 
 from . import lrmx, selectors, services, workdays
+from .lrmx import archive
+from .lrmx.batch import STATUS_LABELS
+from .lrmx import report as lrmx_report
 from .models import CalendarDay, DocumentKind, GeneratedDocument, Notification
 
 
@@ -105,26 +111,98 @@ def lrmx_export(request, cadre_id):
     return response
 
 
+def _lrmx_one(request, upload, context) -> HttpResponse | None:
+    """One .lrmx file: imported at once, as before batches existed (the cadre page shows the result)."""
+    try:
+        check_lrmx(upload)  # size (settings.LRMX_UPLOAD_MAX_BYTES) and XML content
+        result = lrmx.import_person(upload.read(), actor=request.user, name=upload.name)
+    except ApplicationError as exc:
+        context["errors"] = exc.errors or [lrmx.LrmxIssue("", "", exc.message)]
+        return None
+    messages.success(request, result.summary)
+    for issue in result.warnings:  # values not read: their raw text is kept in 备注
+        messages.warning(request, f"{issue.column}「{issue.value}」：{issue.message}")
+    return redirect("cadre:cadre-detail", pk=result.cadre.pk)
+
+
 @login_required
 def lrmx_import(request):
+    """One .lrmx file is imported at once; several files or a .zip become a batch with a preview."""
     _staff_required(request)
-    context = {}
+    context = {"max_files": settings.LRMX_BATCH_MAX_FILES, "max_upload_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
+        try:
+            uploads = request.FILES.getlist("file")
+        except TooManyFilesSent:
+            uploads = None
+            context["errors"] = [lrmx.LrmxIssue("", "", (
+                f"一次最多选择{settings.DATA_UPLOAD_MAX_NUMBER_FILES}个文件；文件更多时请打包为zip后上传"
+                f"（每批最多{settings.LRMX_BATCH_MAX_FILES}个）"))]
+        if uploads == []:
             context["errors"] = [lrmx.LrmxIssue("", "", "请选择要导入的LRMX文件")]
-        else:
+        elif uploads and len(uploads) == 1 and not archive.is_zip(uploads[0].read(4)):
+            uploads[0].seek(0)
+            response = _lrmx_one(request, uploads[0], context)
+            if response is not None:
+                return response
+        elif uploads:
             try:
-                check_lrmx(upload)  # size (settings.LRMX_UPLOAD_MAX_BYTES) and XML content
-                result = lrmx.import_person(upload.read(), actor=request.user, name=upload.name)
+                job = services.lrmx_batch_start(actor=request.user, uploads=uploads)
             except ApplicationError as exc:
                 context["errors"] = exc.errors or [lrmx.LrmxIssue("", "", exc.message)]
             else:
-                messages.success(request, result.summary)
-                for issue in result.warnings:  # values not read: their raw text is kept in 备注
-                    messages.warning(request, f"{issue.column}「{issue.value}」：{issue.message}")
-                return redirect("cadre:cadre-detail", pk=result.cadre.pk)
+                return redirect("documents:lrmx-batch", pk=job.pk)
     return render(request, "documents/lrmx_import.html", context, status=400 if context.get("errors") else 200)
+
+
+def _lrmx_job(request, pk) -> BackgroundJob:
+    _staff_required(request)
+    return get_object_or_404(BackgroundJob, pk=pk, kind=services.LRMX_BATCH_KIND)
+
+
+def _report_rows(report: dict) -> list[dict]:
+    return [{**e, "status_label": STATUS_LABELS.get(e["status"], e["status"])} for e in report["entries"]]
+
+
+@login_required
+def lrmx_batch(request, pk):
+    """The batch's progress, then its preview (confirm) or the import's report."""
+    job = _lrmx_job(request, pk)
+    mode = job.params.get("mode", "preview")
+    report = job.result.get(mode) if job.status == BackgroundJob.Status.DONE else None
+    counts = report["counts"] if report else {}
+    return render(request, "documents/lrmx_batch.html", {
+        "job": job, "mode": mode, "report": report, "rows": _report_rows(report) if report else [],
+        "counts": [(STATUS_LABELS[k], v) for k, v in counts.items()],
+        "can_confirm": bool(report) and mode == "preview" and (counts.get("new") or counts.get("changed")),
+    })
+
+
+@login_required
+@require_POST
+def lrmx_batch_confirm(request, pk):
+    job = _lrmx_job(request, pk)
+    try:
+        services.lrmx_batch_confirm(actor=request.user, job=job)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("documents:lrmx-batch", pk=job.pk)
+
+
+@login_required
+def lrmx_batch_report(request, pk):
+    """The preview's or the import's report as .xlsx."""
+    job = _lrmx_job(request, pk)
+    mode = "import" if "import" in job.result else "preview"
+    if mode not in job.result:
+        raise Http404("报告尚未生成")
+    title = "LRMX批量导入报告" if mode == "import" else "LRMX批量导入预览"
+    response = HttpResponse(
+        lrmx_report.report_xlsx(job.result[mode], title=title),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{title}-{job.pk}.xlsx')}"
+    return response
 
 
 # --- notifications -------------------------------------------------------------------------------------------------

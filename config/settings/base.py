@@ -118,6 +118,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ROSTER_UPLOAD_MAX_BYTES = env.int("ROSTER_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 # Per-kind limits checked by core.uploads before a file is read (size, then content by magic bytes).
 LRMX_UPLOAD_MAX_BYTES = env.int("LRMX_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# LRMX batch import: files per batch, the batch's total (the zip and what it inflates to), more files → Celery job
+LRMX_BATCH_MAX_FILES = env.int("LRMX_BATCH_MAX_FILES", default=500)
+LRMX_BATCH_MAX_BYTES = env.int("LRMX_BATCH_MAX_BYTES", default=200 * 1024 * 1024)
+LRMX_BATCH_ASYNC_FILES = env.int("LRMX_BATCH_ASYNC_FILES", default=20)
 PHOTO_UPLOAD_MAX_BYTES = env.int("PHOTO_UPLOAD_MAX_BYTES", default=2 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 

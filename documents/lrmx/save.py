@@ -78,10 +78,12 @@ def import_person(raw: bytes, *, actor, name: str = "") -> LrmxResult:
         )
     with transaction.atomic():
         cadre = Cadre.objects.select_for_update().filter(id_number=parsed.cadre["id_number"]).first()
-        return _write(parsed, cadre, actor=actor)
+        return write_parsed(parsed, cadre, actor=actor)
 
 
-def _write(parsed: ParsedPerson, cadre: Cadre | None, *, actor) -> LrmxResult:
+def write_parsed(parsed: ParsedPerson, cadre: Cadre | None, *, actor, store_photo: bool = True) -> LrmxResult:
+    """Write a checked file over ``cadre`` (None: a new cadre); the caller holds the transaction and the row lock.
+    ``store_photo=False`` (a dry run that will be rolled back) reports a changed photo without storing the file."""
     data = dict(parsed.cadre)
     units = _units_by_name()
     current = next((r for r in reversed(parsed.resume) if r.end is None), None)
@@ -110,7 +112,9 @@ def _write(parsed: ParsedPerson, cadre: Cadre | None, *, actor) -> LrmxResult:
             str(Cadre._meta.get_field("unit" if k == "unit" else k).verbose_name)
             for k, v in before.items() if getattr(cadre, k) != v
         ]
-    if parsed.photo and _photo_changed(cadre, parsed.photo):
+    if parsed.photo and _photo_changed(cadre, parsed.photo) and not store_photo:
+        changed.append("照片")
+    elif parsed.photo and _photo_changed(cadre, parsed.photo):
         # the import's own audit row below names the photo and the 简历 among its changes
         cadre = cadre_photo_set(
             actor=actor, cadre=cadre, content=parsed.photo, name=f"{cadre.id_number}.jpg", audited=False
