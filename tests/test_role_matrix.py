@@ -26,6 +26,7 @@ import io
 import json
 import re
 import uuid
+import zipfile
 from dataclasses import dataclass, field
 
 import pytest
@@ -130,6 +131,9 @@ RULES: dict[str, frozenset] = {
     "documents:job": STAFF_ONLY,
     "documents:lrmx-export": STAFF_ONLY,
     "documents:lrmx-import": STAFF_ONLY,
+    "documents:lrmx-batch": STAFF_ONLY,
+    "documents:lrmx-batch-confirm": STAFF_ONLY,
+    "documents:lrmx-batch-report": STAFF_ONLY,
     "documents:notifications": USERS,
     "documents:bell": USERS,
     "documents:notifications-read-all": USERS,
@@ -329,6 +333,9 @@ PARAMS = {
     "documents:approval-form": lambda w: {"cadre_id": w.other.pk},
     "documents:job": lambda w: {"pk": w.job.pk},
     "documents:lrmx-export": lambda w: {"cadre_id": w.other.pk},
+    "documents:lrmx-batch": lambda w: {"pk": w.lrmx_job.pk},
+    "documents:lrmx-batch-confirm": lambda w: {"pk": w.lrmx_job.pk},
+    "documents:lrmx-batch-report": lambda w: {"pk": w.lrmx_job.pk},
     "documents:notification-read": lambda w: {"pk": w.notification.pk},
     "documents:calendar-delete": lambda w: {"pk": w.calendar_day.pk},
     "assessment:session-detail": lambda w: {"pk": w.session.pk},
@@ -508,6 +515,18 @@ def _import_job_with_an_error(staff):
     return job
 
 
+def _lrmx_batch_previewed(staff):
+    """A previewed LRMX batch of no files (an empty zip): its page, report and confirm work on it."""
+    buffer = io.BytesIO()
+    zipfile.ZipFile(buffer, "w").close()
+    report = {"entries": [], "notes": [], "counts": {"new": 0, "changed": 0, "unchanged": 0, "refused": 0}}
+    job = BackgroundJob(kind="documents.lrmx_batch", created_by=staff, status="done",
+                        params={"mode": "preview", "filename": "LRMX文件.zip"}, result={"preview": report})
+    job.input_file.save(f"matrix-{uuid.uuid4().hex}.zip", ContentFile(buffer.getvalue()), save=False)
+    job.save()
+    return job
+
+
 def build_world() -> World:
     w = World()
     w.staff = _user("m_staff", roles.STAFF)
@@ -524,6 +543,7 @@ def build_world() -> World:
 
     w.job = BackgroundJob.objects.create(kind="documents.approval_forms", created_by=w.staff, status="done")
     w.import_job = _import_job_with_an_error(w.staff)
+    w.lrmx_job = _lrmx_batch_previewed(w.staff)
     w.waiver = EligibilityWaiver.objects.create(cadre=w.other, post=w.post, rule="age", reason="工作需要",
                                                 approved_by=w.leader, approved_on=dt.date(2026, 1, 5))
     w.rule_set = EligibilityRuleSet.objects.create(level="副科", params={}, note="矩阵测试")
