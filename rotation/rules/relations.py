@@ -66,7 +66,7 @@ _add("兄弟", MALE, "兄弟", "姐妹", "兄弟姐妹")
 _add("姐妹", FEMALE, "兄弟", "姐妹", "兄弟姐妹")
 _add("兄弟姐妹", "", "兄弟", "姐妹", "兄弟姐妹")
 # parents' siblings ↔ siblings' children (blood)
-_add("伯父 伯伯 叔父 叔叔", MALE, "侄子", "侄女", "侄子女")
+_add("伯父 伯伯 叔父 叔叔 伯父或叔父", MALE, "侄子", "侄女", "侄子女")
 _add("姑母 姑姑", FEMALE, "侄子", "侄女", "侄子女")
 _add("舅父 舅舅", MALE, "外甥", "外甥女", "外甥子女")
 _add("姨母 姨妈 阿姨", FEMALE, "外甥", "外甥女", "外甥子女")
@@ -101,8 +101,10 @@ _add("内兄 妻兄 大舅子", MALE, "妹夫", "妹夫", "妹夫")
 _add("内弟 妻弟 小舅子", MALE, "姐夫", "姐夫", "姐夫")
 _add("妻姐 大姨子", FEMALE, "妹夫", "妹夫", "妹夫")
 _add("妻妹 小姨子", FEMALE, "姐夫", "姐夫", "姐夫")
-_add("大伯子 大姑子", "", "弟媳", "弟媳", "弟媳")
-_add("小叔子 小姑子", "", "嫂子", "嫂子", "嫂子")
+_add("大伯子", MALE, "弟媳", "弟媳", "弟媳")
+_add("大姑子", FEMALE, "弟媳", "弟媳", "弟媳")
+_add("小叔子", MALE, "嫂子", "嫂子", "嫂子")
+_add("小姑子", FEMALE, "嫂子", "嫂子", "嫂子")
 _add("连襟", MALE, "连襟", "连襟", "连襟")
 _add("妯娌", FEMALE, "妯娌", "妯娌", "妯娌")
 # parents' siblings' spouses ↔ spouse's nephews and nieces
@@ -168,7 +170,12 @@ def relation_from_other_side(relation: str, gender_of_other: str) -> str:
         if word is None:
             return f"{text}的亲属"
         out.append(word)
-    return "的".join(out)
+    text = "的".join(out)
+    return _ONE_WORD.get((text, gender_of_other), text)
+
+
+# composite answers that have a word of their own (配偶的父亲 seen from the other side: 子女的配偶 → 女婿)
+_ONE_WORD = {("子女的配偶", MALE): "女婿", ("子女的配偶", FEMALE): "儿媳"}
 
 
 def known_relations() -> list[str]:
