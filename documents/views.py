@@ -7,7 +7,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, TooManyFilesSent
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -131,21 +131,16 @@ def lrmx_import(request):
     _staff_required(request)
     context = {"max_files": settings.LRMX_BATCH_MAX_FILES, "max_upload_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
     if request.method == "POST":
-        try:
-            uploads = request.FILES.getlist("file")
-        except TooManyFilesSent:
-            uploads = None
-            context["errors"] = [lrmx.LrmxIssue("", "", (
-                f"一次最多选择{settings.DATA_UPLOAD_MAX_NUMBER_FILES}个文件；文件更多时请打包为zip后上传"
-                f"（每批最多{settings.LRMX_BATCH_MAX_FILES}个）"))]
-        if uploads == []:
+        # more than DATA_UPLOAD_MAX_NUMBER_FILES files: Django refuses the request (templates/400.html says why)
+        uploads = request.FILES.getlist("file")
+        if not uploads:
             context["errors"] = [lrmx.LrmxIssue("", "", "请选择要导入的LRMX文件")]
-        elif uploads and len(uploads) == 1 and not archive.is_zip(uploads[0].read(4)):
+        elif len(uploads) == 1 and not archive.is_zip(uploads[0].read(4)):
             uploads[0].seek(0)
             response = _lrmx_one(request, uploads[0], context)
             if response is not None:
                 return response
-        elif uploads:
+        else:
             try:
                 job = services.lrmx_batch_start(actor=request.user, uploads=uploads)
             except ApplicationError as exc:

@@ -264,3 +264,22 @@ def test_only_staff_may_use_the_batch_pages(role, request, staff_user, files):
     staff = Client()
     staff.force_login(staff_user)
     assert staff.get(reverse("documents:lrmx-batch", args=[job.pk])).status_code == 200
+
+
+def test_more_separate_files_than_django_accepts_get_a_chinese_page(settings, staff_user):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.force_login(staff_user)
+    client.get(reverse("documents:lrmx-import"))
+    token = client.cookies["csrftoken"].value
+    files = [SimpleUploadedFile(f"{i}.lrmx", b"<Person/>") for i in range(4)]
+    response = client.post(reverse("documents:lrmx-import"), {"file": files, "csrfmiddlewaretoken": token})
+    assert response.status_code == 400 and "zip" in response.content.decode()
+    assert not BackgroundJob.objects.exists()
+
+
+def test_refused_zip_on_the_page_says_why(staff_client):
+    upload = SimpleUploadedFile("坏.zip", _zip({"../x.lrmx": b"<Person/>"}))
+    response = staff_client.post(reverse("documents:lrmx-import"), {"file": upload})
+    assert response.status_code == 400 and "出于安全原因拒绝整个压缩包" in response.content.decode()
+    assert not BackgroundJob.objects.exists()
