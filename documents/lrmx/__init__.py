@@ -12,6 +12,8 @@ refused with a Chinese message.
 
     fields  the element names, labels and ``LrmxIssue``      export  ``export_person``, ``person_values``
     parse   ``parse_xml``, ``parse_person`` (checks only)     save    ``import_person`` (writes)
+    archive a batch's files (uploads, zips, paths) + limits   batch   preview/import per person (``run_batch``)
+    report  the batch report as .xlsx (text only)
 """
 from .export import export_person, person_values
 from .fields import FAMILY_FIELDS, FIELDS, LABELS, VERSION, LrmxIssue, file_name
