@@ -2,6 +2,7 @@
 isolation (the media folder: config/settings/test.py; databases and live-server ports: pytest-django)."""
 import pytest
 from django.contrib.auth.models import Group, User
+from django.db import connection
 from playwright.sync_api import sync_playwright
 
 from cadre.tests.factories import CadreFactory
@@ -79,3 +80,18 @@ def _weight(item) -> int:
 
 def pytest_collection_modifyitems(session, config, items):
     items.sort(key=_weight)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases. Before they are dropped, PostgreSQL sessions still open on them (the
+    live server's request threads leave one) are ended: otherwise DROP DATABASE waits 5 s and then fails,
+    leaving the database behind."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
