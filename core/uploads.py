@@ -57,19 +57,6 @@ def check_xlsx(upload, *, limit: int | None = None, what: str = "Excel文件") -
         raise ApplicationError(f"{what}不是有效的Excel（.xlsx）文件：缺少[Content_Types].xml，可能是其他压缩包改了扩展名。", field="file")
 
 
-def check_lrmx(upload, *, limit: int | None = None) -> None:
-    """An LRMX (任免审批表数据) file: within the size limit and XML (optionally after a BOM)."""
-    _size_check(upload, limit or settings.LRMX_UPLOAD_MAX_BYTES, "LRMX文件")
-    head = _head(upload, 256)
-    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
-        if head.startswith(bom):
-            head = head[len(bom):]
-            break
-    text = head.lstrip(b" \t\r\n\x00")
-    if not text.startswith(b"<"):
-        raise ApplicationError("LRMX文件内容不是XML格式，不是有效的任免审批表数据文件。", field="file")
-
-
 def check_photo(upload, *, limit: int | None = None) -> None:
     """A photo: within the size limit, JPEG or PNG by its first bytes."""
     _size_check(upload, limit or settings.PHOTO_UPLOAD_MAX_BYTES, "照片")

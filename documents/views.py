@@ -18,10 +18,8 @@ from cadre.models import Cadre
 from core import roles
 from core.exceptions import ApplicationError
 from core.models import BackgroundJob
-from core.uploads import check_lrmx
 
 from . import lrmx, selectors, services, workdays
-from .lrmx import archive
 from .lrmx.batch import STATUS_LABELS
 from .lrmx import report as lrmx_report
 from .models import CalendarDay, DocumentKind, GeneratedDocument, Notification
@@ -111,23 +109,10 @@ def lrmx_export(request, cadre_id):
     return response
 
 
-def _lrmx_one(request, upload, context) -> HttpResponse | None:
-    """One .lrmx file: imported at once, as before batches existed (the cadre page shows the result)."""
-    try:
-        check_lrmx(upload)  # size (settings.LRMX_UPLOAD_MAX_BYTES) and XML content
-        result = lrmx.import_person(upload.read(), actor=request.user, name=upload.name)
-    except ApplicationError as exc:
-        context["errors"] = exc.errors or [lrmx.LrmxIssue("", "", exc.message)]
-        return None
-    messages.success(request, result.summary)
-    for issue in result.warnings:  # values not read: their raw text is kept in 备注
-        messages.warning(request, f"{issue.column}「{issue.value}」：{issue.message}")
-    return redirect("cadre:cadre-detail", pk=result.cadre.pk)
-
-
 @login_required
 def lrmx_import(request):
-    """One .lrmx file is imported at once; several files or a .zip become a batch with a preview."""
+    """One or several .lrmx files, or a .zip: stored as a batch and previewed (new / changed field by field /
+    unchanged / refused) before anything is written; staff then confirm."""
     _staff_required(request)
     context = {"max_files": settings.LRMX_BATCH_MAX_FILES, "max_upload_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
     if request.method == "POST":
@@ -135,11 +120,6 @@ def lrmx_import(request):
         uploads = request.FILES.getlist("file")
         if not uploads:
             context["errors"] = [lrmx.LrmxIssue("", "", "请选择要导入的LRMX文件")]
-        elif len(uploads) == 1 and not archive.is_zip(uploads[0].read(4)):
-            uploads[0].seek(0)
-            response = _lrmx_one(request, uploads[0], context)
-            if response is not None:
-                return response
         else:
             try:
                 job = services.lrmx_batch_start(actor=request.user, uploads=uploads)

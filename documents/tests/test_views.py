@@ -78,14 +78,19 @@ def test_lrmx_export_and_upload(staff_client, full_cadre):
 
     good = SimpleUploadedFile("a.lrmx", response.content.replace("浙江湖州".encode(), "浙江安吉".encode()))
     response = staff_client.post(reverse("documents:lrmx-import"), {"file": good})
-    assert response.status_code == 302
+    assert response.status_code == 302  # to the preview: nothing is written before staff confirm
+    full_cadre.refresh_from_db()
+    assert full_cadre.native_place == "浙江湖州"
+    preview = staff_client.get(response["Location"]).content.decode()
+    assert "浙江湖州" in preview and "浙江安吉" in preview
+    job = BackgroundJob.objects.get(kind="documents.lrmx_batch")
+    assert staff_client.post(reverse("documents:lrmx-batch-confirm", args=[job.pk])).status_code == 302
     full_cadre.refresh_from_db()
     assert full_cadre.native_place == "浙江安吉"
     bad = SimpleUploadedFile("b.lrmx", b"<Person><XingBie>x</XingBie></Person>")
-    page = staff_client.post(reverse("documents:lrmx-import"), {"file": bad})
-    assert page.status_code == 400
-    text = page.content.decode()
-    assert "未导入任何数据" in text and "XingMing（姓名）" in text and "缺少必填项" in text
+    response = staff_client.post(reverse("documents:lrmx-import"), {"file": bad})
+    text = staff_client.get(response["Location"]).content.decode()
+    assert "b.lrmx" in text and "XingMing（姓名）" in text and "缺少必填项" in text
 
 
 def test_bell_and_mark_read(client, staff_user, candidate_user):
