@@ -111,3 +111,9 @@ def test_audit_refuses_an_unregistered_action(staff_user):
     with pytest.raises(ValueError):
         audit(actor=staff_user, action="selection.no_such_thing", summary="x")
     assert not AuditEvent.objects.filter(action="selection.no_such_thing").exists()
+
+
+def test_admin_list_shows_action_labels(admin_client):
+    AuditEvent.objects.create(action="admin.backgroundjob.delete", summary="后台删除后台任务 1")
+    page = admin_client.get(reverse("admin:core_auditevent_changelist")).content.decode()
+    assert "后台删除：后台任务" in page and ">admin.backgroundjob.delete<" not in page
