@@ -238,6 +238,15 @@ class DeferAction(models.TextChoices):
     DROPPED = "不再提名", "不再提名"
 
 
+class AppointmentKind(models.TextChoices):
+    """How the new post compares with the post held at registration (the snapshot's level)."""
+
+    PROMOTION = "新提任", "新提任"
+    TRANSFER = "转任", "转任"
+    LATERAL = "平职交流", "平职交流"
+    DEMOTION = "降职", "降职"
+
+
 class Application(models.Model):
     """《竞争科级职位申请（推荐）表》 and everything that later happens to that application."""
 
@@ -259,6 +268,11 @@ class Application(models.Model):
     late_reason = models.CharField("补报理由", max_length=300, blank=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     withdraw_reason = models.CharField("撤回理由", max_length=300, blank=True)
+    snapshot = models.JSONField(
+        "报名时档案快照", default=dict, blank=True,
+        help_text="提交报名（或同意举荐）时冻结的个人信息、现任职务和资格审查结果；此后各环节和文书均以此为准",
+    )
+    snapshot_at = models.DateTimeField("快照时间", null=True, blank=True)
 
     # 资格审查
     suggestion = models.CharField("系统审查建议", max_length=8, choices=Suggestion.choices, blank=True)
@@ -293,6 +307,7 @@ class Application(models.Model):
     term_end = models.DateField("聘期届满日期", null=True, blank=True)
     probation_end = models.DateField("试用期满日期", null=True, blank=True)
     is_new_appointment = models.BooleanField("新提任", null=True, blank=True)
+    appointment_kind = models.CharField("任职方式", max_length=8, choices=AppointmentKind.choices, blank=True)
     ended_reason = models.CharField("终止原因", max_length=300, blank=True, help_text="例如：公示反映问题查实")
 
     created_by = models.ForeignKey(USER, verbose_name="录入人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
