@@ -63,6 +63,14 @@ class GeneratedDocument(models.Model):
     )
     download_count = models.PositiveIntegerField("下载次数", default=0)
     first_downloaded_at = models.DateTimeField("首次下载时间", null=True, blank=True)
+    # an issued document is a record: its file never changes; a correction is the next version with a reason
+    document_date = models.DateField("成文日期", null=True, blank=True, help_text="文书所属环节的日期，而非生成日期")
+    issued_at = models.DateTimeField("印发时间", null=True, blank=True)
+    issued_how = models.CharField("印发方式", max_length=20, blank=True, help_text="编号印发、公布或他人下载")
+    correction_reason = models.CharField("更正理由", max_length=300, blank=True)
+    superseded_by = models.ForeignKey(
+        "self", verbose_name="被替代版本", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
 
     class Meta:
         verbose_name = "生成文书"
@@ -76,6 +84,13 @@ class GeneratedDocument(models.Model):
 
     def __str__(self):
         return f"{self.title}（第{self.version}版）"
+
+    @property
+    def status_label(self) -> str:
+        """已作废（被第N版替代） / 已印发 / 草稿."""
+        if self.superseded_by_id:
+            return f"已作废（被第{self.superseded_by.version}版替代）"  # list selectors select_related it
+        return "已印发" if self.issued_at else "未印发"
 
     @property
     def filename(self) -> str:
