@@ -23,7 +23,7 @@ ALLOWED = {
 PUBLIC = {"services", "selectors", "models", "choices", "audit", "workflow", "exceptions", "roles", "decorators",
           "campaign_docs", "reminders",
           "permissions", "jobs", "privacy", "uploads", "signals", "eligibility", "roster", "lrmx", "idnumber",
-          "sortkeys", "formatting", "workdays", "schedule", "filters", "api"}
+          "sortkeys", "retirement", "formatting", "workdays", "schedule", "filters", "api"}
 
 
 def _imports(path):
