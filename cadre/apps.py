@@ -12,6 +12,6 @@ class CadreConfig(AppConfig):
         # with the app, so services can start them by name (core.jobs) in every process.
         from core.audit import register_actions
 
-        from . import tasks  # noqa: F401
+        from . import tasks, todos  # noqa: F401
 
         register_actions(AuditAction)

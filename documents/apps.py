@@ -11,4 +11,6 @@ class DocumentsConfig(AppConfig):
         # cycle: apps.py loads before the app registry; core.audit imports core.models, which needs it ready
         from core.audit import register_actions
 
+        from . import todos  # noqa: F401 (registers the home-page items)
+
         register_actions(AuditAction)

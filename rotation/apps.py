@@ -13,6 +13,6 @@ class RotationConfig(AppConfig):
         # Celery tasks with the app, so services can enqueue them by name (core.jobs) in every process.
         from core.audit import register_actions
 
-        from . import reminders, tasks  # noqa: F401
+        from . import reminders, tasks, todos  # noqa: F401
 
         register_actions(AuditAction)

@@ -14,7 +14,7 @@ class SelectionConfig(AppConfig):
         from core.audit import register_actions
         from core.signals import demo_seeded
 
-        from . import demo, reminders, tasks  # noqa: F401
+        from . import demo, reminders, tasks, todos  # noqa: F401
 
         register_actions(AuditAction)
         demo_seeded.connect(demo.on_demo_seeded, dispatch_uid="selection-demo")
