@@ -115,7 +115,8 @@ class EvaluatorGroup(models.Model):
 class CodeStatus(models.TextChoices):
     UNUSED = "unused", "未使用"
     USED = "used", "已使用"
-    REVOKED = "revoked", "已作废"
+    REVOKED = "revoked", "已作废"  # a lost slip, revoked by staff: not counted as issued
+    EXPIRED = "expired", "未使用（结束时作废）"  # unused at close: still counted as issued (participation)
 
 
 class BallotCode(models.Model):
@@ -151,6 +152,24 @@ class Ballot(models.Model):
     class Meta:
         verbose_name = "选票"
         verbose_name_plural = "选票"
+        default_permissions = ()
+
+
+class PendingBallot(models.Model):
+    """A returned ballot while its session is open (the pool). Its marks are sealed (AES-256-GCM, one fixed-size
+    byte per target) under a key derived from the ballot HMAC key, which lives outside the database: a database
+    reader who links this row to the code it used up (same transaction, so same xmin on PostgreSQL) learns the
+    group only. At close the pool is opened, shuffled and written as ``Ballot`` rows, and deleted."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(BallotSession, verbose_name="测评场次", on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(EvaluatorGroup, verbose_name="测评人类别", on_delete=models.CASCADE, related_name="+")
+    is_paper = models.BooleanField("纸质票", default=False)
+    sealed = models.BinaryField("密封选票")
+
+    class Meta:
+        verbose_name = "待统计选票"
+        verbose_name_plural = "待统计选票"
         default_permissions = ()
 
 
