@@ -554,6 +554,54 @@ class EligibilityWaiver(models.Model):
         return self.revoked_at is None
 
 
+class EligibilityManualCheck(models.Model):
+    """人工审核: staff record the outcome of the manual items (政治素质和品行) for one person, in general, for one
+    post or for one campaign scope (the most specific record applies: post, then scope, then general)."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="eligibility_manual_checks")
+    post = models.ForeignKey(
+        Post, verbose_name="职位", null=True, blank=True, on_delete=models.CASCADE, related_name="eligibility_manual_checks"
+    )
+    scope = models.CharField("适用范围", max_length=40, blank=True, help_text="例如 campaign:12；职位和范围均为空表示通用")
+    rule = models.CharField("审核项目", max_length=16, choices=[("manual", "政治素质和品行")], default="manual")
+    passed = models.BooleanField("审核结论", choices=[(True, "通过"), (False, "不通过")])
+    reason = models.CharField("审核意见", max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="审核人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_on = models.DateField("审核日期")
+    history = HistoricalRecords(verbose_name="人工审核变更记录")
+
+    class Meta:
+        verbose_name = "任职资格人工审核"
+        verbose_name_plural = "任职资格人工审核"
+        ordering = ["-recorded_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(post__isnull=True) | Q(scope=""), name="manual_check_post_or_scope"),
+            models.CheckConstraint(condition=~Q(reason=""), name="manual_check_reason_required"),
+            models.UniqueConstraint(
+                fields=["cadre", "post", "rule"], condition=Q(post__isnull=False), name="manual_check_one_per_post",
+            ),
+            models.UniqueConstraint(
+                fields=["cadre", "scope", "rule"], condition=Q(post__isnull=True), name="manual_check_one_per_scope",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cadre} {self.get_rule_display()}人工审核"
+
+
+class RosterVersion(models.Model):
+    """One row: a counter bumped after every write that can change a 任职资格 result (records, imports, waivers,
+    manual checks); cached screens are keyed by it, so every process sees a write at once."""
+
+    value = models.BigIntegerField("版本号", default=0)
+
+    class Meta:
+        verbose_name = "花名册版本"
+        verbose_name_plural = "花名册版本"
+
+
 @receiver(post_save, sender=OrgUnit, dispatch_uid="cadre_unit_order_follows_unit")
 def _unit_order_follows_unit(sender, instance: OrgUnit, created: bool, raw: bool = False, **kwargs):
     """Keep Cadre.unit_order equal to the unit's order whenever a unit is saved (services, admin, anywhere)."""
