@@ -29,8 +29,7 @@ def looks_like_code(code: str) -> bool:
 
 
 def _key() -> bytes:
-    key = getattr(settings, "ASSESSMENT_BALLOT_HMAC_KEY", "") or settings.SECRET_KEY
-    return key.encode("utf-8")
+    return settings.ASSESSMENT_BALLOT_HMAC_KEY.encode("utf-8")  # per install, never SECRET_KEY
 
 
 def code_digest(code: str) -> str:

@@ -5,6 +5,8 @@ import hmac
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from core.network import client_ip
+
 
 class BallotThrottle(SimpleRateThrottle):
     """Limits ballot submissions per client address. The cache key is a keyed hash of the address, so
@@ -16,8 +18,8 @@ class BallotThrottle(SimpleRateThrottle):
         return getattr(settings, "ASSESSMENT_BALLOT_RATE", "300/min")  # a meeting room shares one NAT address
 
     def get_cache_key(self, request, view):
-        ident = self.get_ident(request)
-        key = (getattr(settings, "ASSESSMENT_BALLOT_HMAC_KEY", "") or settings.SECRET_KEY).encode()
+        ident = client_ip(request)  # the login lockout's rule: X-Forwarded-For only from trusted proxies
+        key = settings.ASSESSMENT_BALLOT_HMAC_KEY.encode()
         hashed = hmac.new(key, b"throttle:" + ident.encode(), hashlib.sha256).hexdigest()[:32]
         return self.cache_format % {"scope": self.scope, "ident": hashed}
 

@@ -20,7 +20,7 @@ MAX_CODES_PER_ISSUE = 2000
 def codes_issue(*, actor, session: BallotSession, group: EvaluatorGroup, count: int) -> list[str]:
     """Create ``count`` one-time codes for ``group`` and return them in plain text — the only time they exist.
 
-    The database keeps only HMAC-SHA256(key, code) (key: ASSESSMENT_BALLOT_HMAC_KEY, else SECRET_KEY).
+    The database keeps only HMAC-SHA256(key, code) (key: ASSESSMENT_BALLOT_HMAC_KEY, per install, never SECRET_KEY).
     """
     require_staff(actor)
     try:

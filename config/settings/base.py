@@ -7,13 +7,26 @@ from pathlib import Path
 
 import environ
 
+from config.install_keys import install_secret
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-insecure-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz")
+# DEBUG only when asked for (`make dev`, or DJANGO_DEBUG=1): manage.py, WSGI and Celery all start with it off.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# No committed secret: the environment's key, else one generated for this install on first use and kept in
+# DJANGO_SECRETS_DIR (ignored by git). Production requires the environment (config/settings/production.py).
+SECRETS_DIR = Path(env("DJANGO_SECRETS_DIR", default=str(BASE_DIR / ".secrets")))
+_PRODUCTION = env("DJANGO_SETTINGS_MODULE", default="").endswith(".production")  # never writes a key file
+
+
+def _install_key(variable: str, name: str) -> str:
+    return env(variable, default="") or ("" if _PRODUCTION else install_secret(SECRETS_DIR, name))
+
+
+SECRET_KEY = _install_key("DJANGO_SECRET_KEY", "secret_key")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
@@ -90,7 +103,10 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -98,7 +114,13 @@ LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Per account and per (account, address), never per address alone: behind a proxy or a meeting-room NAT one
+# address is everybody, and five bad passwords for one account must not lock out the others.
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+# The client address: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT proxies in front the address the outermost
+# trusted proxy saw (X-Forwarded-For counted from the right). Login lockout and the ballot throttle share it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "core.network.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 
 LANGUAGE_CODE = "zh-hans"
@@ -109,6 +131,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# `make run` has DEBUG off: WhiteNoise serves static/ straight from the finders (production: collectstatic).
+WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
@@ -161,11 +185,22 @@ CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# A task is acknowledged when it ends, and given back to the broker when its worker dies (OOM, kill -9); one
+# task at a time per worker process, so a long import does not hold others behind it.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
-# A task whose worker died (acks_late: never acknowledged) is delivered again after this many seconds.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# The longest task (a 20,000-row roster import, a batch of 任免审批表) is stopped after TIME_LIMIT seconds.
+# Redis redelivers an unacknowledged task after visibility_timeout: it must exceed the longest task, or a
+# running task would be handed to a second worker; it is the time limit plus a margin (docs/security.md "Jobs").
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=1800)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 300)
+}
+# A BackgroundJob still 排队中/进行中 with no progress for this long is marked failed (core.jobs, every 5 min).
+JOBS_STUCK_AFTER_SECONDS = env.int("JOBS_STUCK_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 300)
 # 任免审批表 rendered per WeasyPrint pass in a batch (progress is reported after each chunk).
 DOCUMENTS_BATCH_CHUNK_SIZE = env.int("DOCUMENTS_BATCH_CHUNK_SIZE", default=200)
 from documents.schedule import BEAT_SCHEDULE as DOCUMENTS_BEAT_SCHEDULE  # noqa: E402
@@ -206,7 +241,8 @@ PDF_BODY_FONT_PATHS = env.list("PDF_BODY_FONT_PATHS", default=[])
 PDF_TITLE_FONT_PATHS = env.list("PDF_TITLE_FONT_PATHS", default=[])
 
 # 民主测评 (assessment app). The HMAC key must not change while issued codes are outstanding.
-ASSESSMENT_BALLOT_HMAC_KEY = env("ASSESSMENT_BALLOT_HMAC_KEY", default=SECRET_KEY)
+# Its own per-install key, never SECRET_KEY (a leaked session key must not also open the code table).
+ASSESSMENT_BALLOT_HMAC_KEY = _install_key("ASSESSMENT_BALLOT_HMAC_KEY", "ballot_hmac_key")
 ASSESSMENT_BALLOT_RATE = env("ASSESSMENT_BALLOT_RATE", default="300/min")
 ASSESSMENT_PARTICIPATION_THRESHOLD = env.int("ASSESSMENT_PARTICIPATION_THRESHOLD", default=80)
 ASSESSMENT_MIN_GROUP_BALLOTS = env.int("ASSESSMENT_MIN_GROUP_BALLOTS", default=5)
