@@ -40,6 +40,7 @@ def production_env(**extra) -> dict:
     env.update({
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "ASSESSMENT_BALLOT_HMAC_KEY": secrets.token_urlsafe(64),
         "DJANGO_ALLOWED_HOSTS": "cadre.example.org",
         "DATABASE_URL": "sqlite:///" + str(BASE_DIR / ".test-media" / "deploy-check.sqlite3"),
         **extra,
