@@ -18,11 +18,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-# A TrueType CJK font for WeasyPrint (never an OTF Noto CJK: ~10x slower) and poppler for PDF checks.
+# A TrueType CJK font for WeasyPrint (never an OTF Noto CJK: ~10x slower), poppler for PDF checks and HarfBuzz's
+# subsetter (without it WeasyPrint subsets fonts with fontTools, several times slower).
 fonts:
-	@if [ ! -f $(CJK_FONT) ] || ! command -v pdftoppm >/dev/null; then \
-	  echo "installing fonts-wqy-zenhei and poppler-utils"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei poppler-utils >/dev/null; \
+	@if [ ! -f $(CJK_FONT) ] || ! command -v pdftoppm >/dev/null || ! ldconfig -p | grep -q libharfbuzz-subset; then \
+	  echo "installing fonts-wqy-zenhei, poppler-utils and libharfbuzz-subset0"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei poppler-utils libharfbuzz-subset0 >/dev/null; \
 	fi
 
 # Debian's chromium for the Playwright tests (never a downloaded browser).
