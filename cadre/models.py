@@ -9,6 +9,9 @@ from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.privacy import mask_id_number
+
+from .retirement import retirement_of
 from .sortkeys import pinyin_key, stroke_key
 from .choices import (
     ETHNICITIES,
@@ -216,13 +219,18 @@ class Cadre(models.Model):
         return self.age_on(timezone.localdate())
 
     @property
+    def retirement(self):
+        """The statutory retirement (age and month) by the birth-month table (cadre.retirement)."""
+        return retirement_of(self.birth_date, self.gender) if self.birth_date else None
+
+    @property
     def current_job(self) -> str:
         unit = self.unit.short_name or self.unit.name if self.unit_id else ""
         return f"{unit}{self.position_title}"
 
     @property
     def masked_id_number(self) -> str:
-        return f"{self.id_number[:6]}********{self.id_number[-4:]}"
+        return mask_id_number(self.id_number)
 
 
 class EducationRecord(models.Model):

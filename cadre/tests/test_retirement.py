@@ -2,10 +2,12 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
 from cadre.retirement import TABLE, retirement_of
+from cadre.tests.factories import CadreFactory
 from cadre.rules.retirement import add_months, parse_table, retirement_for
 
 # rows of the official 对照表 (出生时间 → 改革后法定退休年龄, 改革后退休时间)
@@ -89,3 +91,10 @@ def test_each_category_is_a_step_function_of_the_birth_month(birth):
     for category in TABLE.values():
         first = retirement_for(birth.replace(day=1), category)
         assert (retirement_for(birth, category).years, retirement_for(birth, category).months) == (first.years, first.months)
+
+
+@pytest.mark.django_db
+def test_the_record_page_shows_the_retirement_month(staff_client):
+    cadre = CadreFactory(gender="男", birth_date=dt.date(1970, 1, 9))
+    html = staff_client.get(reverse("cadre:cadre-detail", args=[cadre.pk])).content.decode()
+    assert "法定退休年龄 61 岁 4 个月，2031年5月到龄退休" in html
