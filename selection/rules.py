@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from cadre.choices import LEADERSHIP_LEVELS, RANK_GRADE
+
 TWO = Decimal("0.01")
 
 
@@ -208,3 +210,24 @@ def add_years(day: dt.date, years: int) -> dt.date:
 def term_end(start: dt.date, years: int) -> dt.date:
     """聘期/试用期 starting on `start` for `years` years ends the day before the same date `years` later."""
     return add_years(start, years) - dt.timedelta(days=1)
+
+
+# ------------------------------------------------------------------ 任职方式
+
+
+PROMOTION, TRANSFER, LATERAL, DEMOTION = "新提任", "转任", "平职交流", "降职"
+
+
+def appointment_kind(held_level: str, rank_level: str, new_level: str) -> str:
+    """How the new post compares with what the person held at registration (the snapshot):
+
+    - held a leadership post (``held_level`` 正科级/副科级): higher → 新提任, same → 平职交流, lower → 降职;
+    - no leadership post: a 职级 of the new post's grade or above (三级/四级主任科员 ≈ 副科, 一级/二级 ≈ 正科)
+      → 转任, else 新提任.
+    Only 新提任 carries a 试用期.
+    """
+    new = RANK_GRADE.get(new_level, 0)
+    if held_level in LEADERSHIP_LEVELS:
+        held = RANK_GRADE[held_level]
+        return PROMOTION if new > held else LATERAL if new == held else DEMOTION
+    return TRANSFER if RANK_GRADE.get(rank_level, 0) >= new > 0 else PROMOTION

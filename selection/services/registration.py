@@ -25,7 +25,7 @@ from core.exceptions import ApplicationError
 from documents.models import DocumentKind, GeneratedDocument
 from documents.services import campaign_document_generate, notification_create
 
-from .. import gates, notices
+from .. import gates, notices, snapshots
 from ..audit import AuditAction
 from ..models import Application, AppStatus, Campaign, CampaignPost, PostStatus, Source
 from ..workflow import Stage
@@ -158,10 +158,12 @@ def _form_values(data: dict | None, *, submit: bool) -> dict:
     return values
 
 
-def _snapshot(app: Application, explanation) -> None:
+def _suggest(app: Application, explanation) -> None:
     app.suggestion = explanation.result
     app.suggestion_reasons = explanation.reasons_text
     app.eligibility = explanation.as_dict()
+    if app.snapshot:
+        app.snapshot = {**app.snapshot, "eligibility": snapshots.eligibility_part(explanation)}
 
 
 def _explain(app: Application, campaign: Campaign):
@@ -169,9 +171,13 @@ def _explain(app: Application, campaign: Campaign):
 
 
 def _submit(app: Application, campaign: Campaign) -> None:
+    """已报名: the facts and the eligibility result are frozen in the snapshot now (selection.md "Snapshots")."""
+    explanation = _explain(app, campaign)
     app.status = AppStatus.SUBMITTED
     app.submitted_at = timezone.now()
-    _snapshot(app, _explain(app, campaign))
+    app.snapshot_at = app.submitted_at
+    app.snapshot = snapshots.take(app.cadre, explanation)
+    _suggest(app, explanation)
 
 
 def save_checked(app: Application, actor, *, create: bool = False) -> Application:
@@ -402,10 +408,10 @@ def suggestions_refresh(campaign: Campaign) -> int:
     for a in apps:
         x = by_pair.get((a.campaign_post.post_id, a.cadre_id))
         if x is not None:
-            _snapshot(a, x)
+            _suggest(a, x)
             changed.append(a)
     bulk_update_with_history(
-        changed, Application, ["suggestion", "suggestion_reasons", "eligibility"], batch_size=500,
+        changed, Application, ["suggestion", "suggestion_reasons", "eligibility", "snapshot"], batch_size=500,
         default_user=None, default_change_reason="报名截止，系统资格预审",
     )
     return len(changed)
