@@ -29,3 +29,10 @@ document.addEventListener("click", function (event) {
     first.focus();
   }
 });
+
+// 打印 buttons (templates/_print_button.html): the print stylesheet in css/app.css lays the page out for A4.
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
