@@ -12,7 +12,8 @@ Assumptions (docs/decisions.md, rotation section):
   财政, 审计, 法院, 检察院).
 - Exemptions (< 2 years in post; within 2 years of retirement age) lift every must-rotate finding, avoidance
   included, unless the policy says avoidance is never exempt; an exempted finding is still listed (暂缓) with why.
-- Retirement age defaults to 60 (男) / 55 (女) for these cadres; both are policy numbers.
+- Retirement age: the statutory table by birth month (`cadre.retirement`, 2024 NPC decision); the policy's 60 (男) /
+  55 (女) are the original ages the table steps from.
 - Kinship follows 《公务员回避规定》: 夫妻关系、直系血亲、三代以内旁系血亲、近姻亲 (配偶的父母、配偶的兄弟姐妹及其配偶、
   子女的配偶及子女配偶的父母、三代以内旁系血亲的配偶).
 - "Direct superior–subordinate" in one unit: our records carry no reporting lines, so a leadership post holder is

@@ -5,6 +5,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
+from cadre.retirement import Retirement, retirement_of
+
 from .dates import add_years, fmt_month
 from .facts import RULE_KINSHIP, RULE_LOCAL, Finding, PersonFacts, Policy
 from .kinship import KinLink, kin_pairs, kinship_findings
@@ -12,18 +14,21 @@ from .locality import rule_local
 from .tenure import rule_key_post, rule_same_post
 
 
-def retirement_age(p: PersonFacts, policy: Policy) -> int:
-    return policy.retirement_age_female if p.gender == "女" else policy.retirement_age_male
+def retirement_age(p: PersonFacts, policy: Policy) -> Retirement:
+    """The statutory retirement by the birth-month table (`cadre.retirement`); the policy's ages are the original
+    ages the table steps from (60 / 55 / 50), any other number a fixed age."""
+    original = policy.retirement_age_female if p.gender == "女" else policy.retirement_age_male
+    return retirement_of(p.birth_date, p.gender, original_years=original)
 
 
 def exemption(p: PersonFacts, policy: Policy, as_of: dt.date) -> str:
     """'' when not exempt; otherwise why the person is not due (both exemptions are inclusive at the boundary)."""
     if p.position_start is not None and as_of < add_years(p.position_start, policy.min_years_in_post):
         return f"任现职 {fmt_month(p.position_start)} 起不满 {policy.min_years_in_post} 年"
-    age = retirement_age(p, policy)
-    retire_on = add_years(p.birth_date, age)
-    if as_of >= add_years(p.birth_date, age - policy.near_retirement_years):
-        return f"{p.birth_date.year}.{p.birth_date.month:02d} 出生，距 {age} 岁退休年龄（{retire_on:%Y.%m.%d}）不足 {policy.near_retirement_years} 年"
+    r = retirement_age(p, policy)
+    if as_of >= add_years(r.on, -policy.near_retirement_years):
+        return (f"{fmt_month(p.birth_date)} 出生，法定退休年龄 {r.age_label}（{r.month_cn}到龄退休），"
+                f"距退休不足 {policy.near_retirement_years} 年")
     return ""
 
 

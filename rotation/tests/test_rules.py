@@ -102,16 +102,24 @@ def test_exemptions_boundaries():
     assert f.exempt and "不满 2 年" in f.exempt_reason
     f = rules.must_rotate({1: person(position_start=dt.date(2024, 3, 15), **base)}, [], pol, AS_OF)[1][0]
     assert not f.exempt
-    # within two years of retirement: a man born 1968-03-15 is 58 on the as-of date → exempt; born a day later → due
-    old = person(position_start=dt.date(2010, 1, 1), birth_date=dt.date(1968, 3, 15))
-    assert rules.must_rotate({1: old}, [], Policy(), AS_OF)[1][0].exempt
-    young = person(position_start=dt.date(2010, 1, 1), birth_date=dt.date(1968, 3, 16))
+    # within two years of the statutory retirement (the 2024 table): a man born 1967-07-15 retires at 60 岁 8 个月
+    # on 2028-03-15 → exempt on 2026-03-15 (inclusive); born a day later → due
+    old = person(position_start=dt.date(2010, 1, 1), birth_date=dt.date(1967, 7, 15))
+    f = rules.must_rotate({1: old}, [], Policy(), AS_OF)[1][0]
+    assert f.exempt_reason == "1967.07 出生，法定退休年龄 60 岁 8 个月（2028年3月到龄退休），距退休不足 2 年"
+    young = person(position_start=dt.date(2010, 1, 1), birth_date=dt.date(1967, 7, 16))
     assert not rules.must_rotate({1: young}, [], Policy(), AS_OF)[1][0].exempt
-    # women: 55 by default → born 1973-03-15 exempt
-    woman = person(position_start=dt.date(2010, 1, 1), gender="女", birth_date=dt.date(1973, 3, 15))
+    # the old fixed 60 would have exempted a man born 1968-03-15 (retires 2029.01 at 60 岁 10 个月): not any more
+    assert not rules.must_rotate({1: person(position_start=dt.date(2010, 1, 1), birth_date=dt.date(1968, 3, 15))},
+                                 [], Policy(), AS_OF)[1][0].exempt
+    # women cadres: original 55 → born 1972-07-15 retires at 55 岁 8 个月 on 2028-03-15: exempt
+    woman = person(position_start=dt.date(2010, 1, 1), gender="女", birth_date=dt.date(1972, 7, 15))
     f = rules.must_rotate({1: woman}, [], Policy(), AS_OF)[1][0]
-    assert f.exempt and "55 岁退休年龄" in f.exempt_reason
+    assert f.exempt and "55 岁 8 个月（2028年3月到龄退休）" in f.exempt_reason
     assert not rules.must_rotate({1: woman}, [], Policy(retirement_age_female=60), AS_OF)[1][0].exempt
+    # someone born before the start keeps the original age: born 1964-06 → 60 on 2024.06, long exempt
+    f = rules.must_rotate({1: person(position_start=dt.date(2010, 1, 1), birth_date=dt.date(1964, 6, 1))}, [], Policy(), AS_OF)[1][0]
+    assert "法定退休年龄 60 岁（2024年6月到龄退休）" in f.exempt_reason
     # avoidance can be made never exempt
     p = person(position_start=dt.date(2025, 1, 1), needs_local_avoidance=True, unit_locality="东林镇", grew_up_place="东林镇")
     assert rules.must_rotate({1: p}, [], Policy(), AS_OF)[1][0].exempt
