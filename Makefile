@@ -8,7 +8,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 
-.PHONY: run test venv fonts chromium migrate seed clean worker beat
+.PHONY: run dev test venv fonts chromium migrate seed clean worker beat
 
 venv: $(VENV)/.installed
 
@@ -39,8 +39,14 @@ migrate: venv
 seed: migrate
 	$(PY) manage.py seed_demo
 
+# The embedded default a pilot uses: DEBUG off (friendly error pages; static files from WhiteNoise), SQLite and
+# in-process Celery unless DATABASE_URL / REDIS_URL are set. Keys are generated once into .secrets/ (not in git).
 run: venv fonts seed
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DJANGO_DEBUG=0 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The developer switch: the same server with DEBUG on (technical error pages, template reloads).
+dev: venv fonts seed
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: venv
 	$(VENV)/bin/celery -A config worker -l info
