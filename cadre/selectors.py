@@ -11,6 +11,8 @@ from django.db.models import Count, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.privacy import mask_id_number
+
 from .choices import EDUCATION_RANK, CadreStatus, EducationMode
 from .filters import CadreFilter
 from .models import (
@@ -150,10 +152,6 @@ FK_MODELS = {"unit": OrgUnit, "post": Post, "relative_cadre": Cadre}
 HIDDEN_HISTORY_FIELDS = {"cadre", "id", "user", "order"}
 
 
-def mask_id_number(value: str) -> str:
-    return f"{value[:6]}********{value[-4:]}" if len(value) == 18 else "*" * len(value)
-
-
 def _display(model, name: str, value, fk_names: dict, mask_ids: bool = False) -> str:
     if value is None or value == "":
         return "（空）"
@@ -185,7 +183,7 @@ def _who(record) -> str:
 def cadre_change_log(cadre: Cadre, *, mask_ids: bool = True, limit: int = 300) -> list[ChangeEntry]:
     """变更记录 of a record and its related rows, newest first: who, when, which fields changed old → new.
 
-    `mask_ids` shows every 身份证号 (the person's and relatives') as `330502********3110`.
+    `mask_ids` shows every 身份证号 (the person's and relatives') as `330502********311*` (core.privacy).
 
     One query per history table plus one per referenced table (units, posts, cadres) for display names.
     """

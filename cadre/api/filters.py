@@ -1,4 +1,6 @@
 """django-filter filtersets for the records API (labels in Chinese: they show in the API docs)."""
+import calendar
+
 import django_filters
 from django.db.models import Q
 
@@ -95,8 +97,12 @@ class CadreFilter(django_filters.FilterSet):
     education = django_filters.ChoiceFilter(
         method="filter_education", choices=Education.choices, label="学历（全日制或在职任一为该学历）"
     )
-    born_after = django_filters.DateFilter(field_name="birth_date", lookup_expr="gte", label="出生日期不早于")
-    born_before = django_filters.DateFilter(field_name="birth_date", lookup_expr="lte", label="出生日期不晚于")
+    born_after = django_filters.DateFilter(
+        method="filter_born_after", label="出生日期不早于（非组织部工作人员按月）"
+    )
+    born_before = django_filters.DateFilter(
+        method="filter_born_before", label="出生日期不晚于（非组织部工作人员按月）"
+    )
 
     class Meta:
         model = Cadre
@@ -117,6 +123,20 @@ class CadreFilter(django_filters.FilterSet):
 
     def filter_unit(self, queryset, name, value):
         return queryset.filter(unit_id__in=unit_and_descendant_ids(int(value)))
+
+    def _day_precision(self) -> bool:
+        """Only staff see full birth dates, so only they filter by day (no bisecting a masked date)."""
+        return is_staff_member(getattr(self.request, "user", None))
+
+    def filter_born_after(self, queryset, name, value):
+        if not self._day_precision():
+            value = value.replace(day=1)
+        return queryset.filter(birth_date__gte=value)
+
+    def filter_born_before(self, queryset, name, value):
+        if not self._day_precision():
+            value = value.replace(day=calendar.monthrange(value.year, value.month)[1])
+        return queryset.filter(birth_date__lte=value)
 
     def filter_education(self, queryset, name, value):
         return queryset.filter(pk__in=EducationRecord.objects.filter(level=value).values("cadre_id"))

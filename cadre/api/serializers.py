@@ -2,11 +2,14 @@
 
 Input serializers only check shape (types, choices, lengths); every business rule lives in the services.
 身份证号 are shown in full only when the view says so (context ``full_ids``): staff, or a person's own record.
+Without ``full_ids`` the number is masked and every birth date is cut to year-month (core.privacy), so the
+masked digits cannot be read back from another field.
 """
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.exceptions import ApplicationError
+from core.privacy import mask_birth_date, mask_id_number
 
 from ..choices import (
     ETHNICITIES,
@@ -35,22 +38,13 @@ from ..models import (
 from ..services import check_unit_key_area
 
 
-def mask_id_number(value: str) -> str:
-    """`330502197904013110` → `330502********3110`; anything shorter than 10 characters is fully hidden."""
-    if not value:
-        return ""
-    if len(value) < 10:
-        return "*" * len(value)
-    return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}"
-
-
 class MaskedIdNumberField(serializers.CharField):
     """Read-only 身份证号 that is masked unless the serializer context carries ``full_ids=True``."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("read_only", True)
         kwargs.setdefault("label", "身份证号")
-        kwargs.setdefault("help_text", "组织部工作人员及本人可见完整号码，其他角色显示为 330502********3110 形式")
+        kwargs.setdefault("help_text", "组织部工作人员及本人可见完整号码，其他角色显示为 330502********311* 形式")
         super().__init__(**kwargs)
 
     def to_representation(self, value):
@@ -58,6 +52,24 @@ class MaskedIdNumberField(serializers.CharField):
         if self.context.get("full_ids"):
             return value
         return mask_id_number(value)
+
+
+@extend_schema_field({"type": "string", "example": "1979-04-01", "description": "YYYY-MM-DD，或仅 YYYY-MM"})
+class MaskedBirthDateField(serializers.Field):
+    """Read-only 出生日期: the full date with ``full_ids``, else year-month only (``1979-04``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("label", "出生日期")
+        kwargs.setdefault("help_text", "组织部工作人员及本人可见完整日期，其他角色只见年月（如 1979-04）")
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if value is None:
+            return None
+        if self.context.get("full_ids"):
+            return value.isoformat()
+        return mask_birth_date(value)
 
 
 # ---------------------------------------------------------------- units
@@ -228,6 +240,7 @@ class RewardPunishmentSerializer(serializers.ModelSerializer):
 
 class FamilyMemberSerializer(serializers.ModelSerializer):
     id_number = MaskedIdNumberField()
+    birth_date = MaskedBirthDateField(allow_null=True)
 
     class Meta:
         model = FamilyMember
@@ -264,6 +277,7 @@ class CurrentPositionSerializer(serializers.ModelSerializer):
 
 class CadreListSerializer(serializers.ModelSerializer):
     id_number = MaskedIdNumberField()
+    birth_date = MaskedBirthDateField()
     age = serializers.IntegerField(read_only=True, label="年龄", help_text="按今天计算的周岁")
     ethnicity_name = serializers.CharField(read_only=True, label="民族名称")
     current_position = CurrentPositionSerializer(source="*", read_only=True, label="现任职务")

@@ -10,17 +10,16 @@ instances), so memory stays flat.
 from __future__ import annotations
 
 import io
-import re
-import zipfile
-from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
+
+from core.privacy import mask_id_number
+from core.xlsx import cell_xml as _cell_xml  # noqa: F401 (pinned by test_roster_perf)
+from core.xlsx import row_xml, stream_rows_into_sheet
 
 from . import formats as rf
 from ..choices import ETHNICITY_NAME
@@ -62,13 +61,13 @@ CADRE_FIELDS = (
 )
 
 
-def _row_values(seq: int, c: dict, educations: dict, grades: dict, years: list[int]) -> dict:
+def _row_values(seq: int, c: dict, educations: dict, grades: dict, years: list[int], full_ids: bool = True) -> dict:
     ft, pt = educations.get("全日制"), educations.get("在职")
     values = {
         "seq": seq,
         "name": c["name"],
         "gender": c["gender"],
-        "id_number": c["id_number"],
+        "id_number": c["id_number"] if full_ids else mask_id_number(c["id_number"]),
         "birth_date": rf.date_text(c["birth_date"].replace(day=1)) if c["birth_date"] else "",
         "ethnicity": ETHNICITY_NAME.get(c["ethnicity"], ""),
         "native_place": c["native_place"],
@@ -110,56 +109,16 @@ def _chunks(iterator, size: int):
         yield chunk
 
 
-_ESCAPES = {"\r": "&#13;"}  # as lxml writes a carriage return in text
-_SPECIAL = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f]")  # needs escaping or is illegal in XML
-
-
-def _cell_xml(ref: str, value) -> str:
-    """One cell as openpyxl's writer emits it: numbers as ``t="n"``, text as an inline string; '' when empty."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, (int, float)):
-        return f'<c r="{ref}" t="n"><v>{value}</v></c>'
-    if not isinstance(value, str):
-        raise TypeError(f"unexpected value in the roster export: {value!r}")
-    value = value[:32767]
-    space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
-    if _SPECIAL.search(value):
-        if ILLEGAL_CHARACTERS_RE.search(value):
-            raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
-        value = escape(value, _ESCAPES)
-    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{value}</t></is></c>'
-
-
-def _row_xml(number: int, letters: list[str], values: list) -> str:
-    cells = "".join(_cell_xml(f"{letter}{number}", value) for letter, value in zip(letters, values))
-    return f'<row r="{number}">{cells}</row>'
-
-
-def _stream_into_sheet(frame: bytes, dest, rows_xml) -> None:
-    """Copy the openpyxl-written ``frame`` workbook to ``dest``, streaming ``rows_xml`` (str chunks) into the end
-    of its one worksheet's ``<sheetData>``."""
-    with zipfile.ZipFile(io.BytesIO(frame)) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if not info.filename.startswith("xl/worksheets/sheet"):
-                zout.writestr(info, data)
-                continue
-            cut = data.rindex(b"</sheetData>")
-            with zout.open(info.filename, "w", force_zip64=True) as fh:
-                fh.write(data[:cut])
-                for chunk in rows_xml:
-                    fh.write(chunk.encode("utf-8"))
-                fh.write(data[cut:])
-
-
-def write_roster(cadres_queryset, dest, *, title: str = "干部花名册", sort: str | None = "position", progress=None) -> int:
+def write_roster(
+    cadres_queryset, dest, *, title: str = "干部花名册", sort: str | None = "position", progress=None,
+    full_ids: bool = True,
+) -> int:
     """Write the roster of ``cadres_queryset`` to ``dest`` (a path or a binary file object); return the row count.
 
     ``sort``: ``position`` (职务 order, then unit order; default), ``strokes`` (姓氏笔画), ``pinyin``, or None to
-    keep the queryset's own order. ``progress(done)`` is called every chunk.
+    keep the queryset's own order. ``progress(done)`` is called every chunk. ``full_ids=False`` (leaders and
+    observers, as on the pages) masks every 身份证号; 出生年月 is year-month for everybody. Text is written as
+    inline strings (core.xlsx), never as a formula.
     """
     qs = cadres_queryset
     if sort is not None:
@@ -233,12 +192,14 @@ def write_roster(cadres_queryset, dest, *, title: str = "干部花名册", sort:
             out = []
             for c in chunk:
                 count += 1
-                values = _row_values(count, c, educations.get(c["pk"], {}), grades.get(c["pk"], {}), years)
-                out.append(_row_xml(count + 2, letters, [values[k] for k in keys]))  # data start under the header
+                values = _row_values(
+                    count, c, educations.get(c["pk"], {}), grades.get(c["pk"], {}), years, full_ids
+                )
+                out.append(row_xml(count + 2, letters, [values[k] for k in keys]))  # data start under the header
             counter["rows"] = count
             yield "".join(out)
             if progress:
                 progress(count)
 
-    _stream_into_sheet(frame.getvalue(), dest, rows_xml())
+    stream_rows_into_sheet(frame.getvalue(), dest, rows_xml())
     return counter["rows"]

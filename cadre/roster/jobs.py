@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from core.models import BackgroundJob
 
+from ..permissions import can_see_full_id_number
 from ..selectors import roster_search
 from ..services import roster_export_record
 from .export import write_roster
@@ -97,6 +98,7 @@ def run_export_job(job_id: int) -> None:
                 title=job.params.get("title", "干部花名册"),
                 sort=None,
                 progress=lambda done: progress("正在导出", done),
+                full_ids=can_see_full_id_number(job.created_by),  # the same role rule as the pages
             )
             fh.seek(0)
             job.output_file.save(f"roster_{timezone.localtime():%Y%m%d_%H%M%S}_{job.pk}.xlsx", File(fh), save=False)

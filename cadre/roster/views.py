@@ -19,6 +19,7 @@ from core import roles
 from core.decorators import require
 from core.models import BackgroundJob
 
+from ..permissions import can_see_full_id_number
 from ..selectors import roster_search
 from ..services import (
     ROSTER_EXPORT_KIND,
@@ -130,7 +131,7 @@ def roster_export(request, pk=None):
         job = roster_export_start(actor=request.user, query=params.urlencode(), title=title, total=count)
         return redirect(reverse("cadre:roster-export") + "?" + urlencode({"job": job.pk}))
     out = tempfile.TemporaryFile(suffix=".xlsx")
-    rows = write_roster(queryset, out, title=title, sort=None)
+    rows = write_roster(queryset, out, title=title, sort=None, full_ids=can_see_full_id_number(request.user))
     out.seek(0)
     roster_export_record(actor=request.user, rows=rows, query=params.urlencode())
     return FileResponse(
