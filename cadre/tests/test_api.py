@@ -230,10 +230,10 @@ def test_leader_cannot_probe_id_numbers_through_search(leader_user, records):
 def test_id_number_masked_for_leader_and_observer(request, records, role):
     client = as_role(request, role)
     row = next(r for r in client.get(reverse("cadre-list")).json()["results"] if r["name"] == "周明")
-    assert row["id_number"] == "330502********3110"
+    assert row["id_number"] == "330502********311*"
     detail = client.get(reverse("cadre-detail", args=[records["holder"].pk])).json()
-    assert detail["id_number"] == "330502********3110"
-    assert detail["family"][0]["id_number"] == "330502********3229"
+    assert detail["id_number"] == "330502********311*"
+    assert detail["family"][0]["id_number"] == "330502********322*"
 
 
 def test_id_number_full_for_staff(staff_user, records):
