@@ -140,6 +140,14 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ROSTER_UPLOAD_MAX_BYTES = env.int("ROSTER_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+# An uploaded .xlsx is measured while streaming, before any parser builds rows (core.uploads.measure_xlsx): what
+# all its parts inflate to (central directory and the bytes actually inflated), and per worksheet the rows, the
+# cells, the highest row index and column. The import decides inline vs. background from the counted rows.
+XLSX_MAX_INFLATED_BYTES = env.int("XLSX_MAX_INFLATED_BYTES", default=300 * 1024 * 1024)
+XLSX_MAX_ROWS = env.int("XLSX_MAX_ROWS", default=200_000)
+XLSX_MAX_CELLS = env.int("XLSX_MAX_CELLS", default=6_000_000)
+XLSX_MAX_ROW_INDEX = env.int("XLSX_MAX_ROW_INDEX", default=300_000)
+XLSX_MAX_COLUMN = env.int("XLSX_MAX_COLUMN", default=500)
 # Per-kind limits checked by core.uploads before a file is read (size, then content by magic bytes).
 LRMX_UPLOAD_MAX_BYTES = env.int("LRMX_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 # LRMX batch import: files per batch, the batch's total (the zip and what it inflates to), more files → Celery job
