@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.cadre_create_view, name="cadre-create"),
     path("me/", views.my_record, name="my-record"),
     path("<int:pk>/", views.cadre_detail, name="cadre-detail"),
+    path("<int:pk>/photo/", views.cadre_photo, name="cadre-photo"),
     path("<int:pk>/edit/", views.cadre_edit_view, name="cadre-edit"),
     path("units/", views.unit_tree, name="units"),
     path("units/<int:pk>/", views.unit_detail, name="unit-detail"),

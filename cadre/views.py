@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -107,6 +107,19 @@ def cadre_detail(request, pk):
         raise PermissionDenied("您只能查看本人的档案")
     own = permissions.is_own_record(request.user, cadre) and not permissions.can_view_roster(request.user)
     return render(request, "cadre/detail.html", _record_context(request, cadre, own_page=own))
+
+
+@login_required
+def cadre_photo(request, pk):
+    """The record's photo, behind the record's own permission check: /media/ is never served as a folder."""
+    cadre = get_object_or_404(Cadre, pk=pk)
+    if not permissions.can_view_cadre(request.user, cadre):
+        raise PermissionDenied("您只能查看本人的档案")
+    if not cadre.photo:
+        raise Http404("该干部没有照片")
+    response = FileResponse(cadre.photo.open("rb"))
+    response["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 @login_required

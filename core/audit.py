@@ -82,3 +82,14 @@ def audit(*, actor, action: models.TextChoices | str, obj=None, summary: str = "
         summary=summary[:500],
         data=data or {},
     )
+
+
+class AuditAction(models.TextChoices):
+    """The core app's own actions: accounts and background jobs."""
+
+    PASSWORD_CHANGE = "core.password_change", "修改本人密码"
+    JOB_FAIL_STUCK = "core.job_fail_stuck", "后台任务超时，标记为失败"
+    JOB_RETRY = "core.job_retry", "重试后台任务"
+
+
+register_actions(AuditAction)
