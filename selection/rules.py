@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import math
 import random
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -231,3 +232,31 @@ def appointment_kind(held_level: str, rank_level: str, new_level: str) -> str:
         held = RANK_GRADE[held_level]
         return PROMOTION if new > held else LATERAL if new == held else DEMOTION
     return TRANSFER if RANK_GRADE.get(rank_level, 0) >= new > 0 else PROMOTION
+
+
+def judge_sheet_message(stage: str, stage_label: str, *, closed: bool, absent: bool, speech_date: dt.date | None) -> str:
+    """What a judge's score sheet says, true to the campaign's stage (workflow.Stage values as plain strings)."""
+    when = f"演讲日期：{speech_date.year}年{speech_date.month}月{speech_date.day}日。" if speech_date else "演讲日期尚未确定。"
+    if stage == "cancelled":
+        return "本次竞争上岗工作已终止，无需评分。"
+    if absent:
+        return "您已登记缺席，不参加本次评分。"
+    if stage in ("preparation", "plan_approval", "posting", "registration", "review"):
+        return f"演讲评分尚未开始：本次工作目前处于“{stage_label}”阶段，资格审查结束、进入演讲环节后即可在此评分。{when}"
+    if stage == "speech" and not closed:
+        return f"请按演讲顺序评分（0–100 分，可保留一位小数），可分次保存；评分结束前可修改。{when}"
+    return "评分已结束，以下为您的评分（只读）。"
+
+
+_NUMBER = re.compile(r"^\s*(?P<prefix>.*?)\s*[〔\[［(（](?P<year>\d{4})[〕\]］)）]\s*(?P<n>\d+)\s*号\s*$")
+
+
+def next_document_number(used: Sequence[str], *, year: int, prefix: str) -> str:
+    """The next 文号 of the numbering rule 机关代字〔年份〕序号号: the highest number used this year under the
+    prefix of the latest used one (``used`` newest first; else ``prefix``), plus one. Brackets typed as [] or ()
+    count as 〔〕."""
+    parsed = [m for m in (_NUMBER.match(u or "") for u in used) if m]
+    if parsed:
+        prefix = parsed[0]["prefix"] or prefix
+    highest = max((int(m["n"]) for m in parsed if m["prefix"] == prefix and int(m["year"]) == year), default=0)
+    return f"{prefix}〔{year}〕{highest + 1}号"

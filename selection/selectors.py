@@ -419,3 +419,12 @@ def inspection_targets(campaign: Campaign):
         .prefetch_related("cadre__educations")
         .order_by("campaign_post__order", "campaign_post_id", "rank", "speaking_order", "id")
     )
+
+
+def document_numbers_used(field: str, year: int) -> list[str]:
+    """The 文号 already given in ``field`` of campaigns (plan_document_no, appointment_document_no …) this and
+    last year, newest first: what the suggestion of the next number reads. One query."""
+    return [
+        n for n in Campaign.objects.filter(plan_year__gte=year - 1).exclude(**{field: ""})
+        .order_by("-id").values_list(field, flat=True)[:200]
+    ]

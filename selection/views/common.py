@@ -3,18 +3,20 @@ read with its permission check, and the campaign page frame (tabs, stage steps, 
 """
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from cadre.models import Cadre
 from core.exceptions import ApplicationError
 from documents.models import GeneratedDocument
 
-from .. import gates, permissions, selectors, workflow
+from .. import gates, permissions, rules, selectors, workflow
 from ..forms import TransitionForm
 from ..models import Application, Campaign
 from ..workflow import Stage
@@ -114,6 +116,22 @@ def stage_steps(campaign) -> list[dict]:
     return steps
 
 
+# which campaign field keeps the 文号 a move's ``document_no`` input gives
+NUMBER_FIELDS = {"approve_plan": "plan_document_no", "appoint": "appointment_document_no"}
+
+
+def suggested_inputs(action: str) -> dict:
+    """Initial values of a move's inputs: the next 文号 by the numbering rule 机关代字〔年份〕序号号, from the numbers
+    already used this year (settings.DOCUMENT_NUMBER_PREFIX when none is), so nobody types it from blank."""
+    field = NUMBER_FIELDS.get(action)
+    if field is None:
+        return {}
+    year = timezone.localdate().year
+    prefix = getattr(settings, "DOCUMENT_NUMBER_PREFIX", "青开组")
+    used = selectors.document_numbers_used(field, year)
+    return {"document_no": rules.next_document_number(used, year=year, prefix=prefix)}
+
+
 def transitions_for(user, campaign) -> list[dict]:
     """The moves of the current stage this user may take, each with the form of its inputs and, for a forward
     move, what its gate still misses (gates.preview)."""
@@ -125,7 +143,7 @@ def transitions_for(user, campaign) -> list[dict]:
             "action": t.action, "label": t.label, "kind": t.kind, "is_forward": t.is_forward,
             "is_withdrawal": t.is_withdrawal, "reason_required": t.reason_required,
             "target": workflow.Stage(t.target).label,
-            "form": TransitionForm(transition=t, auto_id=f"t-{t.action}-%s"),
+            "form": TransitionForm(transition=t, auto_id=f"t-{t.action}-%s", initial=suggested_inputs(t.action)),
             "gate_errors": gates.preview(campaign, t.action) if t.is_forward and t.gated else [],
         })
     return out

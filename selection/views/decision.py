@@ -17,7 +17,9 @@ from .. import gates, permissions, selectors, services, workflow
 from ..forms import DeferralForm, ObjectionForm, ObjectionResolveForm, SuperiorApprovalForm, TransitionForm
 from ..models import InspectionConclusion, MeetingResult, MemberRole, Objection, VoteChoice
 from ..workflow import Stage
-from .common import application_in, base_context, call_service, campaign_docs, campaign_for, form_fail, need
+from .common import (
+    application_in, base_context, call_service, campaign_docs, campaign_for, form_fail, need, suggested_inputs,
+)
 
 
 # ----- 讨论决定
@@ -218,7 +220,7 @@ def appointment_context(request, campaign, ctx):
         "appointed": appointed,
         "people": list(gates.publicity_candidates(campaign).select_related("cadre", "campaign_post__post__unit")
                        .order_by("campaign_post__order", "rank", "id")) if campaign.stage == Stage.APPOINTMENT else [],
-        "appointment_form": TransitionForm(transition=appoint, initial={"appointed_on": services.today()})
+        "appointment_form": TransitionForm(transition=appoint, initial={"appointed_on": services.today(), **suggested_inputs("appoint")})
         if can_appoint else None,
         "documents": campaign_docs(campaign),
     }

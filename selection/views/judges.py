@@ -11,7 +11,7 @@ from core import roles
 from core.decorators import require
 from core.exceptions import ApplicationError
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..models import Campaign, CampaignJudge
 from .common import fail
 
@@ -37,7 +37,9 @@ def judge_scores(request, pk):
     errors = {}
     if request.method == "POST":
         if not sheet.open:
-            messages.error(request, "评分已结束或您已登记缺席，不能再修改评分")
+            messages.error(request, rules.judge_sheet_message(
+                campaign.stage, campaign.get_stage_display(), closed=bool(campaign.speech_closed_at),
+                absent=sheet.judge.absent, speech_date=campaign.speech_date))
             return redirect("selection:judge-scores", pk=pk)
         scores = {}
         for row in sheet.rows:
@@ -68,5 +70,8 @@ def judge_scores(request, pk):
                 return redirect("selection:judge-scores", pk=pk)
     return render(request, "selection/judge_scores.html", {
         "campaign": campaign, "sheet": sheet, "errors": errors,
+        "sheet_message": rules.judge_sheet_message(
+            campaign.stage, campaign.get_stage_display(), closed=bool(campaign.speech_closed_at),
+            absent=sheet.judge.absent, speech_date=campaign.speech_date),
         "posted": {k: v for k, v in request.POST.items() if k.startswith("score_")} if request.method == "POST" else {},
     })

@@ -7,6 +7,7 @@ from core.decorators import require
 
 from .. import permissions, selectors, workflow
 from ..forms import TransitionForm
+from .common import suggested_inputs
 from ..workflow import Stage
 
 
@@ -18,5 +19,5 @@ def leader_inbox(request):
     return render(request, "selection/leader_inbox.html", {
         "items": items,
         "approve_form": TransitionForm(transition=workflow.transition_for("approve_plan", Stage.PLAN_APPROVAL),
-                                       auto_id=False, placeholders=True),
+                                       auto_id=False, placeholders=True, initial=suggested_inputs("approve_plan")),
     })
