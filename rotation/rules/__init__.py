@@ -57,14 +57,27 @@ from .kinship import (
     kinship_situations,
 )
 from .locality import local_conflict_at, local_conflicts, needs_local_avoidance, place_matches, rule_local
-from .plans import Eligibility, MoveFacts, move_label, move_type, validate_plan
+from .plans import (
+    Eligibility,
+    MoveFacts,
+    ScopeCount,
+    move_label,
+    move_type,
+    person_move_type,
+    plan_violations,
+    scope_count,
+    scope_violation,
+    Violation,
+    validate_plan,
+)
 from .relations import gender_of_word, known_relations, relation_from_other_side
 from .tenure import rule_key_post, rule_same_post
 
 __all__ = [
     "COLLATERAL", "IN_LAW", "LINEAL", "RULE_KEY_POST", "RULE_KIND", "RULE_KINSHIP", "RULE_LOCAL", "RULE_NAMES",
     "RULE_SAME_POST", "SENSITIVE_AREAS", "SENSITIVE_WORDS", "SPOUSE", "Eligibility", "Finding", "KinLink", "Kinship",
-    "MoveFacts", "PersonFacts", "Policy", "PostFacts", "add_years", "exemption", "fmt_month", "is_due",
+    "MoveFacts", "PersonFacts", "ScopeCount", "Violation", "person_move_type", "plan_violations", "scope_count",
+    "scope_violation", "Policy", "PostFacts", "add_years", "exemption", "fmt_month", "is_due",
     "kin_conflicts_with", "kin_pairs", "kinship_findings", "kinship_of", "kinship_situations", "local_conflict_at",
     "local_conflicts", "move_label", "move_type", "must_rotate", "needs_local_avoidance", "person_at",
     "place_matches", "gender_of_word", "known_relations", "relation_from_other_side", "retirement_age", "rule_key_post", "rule_local", "rule_same_post", "validate_plan",

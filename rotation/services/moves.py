@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from cadre.choices import LEADERSHIP_LEVELS
 from cadre.models import Cadre, Post, PostHistory
 from core.audit import audit
 from core.exceptions import ApplicationError
@@ -35,13 +36,16 @@ def move_add(*, actor, plan: RotationPlan, cadre: Cadre, to_post: Post, kind: st
     if from_post is not None and from_post.pk == to_post.pk:
         raise ApplicationError(f"{cadre.name}现任{to_post}，拟任职位不能与原职位相同", field="to_post")
     level = from_post.level if from_post else cadre.rank_level
+    from_kind = from_post.kind if from_post else ("领导职务" if cadre.rank_level in LEADERSHIP_LEVELS else "职级")
+    from_title = from_post.title if from_post else cadre.position_title
     with transaction.atomic():
         move = RotationMove.objects.create(
             plan=plan, cadre=cadre, from_post=from_post,
             from_job=str(from_post) if from_post else cadre.current_job,
             from_start=cadre.position_start or (holding.start if holding else None),
             to_post=to_post, kind=kind, direction=direction or "其他",
-            move_type=move_type or rules.move_type(level, to_post.level), reason=reason,
+            move_type=move_type or rules.move_type(level, to_post.level, from_kind=from_kind, to_kind=to_post.kind,
+                                                    from_title=from_title, to_title=to_post.title), reason=reason,
             from_suggestion=from_suggestion, order=(plan.moves.count() + 1) * 10,
         )
         audit(actor=actor, action=AuditAction.MOVE_ADD, obj=plan, summary=f"{plan.name}：{cadre.name} 拟任 {to_post}",

@@ -68,8 +68,8 @@ def test_validation_messages_name_the_move(world, staff_user):
     services.move_add(actor=staff_user, plan=plan, cadre=a, to_post=p3, kind="培养流")
     errors = services.plan_check(plan)
     assert any("第1项（甲" in e and "2023.02离开东林镇未满5年" in e for e in errors)
-    # scope: 1 of 4 posts moved = 25% < 30%
-    assert any("交流幅度不足" in e and "25%" in e for e in errors)
+    # scope: 甲 leaves 财政局副局长 and fills 东林镇副镇长: 2 of 4 posts in scope (50%) ≥ 30%
+    assert not any("交流比例不足" in e for e in errors)
     # the same person twice is refused when adding
     with pytest.raises(ApplicationError, match="重复交流"):
         services.move_add(actor=staff_user, plan=plan, cadre=a, to_post=p2, kind="培养流")
