@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from cadre.models import OrgUnit
+from core import xlsx
 from core.exceptions import ApplicationError
 
 from . import permissions, rules, selectors, services, solver, workflow
@@ -39,15 +40,15 @@ def xlsx_response(filename: str, title: str, header: list[str], rows: list[list]
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]
-    ws.append([title])
+    xlsx.append(ws, [title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(header)
+    xlsx.append(ws, header)
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        xlsx.append(ws, row)
     for i, w in enumerate(widths or [14] * len(header), start=1):
         ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = w
     for row in ws.iter_rows(min_row=3):

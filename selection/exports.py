@@ -3,7 +3,8 @@
 
 openpyxl write-only workbooks: a merged title row, a bold, filled, bordered header row (as cadre/roster/export.py),
 column widths, frozen header, A4 landscape printing with the header repeated, Chinese sheet titles and a 序号
-column. Lists grouped per post carry a post row (``一、财政局副局长（职数1名）``) before each group, and 序号
+column. Every text goes through core.xlsx as a text cell, so a name like ``=HYPERLINK(…)`` is never a formula.
+Lists grouped per post carry a post row (``一、财政局副局长（职数1名）``) before each group, and 序号
 restarts in each group. Dates are written as text: 出生年月 ``1981.06``, 任现职时间 ``2019.03``; the age is
 on the campaign's 资格计算基准日. Each writer reads its rows with a fixed number of queries.
 """
@@ -15,12 +16,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
 from cadre.selectors import highest_education
+from core import xlsx
 
 from . import selectors
 from .models import AppStatus, Campaign
@@ -106,45 +107,37 @@ class Sheet:
         last = get_column_letter(ncols)
         ws.merged_cells.add(f"A1:{last}1")
         ws.row_dimensions[1].height = 30
-        cell = WriteOnlyCell(ws, value=title)
-        cell.font = Font(name="宋体", size=16, bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        ws.append([cell])
+        xlsx.append(
+            ws, [title], font=Font(name="宋体", size=16, bold=True),
+            alignment=Alignment(horizontal="center", vertical="center"),
+        )
         if subtitle:
             ws.merged_cells.add(f"A2:{last}2")
-            cell = WriteOnlyCell(ws, value=subtitle)
-            cell.alignment = Alignment(horizontal="left", vertical="center")
-            ws.append([cell])
+            xlsx.append(ws, [subtitle], alignment=Alignment(horizontal="left", vertical="center"))
         self.row = header_row
-        header = []
-        for col in columns:
-            cell = WriteOnlyCell(ws, value=col.header)
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            cell.fill = HEADER_FILL
-            cell.border = BORDER
-            header.append(cell)
-        ws.append(header)
+        xlsx.append(
+            ws, [col.header for col in columns], font=Font(bold=True),
+            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True), fill=HEADER_FILL,
+            border=BORDER,
+        )
 
     def group(self, text: str) -> None:
         self.row += 1
         self.ws.merged_cells.add(f"A{self.row}:{get_column_letter(len(self.columns))}{self.row}")
-        cell = WriteOnlyCell(self.ws, value=text)
-        cell.font = Font(bold=True)
-        cell.fill = GROUP_FILL
-        cell.alignment = Alignment(horizontal="left", vertical="center")
-        self.ws.append([cell])
+        xlsx.append(
+            self.ws, [text], font=Font(bold=True), fill=GROUP_FILL,
+            alignment=Alignment(horizontal="left", vertical="center"),
+        )
 
     def append(self, values: list) -> None:
         self.row += 1
         cells = []
         for col, value in zip(self.columns, values):
-            cell = WriteOnlyCell(self.ws, value=value)
-            cell.border = BORDER
-            cell.alignment = Alignment(vertical="center", wrap_text=True)
-            if col.number_format and isinstance(value, (int, float)):
-                cell.number_format = col.number_format
-            cells.append(cell)
+            number_format = col.number_format if col.number_format and isinstance(value, (int, float)) else None
+            cells.append(xlsx.cell(
+                self.ws, value, border=BORDER, alignment=Alignment(vertical="center", wrap_text=True),
+                number_format=number_format,
+            ))
         self.ws.append(cells)
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from core import roles
+from core import roles, xlsx
 from core.exceptions import ApplicationError
 
 from ..models import Cadre, EligibilityRuleSet, EligibilityWaiver, Post
@@ -91,18 +91,19 @@ def post_export(request, pk):
     wb = Workbook()
     ws = wb.active
     ws.title = "任职资格筛查"
-    ws.append([f"{post}任职资格筛查（截止{fmt_date(as_of)}）"])
+    xlsx.append(ws, [f"{post}任职资格筛查（截止{fmt_date(as_of)}）"])
     ws["A1"].font = Font(bold=True, size=14)
     codes = [c for c in RULE_ORDER if any(r.code == c for row in rows[:1] for r in row.rules)] or list(RULE_ORDER)
     header = ["序号", "姓名", "性别", "出生年月", "工作单位", "现任职务", "职务层次", "任职方式", "结果"]
     header += [R.RULE_NAMES[c] for c in codes] + ["原因"]
-    ws.append(header)
+    xlsx.append(ws, header)
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for i, row in enumerate(rows, 1):
         by_code = {r.code: r for r in row.rules}
         cf = row.cadre
-        ws.append(
+        xlsx.append(
+            ws,
             [i, cf.name, cf.gender, f"{cf.birth_date.year}.{cf.birth_date.month:02d}", cf.unit_name, cf.position_title,
              cf.rank_level, row.appointment_text, row.result]
             + [by_code[c].status_label if c in by_code else "—" for c in codes]

@@ -1,25 +1,24 @@
 """The batch report as an .xlsx: one row per changed field (or per person when nothing changed), then the
-skipped files. Every value from the files is written as text: a leading = + - @ gets an apostrophe, so no cell
-is ever a formula."""
+skipped files. Every value from the files is written as a text cell through core.xlsx, so no cell is ever a
+formula."""
 from __future__ import annotations
 
 import io
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
+
+from core import xlsx
 
 from .batch import STATUS_LABELS
 
 HEADERS = ["文件", "姓名", "身份证号", "结果", "栏目", "原值", "新值", "说明"]
 WIDTHS = [28, 10, 21, 8, 16, 40, 40, 50]
-TEXT_MAX = 32000  # an Excel cell holds 32767 characters
 
 
 def text_cell(value) -> str:
-    """A value as harmless text: no formula, no characters Excel refuses."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))[:TEXT_MAX]
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """A value as text ('' for None); core.xlsx writes it as a text cell."""
+    return "" if value is None else str(value)
 
 
 def _rows(entry: dict):
@@ -37,16 +36,16 @@ def report_xlsx(report: dict, *, title: str = "LRMX批量导入报告") -> bytes
     wb = Workbook()
     ws = wb.active
     ws.title = "导入报告"
-    ws.append([title])
+    xlsx.append(ws, [title])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append(HEADERS)
+    xlsx.append(ws, HEADERS)
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for entry in report.get("entries", []):
         for row in _rows(entry):
-            ws.append([text_cell(v) for v in row])
+            xlsx.append(ws, [text_cell(v) for v in row])
     for note in report.get("notes", []):
-        ws.append([text_cell(v) for v in ("", "", "", "跳过", "", "", "", note)])
+        xlsx.append(ws, [text_cell(v) for v in ("", "", "", "跳过", "", "", "", note)])
     for index, width in enumerate(WIDTHS):
         ws.column_dimensions[chr(ord("A") + index)].width = width
     for row in ws.iter_rows(min_row=3):

@@ -204,7 +204,7 @@ def test_report_xlsx_is_text_only(files, staff_client):
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
     assert ["李红梅.lrmx", "李红梅", files["changed"].id_number, "变更", "籍贯", "浙江湖州", "浙江安吉"] in [r[:7] for r in rows]
     bad = next(r for r in rows if str(r[0]).endswith("HYPERLINK(1).lrmx"))
-    assert bad[0] == "'=HYPERLINK(1).lrmx" and bad[3] == "拒绝"
+    assert bad[0] == "=HYPERLINK(1).lrmx" and bad[3] == "拒绝"  # as text (core.xlsx), not a formula
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
     staff_client.post(reverse("documents:lrmx-batch-confirm", args=[job.pk]))
     job.refresh_from_db()
