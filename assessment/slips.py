@@ -17,6 +17,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from weasyprint import HTML
 
+from core import xlsx
+
 from .codes import display_code
 
 
@@ -56,10 +58,10 @@ def slips_xlsx(*, session, group, slips: list[Slip]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "测评码"
-    ws.append([f"{session.title} · {group.name} · 测评码清单（仅此一次导出，请妥善保管，发放后销毁本表）"])
-    ws.append(["票号", "测评人类别", "测评码", "投票地址（扫码或打开后输入测评码）"])
+    xlsx.append(ws, [f"{session.title} · {group.name} · 测评码清单（仅此一次导出，请妥善保管，发放后销毁本表）"])
+    xlsx.append(ws, ["票号", "测评人类别", "测评码", "投票地址（扫码或打开后输入测评码）"])
     for slip in slips:
-        ws.append([slip.serial, group.name, slip.display, slip.url])
+        xlsx.append(ws, [slip.serial, group.name, slip.display, slip.url])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for col, width in zip("ABCD", (8, 16, 18, 90)):
@@ -98,43 +100,43 @@ def results_xlsx(*, session, result: dict) -> bytes:
     options = result["options"]
     rates = rate_columns(result["option_set"])
     header = ["序号", "姓名", "说明", *options, "有效票", "无效票", "未填", *[label for _k, label in rates], "加权得分"]
-    ws.append([f"{session.title} 测评结果汇总表"])
+    xlsx.append(ws, [f"{session.title} 测评结果汇总表"])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append([
+    xlsx.append(ws, [
         f"测评日期：{session.vote_date or ''}　发出 {result['issued']} 张，收回 {result['returned']} 张，参评率 "
         f"{_pct(result['participation'])}（下限 {_pct(result['threshold'])}）"
         + ("" if result["participation_ok"] else "　参评率不足，本次测评无效")
     ])
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(header))
-    ws.append(header)
+    xlsx.append(ws, header)
     for i, t in enumerate(result["targets"], 1):
         o = t["overall"]
-        ws.append([
+        xlsx.append(ws, [
             i, t["name"], t["description"], *[o["counts"][opt] for opt in options], o["valid"], o["invalid"], o["blank"],
             *[_pct(o.get(k)) for k, _l in rates], float(t["score"]) if t["score"] is not None else "",
         ])
     _style_table(ws, 3, len(header))
-    ws.append([])
-    ws.append(["测评人类别权重：" + "；".join(f"{g['name']} {g['weight']}%" for g in result["participation_by_group"])])
+    xlsx.append(ws, [])
+    xlsx.append(ws, ["测评人类别权重：" + "；".join(f"{g['name']} {g['weight']}%" for g in result["participation_by_group"])])
     if session.result_hash:
-        ws.append([f"结果摘要（SHA-256）：{session.result_hash}"])
+        xlsx.append(ws, [f"结果摘要（SHA-256）：{session.result_hash}"])
 
     ws2 = wb.create_sheet("分类别统计")
     header2 = ["姓名", "测评人类别", *options, "有效票", "无效票", "未填", *[label for _k, label in rates], "平均分"]
-    ws2.append(header2)
+    xlsx.append(ws2, header2)
     for t in result["targets"]:
         for g in t["groups"]:
-            ws2.append([
+            xlsx.append(ws2, [
                 t["name"], g["name"], *[g["counts"][opt] for opt in options], g["valid"], g["invalid"], g["blank"],
                 *[_pct(g.get(k)) for k, _l in rates], float(g["mean_score"]) if g["mean_score"] is not None else "",
             ])
     _style_table(ws2, 1, len(header2))
     merged = [g for g in result["groups"] if g.get("merged")]
     if merged:
-        ws2.append([])
-        ws2.append([f"不足 {result['min_group_ballots']} 票的类别并入“其他”：{'、'.join(merged[0]['merged'])}"])
+        xlsx.append(ws2, [])
+        xlsx.append(ws2, [f"不足 {result['min_group_ballots']} 票的类别并入“其他”：{'、'.join(merged[0]['merged'])}"])
     return _save(wb)
 
 
