@@ -5,7 +5,10 @@ set -eu
 python manage.py migrate --noinput
 python manage.py shell -c "from core.roles import ensure_groups; ensure_groups()"
 
+# config/gunicorn.py: the access log without query strings or user agents, 身份证号 masked, and no line for the
+# ballot pages and API (a vote's time and address are never written down).
 exec gunicorn config.wsgi:application \
+    --config python:config.gunicorn \
     --bind 0.0.0.0:8000 \
     --workers "${GUNICORN_WORKERS:-3}" \
     --timeout "${GUNICORN_TIMEOUT:-120}" \
