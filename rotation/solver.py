@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from cadre.choices import RANK_GRADE
+
 from . import rules
 from .rules import Eligibility, Kinship, PersonFacts, Policy, PostFacts
 
@@ -100,17 +102,29 @@ class Context:
         self.kin_ids = {cid for pair in self.kin for cid in pair}
 
 
+def level_violation(m: Mover, post: PostFacts) -> str:
+    """Level rules: never a demotion; a promotion (grade, 职级→领导职务, 副职→正职) only for flagged people."""
+    p = m.person
+    kind = rules.person_move_type(p, post)
+    if kind == "降职":
+        return f"{post.level}{post.title}低于现任{p.post_level}{p.post_title}，系统不建议降职"
+    if kind == "提拔" and not m.allow_promotion:
+        return f"任{post.level}{post.title}属于提拔（现任{p.post_level or '无职务层次'}{p.post_title}），未列为提拔人选"
+    return ""
+
+
 def hard_violations(m: Mover, slot: Slot, ctx: Context) -> list[str]:
     """Why `m` may not take `slot` ([] when allowed). Every hard rule of a plan, per pair."""
-    p, post = m.person, slot.post
-    out: list[str] = []
-    if post.post_id == p.post_id:
+    if slot.post.post_id == m.person.post_id:
         return ["现任职位"]
-    kind = rules.move_type(p.post_level, post.level)
-    if kind == "降职":
-        out.append(f"{post.level}低于现职务层次{p.post_level}，系统不建议降职")
-    elif kind == "提拔" and not m.allow_promotion:
-        out.append(f"{post.level}高于现职务层次{p.post_level}，未列为提拔人选")
+    level = level_violation(m, slot.post)
+    return ([level] if level else []) + other_violations(m, slot.post, ctx)
+
+
+def other_violations(m: Mover, post: PostFacts, ctx: Context) -> list[str]:
+    """The hard rules besides the level: eligibility, 地域回避, kinship with those who stay, no return."""
+    p = m.person
+    out: list[str] = []
     verdict = ctx.eligibility.get((p.cadre_id, post.post_id))
     if verdict is not None and not verdict.ok:
         out.append("不符合任职资格：" + ("；".join(verdict.reasons) or verdict.overall))
@@ -152,8 +166,8 @@ def fit_parts(m: Mover, slot: Slot, ctx: Context, w: Weights) -> list[tuple[str,
             parts.append((f"{post.unit_name}班子暂无40岁以下干部（本人{m.age}岁）", w.youth))
         if m.education_rank >= 4 and (team.size == 0 or team.bachelor_plus * 2 < team.size):
             parts.append((f"{post.unit_name}班子大学本科以上不足一半", w.education))
-    if rules.move_type(p.post_level, post.level) == "提拔":
-        parts.append((f"提拔任{post.level}", w.promotion))
+    if rules.person_move_type(p, post) == "提拔":
+        parts.append((f"提拔任{post.level}{post.title}", w.promotion))
     return parts
 
 
@@ -168,8 +182,10 @@ class Solution:
         return [(i, j) for i, j in enumerate(self.assignment) if j is not None]
 
 
-def evaluate_pairs(movers: Sequence[Mover], slots: Sequence[Slot], ctx: Context, w: Weights,
-                   violations: Callable = hard_violations) -> tuple[np.ndarray, dict]:
+def evaluate_pairs_naive(movers: Sequence[Mover], slots: Sequence[Slot], ctx: Context, w: Weights,
+                         violations: Callable = hard_violations) -> tuple[np.ndarray, dict]:
+    """Every rule and the fit for every (mover, seat) pair, one Python call each (the first algorithm; the
+    benchmark's baseline)."""
     n, k = len(movers), len(slots)
     scores = np.full((n, k), np.nan)
     excluded: dict[tuple[int, int], list[str]] = {}
@@ -183,6 +199,97 @@ def evaluate_pairs(movers: Sequence[Mover], slots: Sequence[Slot], ctx: Context,
             else:
                 scores[i, j] = sum(v for _t, v in fit_parts(m, s, ctx, w))
     return scores, excluded
+
+
+class Excluded(Mapping):
+    """(mover, seat) → reasons, computed on demand: the level rule is a matrix; the other rules were evaluated once
+    per (mover, post)."""
+
+    def __init__(self, movers, slots, level_bad: np.ndarray, col_of: np.ndarray, other: dict, own: np.ndarray):
+        self._movers, self._slots, self._col_of, self._other = movers, slots, col_of, other
+        self._mask = level_bad[:, col_of] | own
+        for (i, c), _why in other.items():
+            self._mask[i, np.flatnonzero(col_of == c)] = True
+        for i, m in enumerate(movers):  # a mover's own seat is not excluded: it is where they stay
+            for j, s in enumerate(slots):
+                if s.seat_of == m.person.cadre_id:
+                    self._mask[i, j] = False
+
+    def __getitem__(self, key):
+        i, j = key
+        if not (0 <= i < self._mask.shape[0] and 0 <= j < self._mask.shape[1]) or not self._mask[i, j]:
+            raise KeyError(key)
+        m, post = self._movers[i], self._slots[j].post
+        if post.post_id == m.person.post_id:
+            return ["现任职位"]
+        level = level_violation(m, post)
+        return ([level] if level else []) + list(self._other.get((i, int(self._col_of[j])), ()))
+
+    def __iter__(self):
+        for i, j in np.argwhere(self._mask):
+            yield int(i), int(j)
+
+    def __len__(self):
+        return int(self._mask.sum())
+
+
+def _level_matrix(movers: Sequence[Mover], posts: Sequence[PostFacts]) -> np.ndarray:
+    """True where the level rules forbid the pair (numpy over grade, 领导职务 and 正职 flags)."""
+    def flags(level, kind, title):
+        lead = kind == "领导职务"
+        return RANK_GRADE.get(level, 0), lead, lead and level == "正科级" and bool(title) and not title.startswith("副")
+
+    mg, ml, mh = (np.array(x) for x in zip(*[flags(m.person.post_level, m.person.post_kind, m.person.post_title)
+                                              for m in movers])) if movers else (np.zeros(0),) * 3
+    pg, pl, ph = (np.array(x) for x in zip(*[flags(p.level, p.kind, p.title) for p in posts])) if posts else (np.zeros(0),) * 3
+    mg, ml, mh = mg[:, None], ml[:, None].astype(bool), mh[:, None].astype(bool)
+    pg, pl, ph = pg[None, :], pl[None, :].astype(bool), ph[None, :].astype(bool)
+    same = pg == mg
+    promo = (pg > mg) | (same & pl & ~ml) | (same & ~(ml & ~pl) & ph & ~mh)
+    demo = (pg < mg) | (same & ~(ml & ~pl) & ~(pl & ~ml) & mh & ~ph)
+    allow = np.array([m.allow_promotion for m in movers], dtype=bool)[:, None]
+    return demo | (promo & ~allow)
+
+
+def evaluate_pairs(movers: Sequence[Mover], slots: Sequence[Slot], ctx: Context, w: Weights,
+                   violations: Callable | None = None) -> tuple[np.ndarray, Mapping]:
+    """The fit of every (mover, seat) pair (nan where a hard rule forbids it) and why each forbidden pair is.
+
+    The seats of one post share their verdict, so the rules run once per (mover, post); the level rules are a
+    numpy matrix, and the other rules run only for the pairs the level allows."""
+    if violations is not None:
+        return evaluate_pairs_naive(movers, slots, ctx, w, violations)
+    n, k = len(movers), len(slots)
+    index: dict[int, int] = {}
+    posts: list[PostFacts] = []
+    col_of = np.zeros(k, dtype=int)
+    for j, s in enumerate(slots):
+        c = index.get(s.post.post_id)
+        if c is None:
+            c = index[s.post.post_id] = len(posts)
+            posts.append(s.post)
+        col_of[j] = c
+    level_bad = _level_matrix(movers, posts) if n and posts else np.zeros((n, len(posts)), dtype=bool)
+    per_post = np.full((n, len(posts)), np.nan)
+    own = np.zeros((n, k), dtype=bool)
+    other: dict[tuple[int, int], list[str]] = {}
+    for i, m in enumerate(movers):
+        mine = index.get(m.person.post_id) if m.person.post_id is not None else None
+        for c in np.flatnonzero(~level_bad[i]):
+            c = int(c)
+            if c == mine:
+                continue
+            post = posts[c]
+            why = other_violations(m, post, ctx)
+            if why:
+                other[(i, c)] = why
+            else:
+                per_post[i, c] = sum(v for _t, v in fit_parts(m, Slot(post), ctx, w))
+        if mine is not None:
+            own[i, col_of == mine] = True
+    scores = per_post[:, col_of] if k else np.full((n, 0), np.nan)
+    scores[own] = np.nan
+    return scores, Excluded(movers, slots, level_bad, col_of, other, own)
 
 
 def _cost_matrix(movers, slots, scores) -> tuple[np.ndarray, list[int | None]]:

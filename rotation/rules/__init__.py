@@ -26,6 +26,7 @@ the other side: 父亲 → 儿子), ``due`` (exemptions and the roster scan), ``
 """
 from __future__ import annotations
 
+from .chains import Link, chains, expand, fallers
 from .dates import add_years, fmt_month, whole_years
 from .due import exemption, is_due, must_rotate, retirement_age
 from .facts import (
@@ -75,7 +76,7 @@ from .tenure import rule_key_post, rule_same_post
 
 __all__ = [
     "COLLATERAL", "IN_LAW", "LINEAL", "RULE_KEY_POST", "RULE_KIND", "RULE_KINSHIP", "RULE_LOCAL", "RULE_NAMES",
-    "RULE_SAME_POST", "SENSITIVE_AREAS", "SENSITIVE_WORDS", "SPOUSE", "Eligibility", "Finding", "KinLink", "Kinship",
+    "RULE_SAME_POST", "SENSITIVE_AREAS", "SENSITIVE_WORDS", "SPOUSE", "Eligibility", "Finding", "Link", "chains", "expand", "fallers", "KinLink", "Kinship",
     "MoveFacts", "PersonFacts", "ScopeCount", "Violation", "person_move_type", "plan_violations", "scope_count",
     "scope_violation", "Policy", "PostFacts", "add_years", "exemption", "fmt_month", "is_due",
     "kin_conflicts_with", "kin_pairs", "kinship_findings", "kinship_of", "kinship_situations", "local_conflict_at",
