@@ -50,7 +50,7 @@ def documents(count: int):
                 title=f"关于{person.name}同志职务聘任的通知", addressee="管委会各部门，各镇（街道）",
                 decision="经党工委会议研究决定：",
                 appointments=[Appointment(person.name, person.proposed_post, person.current_post, is_new_promotion=True)],
-                copy_to="市委组织部", printed_by="中共东林经济开发区工委组织部",
+                # no 版记: under the GB/T 9704 版头 (标志 35 mm into the 版心) a 任职通知 with 版记 takes two pages
             )))
     return out
 
