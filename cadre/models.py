@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from core.privacy import mask_id_number
 
 from .retirement import retirement_of
-from .sortkeys import pinyin_key, stroke_key
+from .sortkeys import STROKE_KEY_LENGTH, name_keys
 from .choices import (
     ETHNICITIES,
     ETHNICITY_NAME,
@@ -135,7 +135,11 @@ class Cadre(models.Model):
     # copy of unit.order (None without a unit) so that the roster's default sort runs on one index
     unit_order = models.PositiveIntegerField("单位排序", null=True, blank=True, editable=False)
     pinyin_key = models.CharField("拼音排序键", max_length=100, blank=True, editable=False, db_index=True)
-    stroke_key = models.CharField("笔画排序键", max_length=120, blank=True, editable=False, db_index=True)
+    stroke_key = models.CharField(
+        "笔画排序键", max_length=STROKE_KEY_LENGTH, blank=True, editable=False, db_index=True
+    )
+    # full pinyin without spaces and the initials (`yujianjun yjj`): the search and the person lookup
+    search_key = models.CharField("拼音检索键", max_length=255, blank=True, editable=False)
     note = models.CharField("备注", max_length=500, blank=True)
     status = models.CharField("状态", max_length=4, choices=CadreStatus.choices, default=CadreStatus.ACTIVE)
     user = models.OneToOneField(
@@ -149,7 +153,7 @@ class Cadre(models.Model):
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     history = HistoricalRecords(
-        verbose_name="档案变更记录", excluded_fields=["updated_at", "rank_order", "unit_order", "pinyin_key", "stroke_key"]
+        verbose_name="档案变更记录", excluded_fields=["updated_at", "rank_order", "unit_order", "pinyin_key", "stroke_key", "search_key"]
     )
 
     class Meta:
@@ -182,8 +186,7 @@ class Cadre(models.Model):
     def fill_sort_keys(self):
         """Derived columns; bulk writers (the roster import) call this since bulk_create skips save()."""
         self.rank_order = RANK_ORDER.get(self.rank_level, 99)
-        self.pinyin_key = pinyin_key(self.name)
-        self.stroke_key = stroke_key(self.name)
+        self.pinyin_key, self.stroke_key, self.search_key = name_keys(self.name)
 
     def fill_unit_order(self):
         """unit_order from the unit (the cached one when it is loaded, else one small query)."""
@@ -199,6 +202,8 @@ class Cadre(models.Model):
     def save(self, *args, **kwargs):
         self.fill_sort_keys()
         update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            update_fields = kwargs["update_fields"] = [*update_fields, "pinyin_key", "stroke_key", "search_key"]
         if update_fields is None:
             self.fill_unit_order()
         elif {"unit", "unit_id"} & set(update_fields):

@@ -200,7 +200,7 @@ class PersonRecords:
             cadre_id, p.name, p.gender, number, p.birth, self.weighted(D.ETHNICITY_CHOICE), native, birthplace, grew_up,
             political, party_join, work_start, staffing, works_in_organ, self.weighted(D.HEALTH_CHOICE), professional,
             title_level, p.unit.pk, current[3], rank_level, current[5], ranks[-1][1] if ranks else None,
-            RANK_ORDER.get(rank_level, 99), sort_keys(p.name)[0], sort_keys(p.name)[1], p.unit.order,
+            RANK_ORDER.get(rank_level, 99), *sort_keys(p.name), p.unit.order,
         )
         for mode, level, degree, school, major, graduated in educations:
             tables["education"].add(cadre_id, mode, level, degree, school, major, graduated)

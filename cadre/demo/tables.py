@@ -6,7 +6,7 @@ import functools
 from django.db import connection
 from psycopg2.extras import execute_values
 
-from ..sortkeys import pinyin_key, stroke_key
+from ..sortkeys import name_keys
 
 CHUNK = 2000
 
@@ -48,10 +48,11 @@ CADRE_COLUMNS = (
     "id", "name", "gender", "id_number", "birth_date", "ethnicity", "native_place", "birthplace", "grew_up_place",
     "political_status", "party_join_date", "work_start_date", "staffing_type", "works_in_organ", "health",
     "professional_title", "title_level", "unit", "position_title", "rank_level", "position_start", "rank_start",
-    "rank_order", "pinyin_key", "stroke_key", "unit_order",
+    "rank_order", "pinyin_key", "stroke_key", "search_key", "unit_order",
 )
 
 
 @functools.lru_cache(maxsize=None)
-def sort_keys(name: str) -> tuple[str, str]:
-    return pinyin_key(name), stroke_key(name)
+def sort_keys(name: str) -> tuple[str, str, str]:
+    """(pinyin_key, stroke_key, search_key)."""
+    return name_keys(name)

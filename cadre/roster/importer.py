@@ -211,7 +211,7 @@ def _write(plan: _Plan, *, actor, user, report: ImportReport):
         update_fields.update(changed)
         updates.append(cadre)
     if updates:
-        fields = sorted(update_fields | {"updated_at", "rank_order", "unit_order", "pinyin_key", "stroke_key"})
+        fields = sorted(update_fields | {"updated_at", "rank_order", "unit_order", "pinyin_key", "stroke_key", "search_key"})
         for chunk in chunks(updates):
             bulk_update_with_history(chunk, Cadre, fields, batch_size=500, default_user=user)
 

@@ -16,7 +16,7 @@ from ..models import Cadre
 from .common import history_user, save_changed_fields
 from .positions import sync_current_position
 
-CADRE_FIELDS = [f.name for f in Cadre._meta.concrete_fields if f.name not in ("id", "created_at", "updated_at", "rank_order", "pinyin_key", "stroke_key")]
+CADRE_FIELDS = [f.name for f in Cadre._meta.concrete_fields if f.name not in ("id", "created_at", "updated_at", "rank_order", "pinyin_key", "stroke_key", "search_key")]
 
 
 def validate_id_number(value: str, *, gender: str | None = None, birth_date: dt.date | None = None) -> str:
