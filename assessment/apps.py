@@ -8,9 +8,12 @@ class AssessmentConfig(AppConfig):
     verbose_name = "民主测评与考核"
 
     def ready(self):
-        # cycle: apps.py loads before the app registry; core.audit imports core.models, which needs it ready
+        # cycle: apps.py loads before the app registry; core.audit imports core.models, which needs it ready.
+        # tasks registers the Celery tasks (enqueued by name); demo answers core.signals.demo_seeded.
         from core.audit import register_actions
+        from core.signals import demo_seeded
 
-        from . import todos  # noqa: F401 (registers the home-page items)
+        from . import demo, tasks, todos  # noqa: F401 (todos registers the home-page items)
 
         register_actions(AuditAction)
+        demo_seeded.connect(demo.on_demo_seeded, dispatch_uid="assessment-demo")

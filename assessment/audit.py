@@ -12,6 +12,7 @@ class AuditAction(models.TextChoices):
     BALLOT_SESSION_VOID = "ballot_session.void", "作废测评"
     BALLOT_CODE_ISSUE = "ballot_code.issue", "发放测评码"
     BALLOT_CODE_REVOKE = "ballot_code.revoke", "作废测评码"
+    BALLOT_CODE_EXPIRE = "ballot_code.expire", "作废未使用的测评码"
     BALLOT_PAPER_ISSUE = "ballot_paper.issue", "登记发出纸质票"
     BALLOT_PAPER_ENTER = "ballot_paper.enter", "录入纸质票"
     ANNUAL_ASSESSMENT_SAVE = "annual_assessment.save", "录入年度考核"

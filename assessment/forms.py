@@ -129,13 +129,37 @@ class SessionCreateForm(StyledForm):
 
 
 class CodeIssueForm(StyledForm):
-    group = forms.ModelChoiceField(label="测评人类别", queryset=EvaluatorGroup.objects.none())
-    count = forms.IntegerField(label="数量", min_value=1, max_value=2000, initial=10)
-    format = forms.ChoiceField(label="输出", choices=[("pdf", "PDF 测评票（含二维码）"), ("xlsx", "Excel 清单")], initial="pdf")
+    """Codes for several evaluator groups in one step: one count per group (0 or blank = none)."""
+
+    format = forms.ChoiceField(
+        label="输出",
+        choices=[("html", "打印页（每页 10 张测评票）"), ("pdf", "PDF 测评票（含二维码）"), ("xlsx", "Excel 清单")],
+        initial="html",
+    )
 
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = session.groups.order_by("order", "id")
+        self.groups = list(session.groups.order_by("order", "id"))
+        fields = {
+            f"count_{g.pk}": forms.IntegerField(label=g.name, min_value=0, max_value=2000, required=False, initial=0)
+            for g in self.groups
+        }
+        fields["format"] = self.fields.pop("format")
+        self.fields.update(fields)
+        for name in fields:
+            widget = self.fields[name].widget
+            widget.attrs["class"] = widget.attrs.get("class", "form-control form-control-sm")
+
+    def count_fields(self):
+        return [self[f"count_{g.pk}"] for g in self.groups]
+
+    def clean(self):
+        data = super().clean()
+        counts = {g.pk: data.get(f"count_{g.pk}") or 0 for g in self.groups}
+        if not any(counts.values()):
+            raise forms.ValidationError("请至少为一个测评人类别填写发放数量。")
+        data["counts"] = counts
+        return data
 
 
 class PaperIssuedForm(StyledForm):

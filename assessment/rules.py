@@ -157,6 +157,11 @@ def _rate(num: int, den: int) -> str | None:
     return str((Decimal(num) / Decimal(den)).quantize(RATE_Q, rounding=ROUND_HALF_UP))
 
 
+def participation_rate(returned: int, issued: int) -> str | None:
+    """returned / issued as a 4-place decimal string (None when nothing was issued)."""
+    return _rate(returned, issued)
+
+
 def _fraction_str(value: Fraction | None, q: Decimal) -> str | None:
     if value is None:
         return None
@@ -229,7 +234,8 @@ def compute_tally(
     """The whole tally of a session as JSON-ready data (decimals as strings).
 
     ``mark_counts``: {(target_id, group_id, choice, valid): n}. A group with fewer than
-    ``min_group_ballots`` returned ballots is not shown on its own: its marks are pooled into 其他
+    ``min_group_ballots`` returned ballots is not shown on its own: its marks are pooled into 其他, and when
+    其他 itself would hold fewer than the minimum the smallest shown groups are pooled with it
     (the score still uses every group's own weight and mean, as the formula requires).
     """
     options = options_for(option_set)
@@ -239,7 +245,12 @@ def compute_tally(
     participation = _rate(returned, issued)
     threshold = Decimal(threshold_percent) / 100
     participation_ok = bool(issued) and Decimal(returned) / Decimal(issued) >= threshold
-    shown = {g.id for g in groups if g.returned >= min_group_ballots}
+    shown_groups = sorted((g for g in groups if g.returned >= min_group_ballots), key=lambda g: (g.returned, g.id))
+    # a 其他 of fewer ballots than the minimum would show its groups' marks (and, by difference from the
+    # overall counts, so would leaving it out): the smallest shown groups join it until it reaches the minimum
+    while shown_groups and 0 < sum(g.returned for g in groups if g not in shown_groups) < min_group_ballots:
+        shown_groups.pop(0)
+    shown = {g.id for g in shown_groups}
     merged = [g for g in groups if g.id not in shown]
 
     display_groups = [

@@ -27,6 +27,7 @@ class Slip:
     serial: int
     code: str
     url: str  # ballot page with the code in the fragment: …/vote/<id>/#c=CODE
+    group: str = ""  # 测评人类别 printed on the slip
 
     @property
     def display(self) -> str:
@@ -37,8 +38,8 @@ class Slip:
         return segno.make(self.url, error="m").svg_data_uri(scale=3, border=1)
 
 
-def make_slips(*, codes_with_serials: list[tuple[int, str]], ballot_url: str) -> list[Slip]:
-    return [Slip(serial, code, f"{ballot_url}#c={code}") for serial, code in codes_with_serials]
+def make_slips(*, codes_with_serials: list[tuple[int, str]], ballot_url: str, group: str = "") -> list[Slip]:
+    return [Slip(serial, code, f"{ballot_url}#c={code}", group) for serial, code in codes_with_serials]
 
 
 def _font_path() -> str:
@@ -46,22 +47,20 @@ def _font_path() -> str:
     return paths[0]
 
 
-def slips_pdf(*, session, group, slips: list[Slip]) -> bytes:
-    html = render_to_string(
-        "assessment/slips_pdf.html",
-        {"session": session, "group": group, "slips": slips, "font_path": _font_path()},
-    )
+def slips_pdf(*, session, slips: list[Slip]) -> bytes:
+    """The slips of one issue (one or several groups, each slip names its group), ten to an A4 page."""
+    html = render_to_string("assessment/slips_pdf.html", {"session": session, "slips": slips, "font_path": _font_path()})
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
-def slips_xlsx(*, session, group, slips: list[Slip]) -> bytes:
+def slips_xlsx(*, session, slips: list[Slip]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "测评码"
-    xlsx.append(ws, [f"{session.title} · {group.name} · 测评码清单（仅此一次导出，请妥善保管，发放后销毁本表）"])
+    xlsx.append(ws, [f"{session.title} · 测评码清单（仅此一次导出，请妥善保管，发放后销毁本表）"])
     xlsx.append(ws, ["票号", "测评人类别", "测评码", "投票地址（扫码或打开后输入测评码）"])
     for slip in slips:
-        xlsx.append(ws, [slip.serial, group.name, slip.display, slip.url])
+        xlsx.append(ws, [slip.serial, slip.group, slip.display, slip.url])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for col, width in zip("ABCD", (8, 16, 18, 90)):

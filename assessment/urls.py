@@ -13,6 +13,7 @@ urlpatterns = [
     path("sessions/<int:pk>/void/", views.session_transition, {"action": "void"}, name="session-void"),
     path("sessions/<int:pk>/codes/", views.codes_issue, name="codes-issue"),
     path("sessions/<int:pk>/codes/revoke/", views.code_revoke, name="code-revoke"),
+    path("sessions/<int:pk>/codes/void-unused/", views.codes_void_unused, name="codes-void-unused"),
     path("sessions/<int:pk>/paper/issued/", views.paper_issued, name="paper-issued"),
     path("sessions/<int:pk>/paper/", views.paper_entry, name="paper-entry"),
     path("sessions/<int:pk>/results/", views.results, name="results"),

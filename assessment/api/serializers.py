@@ -58,14 +58,36 @@ class SessionIn(serializers.Serializer):
     groups = GroupIn(many=True, label="测评人类别")
 
 
-class CodesIn(serializers.Serializer):
+class GroupCount(serializers.Serializer):
     group = serializers.IntegerField(label="测评人类别编号")
-    count = serializers.IntegerField(min_value=1, max_value=MAX_CODES_PER_ISSUE, label="数量")
+    count = serializers.IntegerField(min_value=0, max_value=MAX_CODES_PER_ISSUE, label="数量")
+
+
+class CodesIn(serializers.Serializer):
+    """One group (``group`` + ``count``) or several in one step (``groups``)."""
+
+    group = serializers.IntegerField(required=False, label="测评人类别编号")
+    count = serializers.IntegerField(required=False, min_value=1, max_value=MAX_CODES_PER_ISSUE, label="数量")
+    groups = GroupCount(many=True, required=False, label="多个类别一次发放：[{group, count}]")
+
+    def validate(self, attrs):
+        if attrs.get("groups"):
+            return attrs
+        if attrs.get("group") is None or attrs.get("count") is None:
+            raise serializers.ValidationError("请填写 group 和 count，或以 groups 列出多个类别的发放数量。")
+        attrs["groups"] = [{"group": attrs["group"], "count": attrs["count"]}]
+        return attrs
+
+
+class GroupCodesOut(serializers.Serializer):
+    group = serializers.CharField(label="测评人类别")
+    codes = serializers.ListField(child=serializers.CharField(), label="测评码（仅此一次返回，请立即打印或分发）")
 
 
 class CodesOut(serializers.Serializer):
-    group = serializers.CharField(label="测评人类别")
-    codes = serializers.ListField(child=serializers.CharField(), label="测评码（仅此一次返回，请立即打印或分发）")
+    group = serializers.CharField(label="测评人类别（第一个类别；兼容单类别调用）")
+    codes = serializers.ListField(child=serializers.CharField(), label="该类别的测评码")
+    groups = GroupCodesOut(many=True, label="各类别的测评码（仅此一次返回，请立即打印或分发）")
     ballot_url = serializers.CharField(label="投票页地址（测评码放在 # 之后）")
 
 

@@ -13,7 +13,7 @@ from core.exceptions import ApplicationError
 
 from .. import selectors, services
 from ..codes import display_code
-from ..models import BallotSession, SessionStatus
+from ..models import BallotSession
 from ..permissions import can_manage, can_read_tallies
 from .serializers import BallotCheckIn, BallotIn, CodesIn, CodesOut, MessageOut, RevokeIn, SessionIn, SessionOut, VoidIn
 from .throttles import BallotThrottle
@@ -77,18 +77,21 @@ class BallotSessionViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="发放测评码",
-        description="仅组织部工作人员。服务器只保存测评码的 HMAC 摘要；明文测评码只在本次响应中返回一次。",
+        description="仅组织部工作人员。可一次为多个类别发放（groups）。服务器只保存测评码的 HMAC 摘要；明文测评码只在本次响应中返回一次。",
         request=CodesIn, responses={201: CodesOut},
     )
     @action(detail=True, methods=["post"])
     def codes(self, request, pk=None):
         session = self.get_object()
         data = _valid(CodesIn, request.data)
-        group = get_object_or_404(session.groups, pk=data["group"])
-        codes = services.codes_issue(actor=request.user, session=session, group=group, count=data["count"])
+        for item in data["groups"]:
+            get_object_or_404(session.groups, pk=item["group"])
+        issued = services.codes_issue_groups(
+            actor=request.user, session=session, counts={item["group"]: item["count"] for item in data["groups"]}
+        )
+        groups = [{"group": g.name, "codes": [display_code(c) for c in codes]} for g, codes in issued]
         response = Response(
-            {"group": group.name, "codes": [display_code(c) for c in codes],
-             "ballot_url": _ballot_url(request, session)},
+            {**groups[0], "groups": groups, "ballot_url": _ballot_url(request, session)},
             status=status.HTTP_201_CREATED,
         )
         response["Cache-Control"] = "no-store"
@@ -105,17 +108,18 @@ class BallotSessionViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="计票结果",
-        description="按测评对象 × 测评人类别统计各选项票数、有效票、参评率、优秀率、称职以上率、同意率和加权得分；"
-        "不足规定票数的类别并入“其他”。测评中的场次只有组织部工作人员可查看实时结果。",
-        responses={200: OpenApiResponse(description="计票结果 JSON")},
+        description="结束测评后：按测评对象 × 测评人类别统计各选项票数、有效票、参评率、优秀率、称职以上率、同意率和加权得分；"
+        "不足规定票数的类别并入“其他”（“其他”仍不足时，票数最少的类别一并并入）。测评结束前任何人（包括组织部工作人员）"
+        "都只能看到参评情况（turnout：各类别发出、已用、未用、作废和收回数），没有任何对象的得票。",
+        responses={200: OpenApiResponse(description="计票结果 JSON（结束前只有 status、result_hash 为空和 turnout）")},
     )
     @action(detail=True, methods=["get"])
     def tally(self, request, pk=None):
         session = self.get_object()
-        if session.status != SessionStatus.CLOSED and not can_manage(request.user):
-            raise ApplicationError("测评尚未结束，结果暂不公开。")
-        data = selectors.tally(session)
-        return Response({**data, "status": session.status, "result_hash": session.result_hash})
+        body = {"status": session.status, "result_hash": session.result_hash, "turnout": selectors.turnout(session)}
+        if selectors.has_result(session):
+            body = {**selectors.tally(session), **body}
+        return Response(body)
 
 
 class BallotSubmitView(APIView):

@@ -10,8 +10,10 @@ from core.exceptions import ApplicationError
 
 from .. import rules, workflow
 from ..audit import AuditAction
-from ..models import Ballot, BallotMark, BallotSession, BallotTarget, EvaluatorGroup
+from ..models import BallotSession, BallotTarget, EvaluatorGroup
+from ..selectors import paper_returned
 from .common import locked, require_staff
+from .pool import pool_paper
 from .transitions import apply_transition
 
 
@@ -24,7 +26,7 @@ def paper_issued_set(*, actor, session: BallotSession, group: EvaluatorGroup, co
             raise ApplicationError(refused)
         group = EvaluatorGroup.objects.select_for_update().get(pk=group.pk, session=session)
         count = int(count)
-        returned = Ballot.objects.filter(group=group, is_paper=True).count()
+        returned = paper_returned(group)
         if count < returned:
             raise ApplicationError(f"发出纸质票数 {count} 少于已录入的 {returned} 张。", field="count")
         group.paper_issued = count
@@ -82,22 +84,15 @@ def paper_ballots_enter(*, actor, session: BallotSession, group: EvaluatorGroup,
         if refused:
             raise ApplicationError(refused)
         group = EvaluatorGroup.objects.select_for_update().get(pk=group.pk, session=session)
-        ballots = [Ballot(session=session, group=group, is_paper=True) for _ in parsed]
-        Ballot.objects.bulk_create(ballots)
-        BallotMark.objects.bulk_create(
-            BallotMark(ballot=b, target_id=m.target_id, choice=m.choice, valid=m.valid)
-            for b, marks in zip(ballots, parsed)
-            for m in marks
-        )
-        result.entered = len(ballots)
+        result.entered = pool_paper(session=session, group_id=group.pk, ballots=parsed)
         result.invalid_marks = sum(1 for marks in parsed for m in marks if not m.valid)
         result.problems = [m.problem for marks in parsed for m in marks if m.problem]
-        returned = Ballot.objects.filter(group=group, is_paper=True).count()
+        returned = paper_returned(group)
         audit(
             actor=actor,
             action=AuditAction.BALLOT_PAPER_ENTER,
             obj=session,
-            summary=f"“{group.name}”录入纸质票 {len(ballots)} 张（无效标记 {result.invalid_marks} 处）",
+            summary=f"“{group.name}”录入纸质票 {result.entered} 张（无效标记 {result.invalid_marks} 处）",
         )
         if returned > group.paper_issued:
             result.voided = True

@@ -3,7 +3,7 @@
 ``session_close`` and ``session_void`` are that entry with the action filled in."""
 from __future__ import annotations
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit
@@ -11,9 +11,11 @@ from core.exceptions import ApplicationError
 
 from .. import rules, workflow
 from ..audit import AuditAction
-from ..models import Ballot, BallotCode, BallotMark, BallotSession
+from ..models import BallotSession, PendingBallot
 from ..selectors import compute_live_tally
+from .codes import expire_unused_codes
 from .common import locked
+from .pool import pool_write_out
 from .voting import lock_session_exclusive
 
 
@@ -58,8 +60,10 @@ def _open(session: BallotSession, *, note: str):
 
 
 def _close(session: BallotSession, *, note: str):
-    """Freeze: the tally is stored with the SHA-256 of its canonical JSON."""
-    _reshuffle_ballots(session.pk)
+    """Unused codes expire, the sealed pool is written out shuffled (``pool``), and the tally is frozen with the
+    SHA-256 of its canonical JSON."""
+    expired = expire_unused_codes(session)
+    pool_write_out(session)
     result = compute_live_tally(session)
     session.result = result
     session.result_hash = rules.content_hash(result)
@@ -67,12 +71,19 @@ def _close(session: BallotSession, *, note: str):
     return (
         ["result", "result_hash", "closed_at"],
         AuditAction.BALLOT_SESSION_CLOSE,
-        f"结束测评“{session.title}”：收回 {result['returned']} 张，发出 {result['issued']} 张",
-        {"result_hash": session.result_hash, "participation_ok": result["participation_ok"]},
+        f"结束测评“{session.title}”：收回 {result['returned']} 张，发出 {result['issued']} 张"
+        + (f"，未使用的测评码 {expired} 个作废" if expired else ""),
+        {"result_hash": session.result_hash, "participation_ok": result["participation_ok"], "codes_expired": expired},
     )
 
 
 def _void(session: BallotSession, *, note: str):
+    """A session voided while open: its unused codes expire and its pool is written out like at close (the
+    ballots are kept, unlinked, with no result)."""
+    if not session.result_hash:
+        expire_unused_codes(session)
+    if PendingBallot.objects.filter(session=session).exists():
+        pool_write_out(session)
     session.void_reason = note[:300]
     return ["void_reason"], AuditAction.BALLOT_SESSION_VOID, f"测评“{session.title}”作废：{note}"[:500], None
 
@@ -91,33 +102,3 @@ def session_close(*, actor, session: BallotSession) -> BallotSession:
 
 def session_void(*, actor, session: BallotSession, reason: str) -> BallotSession:
     return ballot_session_transition(actor=actor, session=session, action="void", note=reason)
-
-
-def _reshuffle_ballots(session_pk: int):
-    """PostgreSQL keeps the inserting transaction id (xmin) on every row, so a ballot and the code it consumed
-    share one, and xmin grows in submission order. At close the ballots and marks are copied to new rows (new
-    UUIDs, random physical order, all with the closing transaction's id) and the originals deleted; the code
-    rows are rewritten too. Dead row versions disappear at the next (auto)vacuum.
-    """
-    if connection.vendor != "postgresql":
-        return
-    ballot_t, mark_t, code_t = (m._meta.db_table for m in (Ballot, BallotMark, BallotCode))
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS _ballot_map")
-        cursor.execute(
-            f"CREATE TEMP TABLE _ballot_map ON COMMIT DROP AS SELECT id AS old_id, gen_random_uuid() AS new_id"
-            f" FROM {ballot_t} WHERE session_id = %s",
-            [session_pk],
-        )
-        cursor.execute(
-            f"INSERT INTO {ballot_t} (id, session_id, group_id, is_paper) SELECT m.new_id, b.session_id, b.group_id,"
-            f" b.is_paper FROM _ballot_map m JOIN {ballot_t} b ON b.id = m.old_id ORDER BY random()"
-        )
-        cursor.execute(
-            f"INSERT INTO {mark_t} (id, ballot_id, target_id, choice, valid) SELECT gen_random_uuid(), m.new_id,"
-            f" k.target_id, k.choice, k.valid FROM {mark_t} k JOIN _ballot_map m ON k.ballot_id = m.old_id ORDER BY random()"
-        )
-        cursor.execute(f"DELETE FROM {mark_t} WHERE ballot_id IN (SELECT old_id FROM _ballot_map)")
-        cursor.execute(f"DELETE FROM {ballot_t} WHERE id IN (SELECT old_id FROM _ballot_map)")
-        cursor.execute(f"UPDATE {code_t} SET status = status WHERE session_id = %s", [session_pk])
-        cursor.execute("DROP TABLE _ballot_map")

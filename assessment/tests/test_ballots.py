@@ -9,7 +9,7 @@ from django.db import connection, models
 from assessment import selectors, services
 from assessment.services import voting
 from assessment.codes import code_digest, normalize_code
-from assessment.models import Ballot, BallotCode, BallotMark, CodeStatus, SessionStatus
+from assessment.models import Ballot, BallotCode, BallotMark, CodeStatus, PendingBallot, SessionStatus
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
 
@@ -88,7 +88,7 @@ def test_submission_logs_no_code(open_session, staff_user, caplog, client):
     for code in (code1, code2, code3):
         assert code not in caplog.text
         assert code.lower() not in caplog.text.lower()
-    assert Ballot.objects.count() == 3
+    assert PendingBallot.objects.count() == 3  # pooled, sealed, until close
 
 
 def test_one_code_one_ballot(open_session, staff_user):
@@ -98,15 +98,22 @@ def test_one_code_one_ballot(open_session, staff_user):
     assert BallotCode.objects.get().status == CodeStatus.USED
     with pytest.raises(ApplicationError, match="已使用"):
         services.ballot_submit(session_id=open_session.public_id, code=code, marks=_marks(open_session, "优秀"))
+    assert PendingBallot.objects.count() == 1 and Ballot.objects.count() == 0
+    services.session_close(actor=staff_user, session=open_session)
     assert Ballot.objects.count() == 1 and BallotMark.objects.filter(choice="优秀").count() == 0
+    assert BallotMark.objects.filter(choice="称职").count() == 2
 
 
 def _refused(session, code, message):
-    before = (Ballot.objects.count(), BallotMark.objects.count(), list(BallotCode.objects.values_list("status", flat=True)))
+    def state():
+        return (PendingBallot.objects.count(), Ballot.objects.count(), BallotMark.objects.count(),
+                list(BallotCode.objects.order_by("pk").values_list("status", flat=True)))
+
+    before = state()
     with pytest.raises(ApplicationError) as exc:
         services.ballot_submit(session_id=session.public_id, code=code, marks=_marks(session))
     assert message in exc.value.message
-    after = (Ballot.objects.count(), BallotMark.objects.count(), list(BallotCode.objects.values_list("status", flat=True)))
+    after = state()
     assert before == after
 
 
@@ -202,7 +209,8 @@ def test_paper_ballots_invalid_marks(open_session, staff_user):
         rows=[["优秀", "称职"], ["优秀 称职", "2"], ["1,1", ""]], blank_ballots=1,
     )
     assert (result.entered, result.invalid_marks, result.voided) == (4, 1, False)
-    r = selectors.tally(open_session)
+    assert PendingBallot.objects.filter(is_paper=True).count() == 4 and Ballot.objects.count() == 0
+    r = selectors.tally(services.session_close(actor=staff_user, session=open_session))
     zhang = r["targets"][0]["overall"]
     assert zhang["counts"]["优秀"] == 2 and zhang["invalid"] == 1 and zhang["blank"] == 1  # "1,1" = one option
     li = r["targets"][1]["overall"]
@@ -215,7 +223,7 @@ def test_paper_entry_errors_write_nothing(open_session, staff_user):
     with pytest.raises(ApplicationError) as exc:
         services.paper_ballots_enter(actor=staff_user, session=open_session, group=group, rows=[["优秀"], ["很好"]])
     assert exc.value.errors[0]["message"].startswith("第 2 张“张三”：“很好”不是有效选项")
-    assert Ballot.objects.count() == 0
+    assert Ballot.objects.count() == 0 and PendingBallot.objects.count() == 0
 
 
 def test_more_paper_returned_than_issued_voids_session(open_session, staff_user):
@@ -263,8 +271,7 @@ def test_concurrent_duplicate_submissions_store_one_ballot(make_session, staff_u
     assert len(outcomes) == attempts
     assert outcomes.count("ok") == 1
     assert set(outcomes) == {"ok", services.MSG_USED}
-    assert Ballot.objects.filter(session=s).count() == 1
-    assert BallotMark.objects.filter(ballot__session=s).count() == 2
+    assert PendingBallot.objects.filter(session=s).count() == 1
 
 
 def test_public_id_lookup(open_session, staff_user):
@@ -277,25 +284,29 @@ def test_public_id_lookup(open_session, staff_user):
 def test_close_unlinks_ballots_from_codes_and_order(make_session, staff_user, vote):
     s = services.session_open(actor=staff_user, session=make_session(groups=(("全体", 100),)))
     vote(s, "全体", [{0: "优秀", 1: "称职"}, {0: "称职"}, {1: "不称职"}])
-    before = selectors.tally(s)
+    before = selectors.turnout(s)
     with connection.cursor() as cursor:
         cursor.execute("SELECT xmin::text FROM assessment_ballotcode WHERE session_id = %s", [s.pk])
         code_xmins = {r[0] for r in cursor.fetchall()}
-        cursor.execute("SELECT xmin::text FROM assessment_ballot WHERE session_id = %s", [s.pk])
-        assert {r[0] for r in cursor.fetchall()} <= code_xmins  # linked while open (same transactions)
-    old_ids = set(Ballot.objects.filter(session=s).values_list("id", flat=True))
+        cursor.execute("SELECT xmin::text FROM assessment_pendingballot WHERE session_id = %s", [s.pk])
+        # the pool shares the code rows' transactions (one ballot per code needs that) but holds only ciphertext
+        assert {r[0] for r in cursor.fetchall()} <= code_xmins
+    assert Ballot.objects.filter(session=s).count() == 0
     closed = services.session_close(actor=staff_user, session=s)
     with connection.cursor() as cursor:
         cursor.execute("SELECT DISTINCT xmin::text FROM assessment_ballot WHERE session_id = %s", [s.pk])
         ballot_xmins = {r[0] for r in cursor.fetchall()}
+        cursor.execute("SELECT DISTINCT xmin::text FROM assessment_ballotmark m JOIN assessment_ballot b"
+                       " ON b.id = m.ballot_id WHERE b.session_id = %s", [s.pk])
+        mark_xmins = {r[0] for r in cursor.fetchall()}
         cursor.execute("SELECT DISTINCT xmin::text FROM assessment_ballotcode WHERE session_id = %s", [s.pk])
         new_code_xmins = {r[0] for r in cursor.fetchall()}
-    assert len(ballot_xmins) == 1 and ballot_xmins == new_code_xmins  # all rows carry the closing transaction
+    # every ballot, mark and code row carries the closing transaction, and none a voting one
+    assert len(ballot_xmins) == 1 and ballot_xmins == mark_xmins == new_code_xmins
     assert not ballot_xmins & code_xmins
-    assert not old_ids & set(Ballot.objects.filter(session=s).values_list("id", flat=True))
+    assert PendingBallot.objects.filter(session=s).count() == 0
     assert BallotMark.objects.filter(ballot__session=s).count() == 6
-    for key in ("targets", "issued", "returned", "participation"):
-        assert closed.result[key] == before[key]
+    assert closed.result["returned"] == before["total"]["returned"] == 3
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL advisory locks")

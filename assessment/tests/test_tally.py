@@ -18,9 +18,14 @@ def _group(target, name):
     return next(g for g in target["groups"] if g["name"] == name)
 
 
+def _closed(session, staff_user):
+    """Close the session and read its frozen result (there is no result before close)."""
+    return selectors.tally(services.session_close(actor=staff_user, session=session))
+
+
 @pytest.fixture
 def evaluated(make_session, vote, staff_user):
-    """16 codes issued (6/6/4), 13 ballots returned (5/5/3). See the numbers in the tests."""
+    """16 codes issued (6/6/4), 13 ballots returned (5/5/3), closed. See the numbers in the tests."""
     s = make_session()
     services.session_open(actor=staff_user, session=s)
     vote(s, "领导班子成员", [{0: "优秀", 1: "称职"}] * 3 + [{0: "称职", 1: "称职"}, {0: "称职"}], extra_codes=1)
@@ -32,7 +37,7 @@ def evaluated(make_session, vote, staff_user):
         extra_codes=1,
     )
     vote(s, "一般干部", [{0: "称职", 1: "优秀"}, {0: "称职", 1: "基本称职"}, {0: "称职"}], extra_codes=1)
-    return s
+    return services.session_close(actor=staff_user, session=s)
 
 
 def test_participation_counts_and_threshold(evaluated):
@@ -52,8 +57,7 @@ def test_rates_and_weighted_score_target_a(evaluated):
     assert a["overall"]["excellent_rate"] == "0.3846"  # 5/13
     assert a["overall"]["competent_rate"] == "0.9231"  # 12/13
     # 领导 (300+160)/5 = 92, 中层 (200+160+60)/5 = 84, 一般 240/3 = 80 → .3*92 + .5*84 + .2*80 = 85.60
-    assert _group(a, "领导班子成员")["mean_score"] == "92.00"
-    assert _group(a, "中层干部")["mean_score"] == "84.00"
+    assert _group(a, "中层干部")["mean_score"] == "84.00"  # 领导 92 and 一般 80 are pooled into 其他
     assert a["score"] == "85.60"
 
 
@@ -69,19 +73,22 @@ def test_blank_marks_and_score_target_b(evaluated):
 
 def test_small_group_merged_into_other(evaluated):
     r = selectors.tally(evaluated)
-    assert [g["name"] for g in r["groups"]] == ["领导班子成员", "中层干部", "其他"]
+    # 一般干部 (3 < 5) goes to 其他; 其他 of 3 would still be under the minimum, so the smallest shown group
+    # (领导班子成员, 5; the first by order on a tie) joins it: 其他 = 8 ballots
+    assert [g["name"] for g in r["groups"]] == ["中层干部", "其他"]
     other = r["groups"][-1]
-    assert other["merged"] == ["一般干部"] and other["ballots"] == 3 and other["weight"] == "20.00"
+    assert other["merged"] == ["领导班子成员", "一般干部"] and other["ballots"] == 8 and other["weight"] == "50.00"
     a = _target(r, "张三")
-    assert [g["name"] for g in a["groups"]] == ["领导班子成员", "中层干部", "其他"]
-    assert not any(g["name"] == "一般干部" for g in a["groups"])
+    assert [g["name"] for g in a["groups"]] == ["中层干部", "其他"]
+    assert _group(a, "其他")["counts"] == {"优秀": 3, "称职": 5, "基本称职": 0, "不称职": 0}
+    assert not any(g["name"] in ("一般干部", "领导班子成员") for g in a["groups"])
 
 
 def test_min_group_ballots_is_configurable(make_session, vote, staff_user):
     s = make_session(min_group_ballots=3)
     services.session_open(actor=staff_user, session=s)
     vote(s, "一般干部", [{0: "优秀"}] * 3)
-    r = selectors.tally(s)
+    r = _closed(s, staff_user)
     assert [g["name"] for g in r["groups"]] == ["一般干部", "其他"]  # 领导/中层 (0 ballots) pooled
     assert r["groups"][1]["merged"] == ["领导班子成员", "中层干部"]
 
@@ -90,11 +97,12 @@ def test_participation_below_threshold_flagged(make_session, vote, staff_user):
     s = make_session(groups=(("全体干部", 100),))
     services.session_open(actor=staff_user, session=s)
     vote(s, "全体干部", [{0: "称职"}] * 7, extra_codes=3)  # 7/10 = 70% < 80%
-    r = selectors.tally(s)
+    r = _closed(s, staff_user)
     assert r["participation"] == "0.7000" and r["participation_ok"] is False
-    s.participation_threshold = Decimal(70)
-    s.save()
-    assert selectors.tally(s)["participation_ok"] is True  # exactly at the threshold counts
+    at_threshold = make_session(groups=(("全体干部", 100),), participation_threshold=Decimal(70))
+    services.session_open(actor=staff_user, session=at_threshold)
+    vote(at_threshold, "全体干部", [{0: "称职"}] * 7, extra_codes=3)
+    assert _closed(at_threshold, staff_user)["participation_ok"] is True  # exactly at the threshold counts
 
 
 def test_revoked_codes_not_issued_but_paper_counts(make_session, vote, staff_user):
@@ -105,7 +113,7 @@ def test_revoked_codes_not_issued_but_paper_counts(make_session, vote, staff_use
     services.code_revoke(actor=staff_user, session=s, code=spare[0])
     services.paper_issued_set(actor=staff_user, session=s, group=group, count=3)
     services.paper_ballots_enter(actor=staff_user, session=s, group=group, rows=[["优秀"], ["1"]])
-    r = selectors.tally(s)
+    r = _closed(s, staff_user)
     assert (r["issued"], r["returned"]) == (5 + 3, 6)  # 6 codes - 1 revoked + 3 paper; 4 + 2 returned
 
 
@@ -113,23 +121,26 @@ def test_weight_rescaled_when_group_has_no_valid_mark(make_session, vote, staff_
     s = make_session(groups=(("领导班子成员", 40), ("一般干部", 60)))
     services.session_open(actor=staff_user, session=s)
     vote(s, "领导班子成员", [{0: "优秀"}, {0: "称职"}])  # mean 90; 一般干部 none
-    assert _target(selectors.tally(s), "张三")["score"] == "90.00"
-    vote(s, "一般干部", [{0: "基本称职"}])  # 60 → .4*90 + .6*60 = 72
-    assert _target(selectors.tally(s), "张三")["score"] == "72.00"
+    assert _target(_closed(s, staff_user), "张三")["score"] == "90.00"
+    both = make_session(groups=(("领导班子成员", 40), ("一般干部", 60)))
+    services.session_open(actor=staff_user, session=both)
+    vote(both, "领导班子成员", [{0: "优秀"}, {0: "称职"}])
+    vote(both, "一般干部", [{0: "基本称职"}])  # 60 → .4*90 + .6*60 = 72
+    assert _target(_closed(both, staff_user), "张三")["score"] == "72.00"
 
 
 def test_custom_score_map(make_session, vote, staff_user):
     s = make_session(groups=(("全体", 100),), score_map={"优秀": 95, "称职": 85, "基本称职": 70, "不称职": 50})
     services.session_open(actor=staff_user, session=s)
     vote(s, "全体", [{0: "优秀"}, {0: "不称职"}, {0: "称职"}])  # (95+50+85)/3 = 76.666… → 76.67
-    assert _target(selectors.tally(s), "张三")["score"] == "76.67"
+    assert _target(_closed(s, staff_user), "张三")["score"] == "76.67"
 
 
 def test_recommendation_approval_rate(make_session, vote, staff_user):
     s = make_session(option_set="推荐", groups=(("全体", 100),))
     services.session_open(actor=staff_user, session=s)
     vote(s, "全体", [{0: "同意"}] * 6 + [{0: "不同意"}] * 2 + [{0: "弃权"}] * 2 + [{}])
-    a = _target(selectors.tally(s), "张三")
+    a = _target(_closed(s, staff_user), "张三")
     assert a["overall"]["counts"] == {"同意": 6, "不同意": 2, "弃权": 2}
     assert a["overall"]["valid"] == 10 and a["overall"]["blank"] == 1
     assert a["overall"]["approval_rate"] == "0.7500"  # 6/(6+2); 弃权 excluded
@@ -140,7 +151,7 @@ def test_masses_reason_required(make_session, vote, staff_user):
     s = make_session(option_set="群众", groups=(("群众代表", 100),))
     services.session_open(actor=staff_user, session=s)
     vote(s, "群众代表", [{0: ("优", "服务热情，办事快")}, {0: "优"}, {0: ("差", "")}, {0: "良"}, {0: ("差", "推诿")}])
-    a = _target(selectors.tally(s), "张三")
+    a = _target(_closed(s, staff_user), "张三")
     assert a["overall"]["counts"] == {"优": 1, "良": 1, "中": 0, "差": 1}
     assert a["overall"]["invalid"] == 2
     assert a["overall"]["valid"] == 3
@@ -149,7 +160,7 @@ def test_masses_reason_required(make_session, vote, staff_user):
 
 
 def test_close_freezes_results_with_hash(evaluated, staff_user, vote):
-    closed = services.session_close(actor=staff_user, session=evaluated)
+    closed = evaluated
     assert closed.status == SessionStatus.CLOSED
     assert closed.result_hash == rules.content_hash(closed.result) and len(closed.result_hash) == 64
     frozen = selectors.tally(closed)

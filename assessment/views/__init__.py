@@ -8,7 +8,7 @@
 from .assessments import annual_entry, periodic, resident, resident_detail, term_reviews
 from .ballot import ballot
 from .results import chart_data, results, results_xlsx
-from .sessions import code_revoke, codes_issue, paper_entry, paper_issued, session_create, session_detail, session_list, session_transition
+from .sessions import code_revoke, codes_issue, codes_void_unused, paper_entry, paper_issued, session_create, session_detail, session_list, session_transition
 
 __all__ = [
     "annual_entry",
@@ -16,6 +16,7 @@ __all__ = [
     "chart_data",
     "code_revoke",
     "codes_issue",
+    "codes_void_unused",
     "paper_entry",
     "paper_issued",
     "periodic",

@@ -6,16 +6,14 @@ from django.shortcuts import get_object_or_404, render
 from core.exceptions import ApplicationError
 
 from .. import selectors, slips
-from ..models import BallotSession, SessionStatus
-from ..permissions import can_manage
+from ..models import BallotSession
 from .common import show_error, tally_reader_required
 
 
-def _result_for(request, session):
-    """Closed → frozen result; open → live count for staff only; else None."""
-    if session.status == SessionStatus.CLOSED:
-        return selectors.tally(session)
-    if can_manage(request.user) and session.status in (SessionStatus.OPEN, SessionStatus.VOID):
+def _result_for(session):
+    """The frozen result once the session was closed; before that nobody (staff included) sees per-target
+    counts — the page shows the turnout only."""
+    if selectors.has_result(session):
         return selectors.tally(session)
     return None
 
@@ -33,11 +31,11 @@ def chart_data(result: dict) -> dict:
 def results(request, pk):
     session = get_object_or_404(BallotSession, pk=pk)
     try:
-        result = _result_for(request, session)
+        result = _result_for(session)
     except ApplicationError as exc:
         show_error(request, exc)
         result = None
-    context = {"session": session, "result": result}
+    context = {"session": session, "result": result, "turnout": selectors.turnout(session)}
     if result:
         context["chart"] = chart_data(result)
         context["rate_columns"] = slips.rate_columns(result["option_set"])
@@ -54,9 +52,9 @@ def results(request, pk):
 @tally_reader_required
 def results_xlsx(request, pk):
     session = get_object_or_404(BallotSession, pk=pk)
-    result = _result_for(request, session)
+    result = _result_for(session)
     if result is None:
-        raise PermissionDenied
+        raise PermissionDenied("测评尚未结束，不能导出计票结果。")
     body = slips.results_xlsx(session=session, result=result)
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="ballot-results-{session.pk}.xlsx"'

@@ -50,7 +50,8 @@ def session_detail(request, pk):
         {
             "session": session,
             "targets": session.targets.select_related("cadre").order_by("order", "id"),
-            "groups": selectors.group_code_stats(session),
+            "groups": session.groups.order_by("order", "id"),
+            "turnout": selectors.turnout(session),
             "issue_form": CodeIssueForm(session=session),
             "paper_form": PaperIssuedForm(session=session),
             "revoke_form": RevokeForm(),
@@ -96,32 +97,59 @@ def session_transition(request, pk, action):
 @staff_required
 @require_POST
 def codes_issue(request, pk):
-    """Issue codes and answer with the slips at once: the plain codes exist only in this response."""
+    """Issue codes for several groups in one step and answer with the slips at once: the plain codes exist only
+    in this response (a print page, a PDF or a workbook; never stored, never cached)."""
     session = get_object_or_404(BallotSession, pk=pk)
     form = CodeIssueForm(request.POST, session=session)
     if not form.is_valid():
         messages.error(request, "发放测评码：" + "；".join(e for errs in form.errors.values() for e in errs))
         return redirect("assessment:session-detail", pk=pk)
-    group = form.cleaned_data["group"]
     try:
-        codes = services.codes_issue(actor=request.user, session=session, group=group, count=form.cleaned_data["count"])
+        issued = services.codes_issue_groups(actor=request.user, session=session, counts=form.cleaned_data["counts"])
     except ApplicationError as exc:
         show_error(request, exc)
         return redirect("assessment:session-detail", pk=pk)
     ballot_url = request.build_absolute_uri(reverse("assessment:ballot", args=[session.public_id]))
-    slip_list = slips.make_slips(codes_with_serials=selectors.code_serials(session, codes), ballot_url=ballot_url)
+    slip_list, summary = [], []
+    for group, codes in issued:
+        part = slips.make_slips(codes_with_serials=selectors.code_serials(session, codes), ballot_url=ballot_url,
+                                group=group.name)
+        slip_list += part
+        summary.append((group.name, len(part), part[0].serial, part[-1].serial))
     stamp = timezone.localtime().strftime("%Y%m%d%H%M")
-    if form.cleaned_data["format"] == "xlsx":
-        body = slips.slips_xlsx(session=session, group=group, slips=slip_list)
+    fmt = form.cleaned_data["format"]
+    if fmt == "html":
+        response = render(request, "assessment/slips_print.html", {
+            "session": session, "slips": slip_list, "summary": summary,
+            "total": len(slip_list), "ballot_url": ballot_url,
+        })
+        response["Cache-Control"] = "no-store"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+    if fmt == "xlsx":
+        body = slips.slips_xlsx(session=session, slips=slip_list)
         response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         filename = f"ballot-codes-{session.pk}-{stamp}.xlsx"
     else:
-        body = slips.slips_pdf(session=session, group=group, slips=slip_list)
+        body = slips.slips_pdf(session=session, slips=slip_list)
         response = HttpResponse(body, content_type="application/pdf")
         filename = f"ballot-slips-{session.pk}-{stamp}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@staff_required
+@require_POST
+def codes_void_unused(request, pk):
+    session = get_object_or_404(BallotSession, pk=pk)
+    try:
+        n = services.codes_void_unused(actor=request.user, session=session)
+    except ApplicationError as exc:
+        show_error(request, exc)
+    else:
+        messages.success(request, f"已作废未使用的测评码 {n} 个。")
+    return redirect("assessment:session-detail", pk=pk)
 
 
 @staff_required
@@ -215,6 +243,6 @@ def paper_entry(request, pk):
             "options": rules.options_for(session.option_set),
             "errors": errors,
             "selected_group": request.POST.get("group", ""),
-            "groups_stats": selectors.group_code_stats(session),
+            "turnout": selectors.turnout(session),
         },
     )
