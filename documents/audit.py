@@ -14,3 +14,6 @@ class AuditAction(models.TextChoices):
     CALENDAR_DAYS_BULK = "documents.calendar_days_bulk", "批量录入节假日安排"
     CALENDAR_DAY_DELETE = "documents.calendar_day_delete", "删除节假日安排"
     CALENDAR_DAYS_DELETE = "documents.calendar_days_delete", "批量删除节假日安排"
+    # reads that take personal data out of the system (issue #18): each one leaves a row
+    LRMX_EXPORT = "documents.lrmx_export", "导出LRMX文件"
+    DOCUMENT_DOWNLOAD = "documents.download", "下载文书"

@@ -221,6 +221,14 @@ def document_record_download(*, actor, document: GeneratedDocument) -> None:
     now = timezone.now()
     GeneratedDocument.objects.filter(pk=document.pk).update(download_count=F("download_count") + 1)
     GeneratedDocument.objects.filter(pk=document.pk, first_downloaded_at__isnull=True).update(first_downloaded_at=now)
+    audit(actor=actor, action=AuditAction.DOCUMENT_DOWNLOAD, obj=document, summary=f"下载文书：{document}",
+          data={"kind": document.kind, "subject": document.subject_key})
+
+
+def lrmx_export_record(*, actor, cadre) -> None:
+    """The audit row of one LRMX export: the whole record, full 身份证号 included, leaves the system."""
+    audit(actor=actor, action=AuditAction.LRMX_EXPORT, obj=cadre, summary=f"导出LRMX文件：{cadre.name}",
+          data={"cadre": cadre.pk})
 
 
 # --- background jobs ------------------------------------------------------------------------------------------------

@@ -104,6 +104,7 @@ def lrmx_export(request, cadre_id):
     _staff_required(request)
     cadre = get_object_or_404(Cadre, pk=cadre_id)
     data = lrmx.export_person(cadre, actor=request.user)
+    services.lrmx_export_record(actor=request.user, cadre=cadre)
     response = HttpResponse(data, content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{lrmx.file_name(cadre)}"
     return response
