@@ -70,8 +70,19 @@ def announcement_generate(*, actor, campaign: Campaign, today: dt.date | None = 
 
 
 def posts_publish(*, actor, campaign: Campaign, note: str = "", today: dt.date | None = None) -> Campaign:
-    """公布职位 → 公开报名 (gate: registration window set and not past as of ``today``, 职位公告 generated)."""
-    return transition(actor=actor, campaign=campaign, action="publish_posts", note=note, today=today)
+    """公布职位 → 公开报名 (gate: registration window set and not past as of ``today``, 职位公告 generated). The
+    职位公告 is published now: dated the publication day ``today`` (a new version if it was generated on another
+    day) and issued."""
+    day = today or timezone.localdate()
+
+    def publish(c: Campaign):
+        campaign_document_generate(
+            actor=actor, kind=DocumentKind.POST_ANNOUNCEMENT, subject_key=c.scope,
+            data=notices.announcement_data(c, today=day), issue="公布",
+            subject_ids=list(c.posts.filter(status=PostStatus.OPEN).values_list("post_id", flat=True)),
+        )
+
+    return transition(actor=actor, campaign=campaign, action="publish_posts", note=note, today=today, after=publish)
 
 
 # ------------------------------------------------------------------ applications: shared checks
@@ -115,13 +126,32 @@ def _open_post(campaign_post: CampaignPost) -> CampaignPost:
     return cp
 
 
-def _check_max_posts(campaign: Campaign, cadre: Cadre, *, exclude_post: CampaignPost) -> None:
-    """At most ``max_posts_per_candidate`` active (草稿/待确认/已报名) applications per person per campaign."""
+def _check_max_posts(campaign: Campaign, cadre: Cadre, *, exclude_post: CampaignPost, own: bool = False) -> None:
+    """At most ``max_posts_per_candidate`` active (草稿/待确认/已报名) applications per person per campaign.
+
+    ``own``: the candidate submits their own 自荐. Their other drafts do not count (a draft is not an entry),
+    and the refusal speaks to them and names the way out: decline the nomination, or withdraw the entry."""
+    statuses = (AppStatus.PENDING, AppStatus.SUBMITTED) if own else ACTIVE
     others = list(
-        Application.objects.filter(campaign=campaign, cadre=cadre, status__in=ACTIVE)
+        Application.objects.filter(campaign=campaign, cadre=cadre, status__in=statuses)
         .exclude(campaign_post=exclude_post).select_related("campaign_post__post", "campaign_post__post__unit")
     )
     limit = campaign.max_posts_per_candidate
+    if own and len(others) >= limit:
+        pending = [a for a in others if a.status == AppStatus.PENDING]
+        if pending:
+            a = pending[0]
+            raise ApplicationError(
+                f"您已被{a.get_source_display()}竞争“{a.campaign_post.post}”，尚未答复；本次每人最多报名 {limit} 个职位。"
+                f"如要改报“{exclude_post.post}”，请先在“我的报名”中婉拒该{a.get_source_display()}，再提交本报名。"
+                "草稿可以先保存。",
+                field="campaign_post",
+            )
+        names = "、".join(f"“{a.campaign_post.post}”" for a in others)
+        raise ApplicationError(
+            f"您已报名{names}；本次每人最多报名 {limit} 个职位。如要改报，请先在“我的报名”中撤回原报名。草稿可以先保存。",
+            field="campaign_post",
+        )
     if len(others) >= limit:
         names = "、".join(str(a.campaign_post.post) for a in others)
         raise ApplicationError(
@@ -220,11 +250,13 @@ def application_save(
             .filter(campaign_post=cp, cadre=cadre).first()
         )
         if app is not None and app.status == AppStatus.PENDING:
-            raise ApplicationError(f"您已被{app.get_source_display()}竞争{cp.post}，请在“我的报名”中确认是否同意。")
+            raise ApplicationError(
+                f"您已被{app.get_source_display()}竞争“{cp.post}”，请在“我的报名”中同意（即为报名）或婉拒，无需另行填写报名表。")
         if app is not None and app.status == AppStatus.SUBMITTED and not submit:
             values = _form_values(data, submit=True)
             submit = True
-        _check_max_posts(campaign, cadre, exclude_post=cp)
+        if submit:  # a draft is not an entry: the limit counts only what is submitted or awaits an answer
+            _check_max_posts(campaign, cadre, exclude_post=cp, own=True)
         create = app is None
         if create:
             app = Application(campaign=campaign, campaign_post=cp, cadre=cadre, created_by=actor_user(actor))

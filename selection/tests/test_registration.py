@@ -146,11 +146,17 @@ def test_max_posts_per_candidate(camp, travel):
     first, second = F.posts_of(camp)
     travel(IN_WINDOW)
     S.application_save(actor=u, campaign_post=first, data=FORM, submit=True)
-    with pytest.raises(ApplicationError, match="每人最多报名 1 个职位"):
-        S.application_save(actor=u, campaign_post=second, data={"achievements": "草稿"})
-    assert Application.objects.filter(cadre=cadre).count() == 1
+    # a draft is not an entry: it saves; submitting it is refused, in the second person, with the way out
+    draft = S.application_save(actor=u, campaign_post=second, data={"achievements": "草稿"})
+    assert draft.status == AppStatus.DRAFT
+    with pytest.raises(ApplicationError, match="每人最多报名 1 个职位") as exc:
+        S.application_save(actor=u, campaign_post=second, data=FORM, submit=True)
+    assert exc.value.message.startswith("您已报名“") and "请先在“我的报名”中撤回原报名" in exc.value.message
+    assert cadre.name not in exc.value.message
+    assert Application.objects.get(pk=draft.pk).status == AppStatus.DRAFT
     # a withdrawn application no longer counts
-    S.application_withdraw(actor=u, application=Application.objects.get(cadre=cadre), reason="改报其他职位")
+    S.application_withdraw(actor=u, application=Application.objects.get(cadre=cadre, campaign_post=first),
+                           reason="改报其他职位")
     app = S.application_save(actor=u, campaign_post=second, data=FORM, submit=True)
     assert app.status == AppStatus.SUBMITTED
 
@@ -280,7 +286,7 @@ def test_nominee_accepts(camp, travel):
                               recommending_unit="经济发展局", recommending_signer="赵局长")
     assert Notification.objects.filter(user=u, dedup_key=f"selection:nomination:{app.pk}").exists()
     # a pending nomination is not an application yet: the candidate must answer it, not file a second one
-    with pytest.raises(ApplicationError, match="请在“我的报名”中确认"):
+    with pytest.raises(ApplicationError, match="请在“我的报名”中同意（即为报名）或婉拒"):
         S.application_save(actor=u, campaign_post=cp, data=FORM, submit=True)
     with pytest.raises(ApplicationError, match="请填写主要工作经历和业绩"):
         S.nomination_respond(actor=u, application=app, accept=True, data={"declaration": True})
@@ -308,8 +314,14 @@ def test_pending_nomination_counts_toward_max_posts(camp, travel):
     travel(IN_WINDOW)
     S.nomination_create(actor=F.staff(), campaign_post=first, cadre=cadre, source="org",
                         recommending_unit="经济发展局", recommending_signer="赵局长")
-    with pytest.raises(ApplicationError, match="最多报名 1 个职位"):
+    with pytest.raises(ApplicationError, match="最多报名 1 个职位") as exc:
         S.application_save(actor=u, campaign_post=second, data=FORM, submit=True)
+    assert exc.value.message.startswith("您已被组织推荐竞争“") and "请先在“我的报名”中婉拒该组织推荐" in exc.value.message
+    # the draft can still be saved, and after declining the nomination the entry goes through
+    assert S.application_save(actor=u, campaign_post=second, data=FORM).status == AppStatus.DRAFT
+    pending = Application.objects.get(cadre=cadre, campaign_post=first)
+    S.nomination_respond(actor=u, application=pending, accept=False, data={"reason": "改报其他职位"})
+    assert S.application_save(actor=u, campaign_post=second, data=FORM, submit=True).status == AppStatus.SUBMITTED
 
 
 # ------------------------------------------------------------------ 补报

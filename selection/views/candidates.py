@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from cadre.eligibility import explain
+from cadre.eligibility import explain, screen
 from cadre.models import Cadre
 from cadre.selectors import education_text
 from core.decorators import require
@@ -45,7 +45,11 @@ def my_applications(request):
     applied = {(a.campaign_id, a.campaign_post_id): a for a in mine}
     campaigns = list(selectors.open_campaigns_for_candidates())
     for c in campaigns:
-        c.post_rows = [(cp, applied.get((c.pk, cp.pk))) for cp in c.open_posts]
+        # 我能报考的职位: the posts open in campaigns now in 报名, each with the person's own check on the
+        # campaign's as-of date and scope (one screen per campaign, a fixed number of queries)
+        checks = screen(Cadre.objects.filter(pk=cadre.pk), [cp.post for cp in c.open_posts], c.as_of,
+                        scope=c.scope) if c.open_posts else {}
+        c.post_rows = [(cp, applied.get((c.pk, cp.pk)), (checks.get(cp.post_id) or [None])[0]) for cp in c.open_posts]
     return render(request, "selection/my_applications.html", {
         "cadre": cadre, "campaigns": campaigns, "applications": mine,
         "nominations": list(selectors.nominations_waiting(cadre)), "today": services.today(),
