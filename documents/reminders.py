@@ -117,6 +117,7 @@ def run_reminders(today: dt.date | None = None, sources: Iterable[str] | None = 
                     title=reminder.title,
                     body=reminder.body,
                     link=reminder.link,
+                    email=False,  # reminders mail by their own switch (DOCUMENTS_REMINDER_EMAIL), below
                 )
                 if new:
                     created[name] += 1

@@ -4,9 +4,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import smtplib
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -274,16 +276,40 @@ def job_fail(job: BackgroundJob, *, message: str) -> None:
 
 
 # --- notifications --------------------------------------------------------------------------------------------------
-def notification_create(*, user, source: str, dedup_key: str, title: str, body: str = "", link: str = "") -> tuple[Notification, bool]:
-    """Idempotent: the same (user, dedup_key) is stored once."""
+def notification_create(
+    *, user, source: str, dedup_key: str, title: str, body: str = "", link: str = "", email: bool = True
+) -> tuple[Notification, bool]:
+    """Idempotent: the same (user, dedup_key) is stored once. A new one is also e-mailed once the surrounding
+    transaction commits (``email``; settings.NOTIFY_EMAIL, on by default; Django's mail framework, the console
+    backend unless configured), when the user has an address."""
     try:
         with transaction.atomic():
-            return Notification.objects.get_or_create(
+            notification, created = Notification.objects.get_or_create(
                 user=user, dedup_key=dedup_key[:200],
                 defaults={"source": source, "title": title[:200], "body": body, "link": link[:300]},
             )
     except IntegrityError:
         return Notification.objects.get(user=user, dedup_key=dedup_key[:200]), False
+    if created and email and getattr(settings, "NOTIFY_EMAIL", True) and getattr(user, "email", ""):
+        transaction.on_commit(lambda: notification_email(notification_id=notification.pk))
+    return notification, created
+
+
+def notification_email(*, notification_id: int) -> bool:
+    """Send one notification by e-mail (once: ``emailed_at`` marks it); a mail server error is logged, the
+    notification stays in the bell."""
+    n = Notification.objects.select_related("user").filter(pk=notification_id, emailed_at=None).first()
+    if n is None or not n.user.email:
+        return False
+    link = f"\n\n{getattr(settings, 'SITE_URL', '').rstrip('/')}{n.link}" if n.link else ""
+    try:
+        send_mail(subject=f"[干部系统] {n.title}", message=f"{n.body}{link}".strip() or n.title,
+                  from_email=None, recipient_list=[n.user.email])
+    except (OSError, smtplib.SMTPException):
+        logger.exception("notification e-mail %s failed", n.pk)
+        return False
+    Notification.objects.filter(pk=n.pk).update(emailed_at=timezone.now())
+    return True
 
 
 def notification_mark_read(*, user, notification_id: int | None = None) -> int:
