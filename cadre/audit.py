@@ -19,6 +19,7 @@ class AuditAction(models.TextChoices):
     CADRE_POST_HISTORY_REPLACE = "cadre.post_history_replace", "修改干部简历（任职经历）"
     CADRE_IMPORT_ROSTER = "cadre.import_roster", "导入干部花名册"
     CADRE_EXPORT_ROSTER = "cadre.export_roster", "导出干部花名册"
+    ID_NUMBERS_READ = "cadre.id_numbers_read", "通过接口读取完整身份证号"
     DEMO_SEED = "demo.seed", "生成演示数据"
     # family links (cadre.services.family)
     FAMILY_LINKS_REFRESH = "cadre.family_links_refresh", "自动关联家庭成员与干部档案"

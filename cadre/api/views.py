@@ -21,6 +21,7 @@ from core import roles
 
 from .. import services
 from ..models import Cadre, OrgUnit, Post
+from ..services.reads import id_numbers_read_record
 from .filters import CadreFilter, OrgUnitFilter, PostFilter
 from .serializers import (
     CadreDetailSerializer,
@@ -299,6 +300,28 @@ class CadreViewSet(RecordViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
         if not roles.can_read_roster(user):
             cadres = cadres.filter(user=user) if user.is_authenticated else cadres.none()
         return cadres
+
+    def _record_full_id_read(self, response, *, one: bool) -> None:
+        """Staff reading other people's full 身份证号 through the API leave an audit row per response."""
+        if response.status_code != 200 or not roles.is_staff_member(self.request.user):
+            return
+        if one:
+            data = response.data
+            id_numbers_read_record(actor=self.request.user, cadre_ids=[data["id"]],
+                                   cadre=Cadre(pk=data["id"], name=data.get("name", "")))
+        else:
+            rows = response.data.get("results", response.data) if isinstance(response.data, dict) else response.data
+            id_numbers_read_record(actor=self.request.user, cadre_ids=[row["id"] for row in rows])
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        self._record_full_id_read(response, one=False)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        self._record_full_id_read(response, one=True)
+        return response
 
     def create(self, request, *args, **kwargs):
         data = self._input(CadreInputSerializer)

@@ -531,7 +531,7 @@ def _grow(records, n):
 @pytest.mark.parametrize(
     "route,queries",
     [
-        ("cadre-list", 4),  # count, page, educations, assessments
+        ("cadre-list", 5),  # count, page, educations, assessments, the audit row (full 身份证号 read)
         ("post-list", 2),  # count, page (holders/vacancy annotated)
         ("unit-list", 2),  # count, page (post/cadre counts as subqueries)
     ],
@@ -551,12 +551,12 @@ def test_cadre_detail_query_count_does_not_grow_with_rows(django_assert_num_quer
     client = api(staff_user)
     url = reverse("cadre-detail", args=[records["holder"].pk])
     client.get(url)
-    with django_assert_num_queries(7):  # cadre+unit, then one per nested list
+    with django_assert_num_queries(8):  # cadre+unit, one per nested list, the audit row (full 身份证号 read)
         client.get(url)
     for year in (2021, 2022, 2023):
         AssessmentFactory(cadre=records["holder"], year=year)
         FamilyMemberFactory(cadre=records["holder"], name=f"家属{year}")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(url)
 
 
