@@ -28,11 +28,12 @@ class RosterUploadForm(forms.Form):
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError("请上传Excel（.xlsx）文件；.xls 或 .csv 请先在Excel中另存为.xlsx")
         try:
-            check_xlsx(upload, limit=limit, what="花名册文件")
+            measure = check_xlsx(upload, limit=limit, what="花名册文件")
         except ApplicationError as exc:
             raise forms.ValidationError(exc.message) from None
         try:
-            self.estimated_rows = check_upload(upload)
+            self.measure = check_upload(upload, measure)
+            self.estimated_rows = max(0, measure.rows - 2)  # counted <row>s, less a title and a header row
         except ApplicationError as exc:
             if exc.message.startswith("文件无法作为Excel"):  # the parser's exception name means nothing to a user
                 raise forms.ValidationError("文件无法作为Excel（.xlsx）打开，可能已损坏。请在Excel中打开后另存为.xlsx再上传。") from None

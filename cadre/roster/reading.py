@@ -10,6 +10,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from core.exceptions import ApplicationError
+from core.uploads import UnreadableXlsx, XlsxMeasure, measure_xlsx
 
 from ..idnumber import IdNumberError, parse_id_number
 from ..models import Cadre, EducationRecord, OrgUnit
@@ -61,9 +62,19 @@ def _damaged(exc: Exception) -> ApplicationError:
     return ApplicationError(f"文件无法作为Excel（.xlsx）打开，可能已损坏：{type(exc).__name__}")
 
 
+def _measure(source) -> XlsxMeasure:
+    """``measure_xlsx`` of the roster; a file that is no readable zip keeps this module's message."""
+    try:
+        return measure_xlsx(source, what="花名册文件")
+    except UnreadableXlsx as exc:
+        raise _damaged(exc.cause) from None
+
+
 def open_workbook(source):
-    """Open an uploaded roster read-only; raise ApplicationError with a Chinese message if it is no xlsx."""
+    """Open an uploaded roster read-only; raise ApplicationError with a Chinese message if it is no xlsx or passes
+    a limit of ``measure_xlsx`` (openpyxl would build every row of a bomb)."""
     _check_head(source)
+    _measure(source)
     try:
         return load_workbook(source, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
@@ -72,10 +83,14 @@ def open_workbook(source):
         raise ApplicationError(f"文件无法作为Excel（.xlsx）打开，可能已损坏：{type(exc).__name__}") from None
 
 
-def open_sheet(source) -> tuple[SheetFile, str]:
+def open_sheet(source, *, measured: bool = False) -> tuple[SheetFile, str]:
     """Open an uploaded roster for reading: (workbook, title of the roster sheet) — the sheet named
-    “干部名册”, else the first. Raise ApplicationError with a Chinese message if it is no xlsx."""
+    “干部名册”, else the first. Raise ApplicationError with a Chinese message if it is no xlsx, or if it passes a
+    limit of ``core.uploads.measure_xlsx`` (inflated size, rows, cells, row index, column; measured while
+    streaming, before anything parses a row) unless the caller has just ``measured`` it."""
     _check_head(source)
+    if not measured:
+        _measure(source)
     try:
         book = open_sheet_file(source)
     except Exception as exc:  # zip, XML and openpyxl's part parsers raise a variety of errors on malformed files
@@ -86,13 +101,16 @@ def open_sheet(source) -> tuple[SheetFile, str]:
     return book, (rf.SHEET_TITLE if rf.SHEET_TITLE in book.titles else book.titles[0])
 
 
-def check_upload(fileobj) -> int:
-    """Quick check for the upload form: zip magic + the workbook opens. Returns the estimated data rows."""
-    book, title = open_sheet(fileobj)
+def check_upload(fileobj, measure: XlsxMeasure | None = None) -> XlsxMeasure:
+    """Quick check for the upload form: zip magic, the limits of ``measure_xlsx`` (unless ``measure`` is that of
+    this file), the workbook opens. Returns the measure: rows counted and bytes inflated, never the sheet's own
+    ``<dimension>`` claim, decide whether the import runs in the request."""
+    if measure is None:
+        _check_head(fileobj)
+        measure = _measure(fileobj)
+    book, _title = open_sheet(fileobj, measured=True)
     try:
-        return max(0, book.estimated_rows(title) - 2)
-    except Exception as exc:
-        raise _damaged(exc) from None
+        return measure
     finally:
         book.close()
         if hasattr(fileobj, "seek"):
@@ -138,16 +156,14 @@ def read_roster(source, *, progress: ProgressFn | None = None) -> ParsedRoster:
     """Parse and check every row without touching the database (except nothing: pure reading)."""
     parsed = ParsedRoster()
     try:
-        book, title = open_sheet(source)
+        _check_head(source)
+        estimated = _measure(source).rows  # counted, for the progress bar
+        book, title = open_sheet(source, measured=True)
     except ApplicationError as exc:
         parsed.errors.append(rf.RowIssue(None, "文件", "", exc.message))
         return parsed
     try:
         parsed.sheet = title
-        try:
-            estimated = book.estimated_rows(title)
-        except Exception as exc:  # a damaged sheet part
-            raise _DamagedSheet(_damaged(exc)) from exc
         if title != rf.SHEET_TITLE:
             parsed.warnings.append(
                 rf.RowIssue(None, "工作表", title, f"未找到名为“{rf.SHEET_TITLE}”的工作表，已读取第一个工作表“{title}”")

@@ -35,6 +35,7 @@ from .forms import RosterUploadForm
 from .report import ImportReport
 
 INLINE_IMPORT_ROWS = 2000  # up to this many rows the preview and the import run inside the request
+INLINE_IMPORT_BYTES = 8 * 1024 * 1024  # … and up to this many bytes of inflated sheet XML (measured, not claimed)
 INLINE_EXPORT_ROWS = 5000  # up to this many people the export downloads directly
 ERRORS_ON_PAGE = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,7 +55,7 @@ def import_upload(request, pk=None):
     if request.method == "POST" and form.is_valid():
         job = roster_import_start(
             actor=request.user, upload=form.cleaned_data["file"], estimated_rows=form.estimated_rows,
-            inline=form.estimated_rows <= INLINE_IMPORT_ROWS,
+            inline=form.estimated_rows <= INLINE_IMPORT_ROWS and form.measure.sheet_bytes <= INLINE_IMPORT_BYTES,
         )
         return redirect("cadre:import-preview", pk=job.pk)
     recent = BackgroundJob.objects.filter(kind=ROSTER_IMPORT_KIND).select_related("created_by")[:10]
