@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from core import views as core_views
 from core.views import account as account_views
+from core.views import jobs as job_views
 
 admin.site.site_header = "干部轮岗交流与竞争上岗系统"
 admin.site.site_title = "干部系统管理"
@@ -17,6 +18,7 @@ urlpatterns = [
     path("accounts/password/", account_views.password_change_view, name="password_change"),
     path("accounts/password/done/", account_views.password_change_done_view, name="password_change_done"),
     path("jobs/<int:pk>/", core_views.job_status, name="job-status"),
+    path("jobs/<int:pk>/retry/", job_views.job_retry_view, name="job-retry"),
     path("audit/", core_views.audit_log, name="audit-log"),
     path("cadre/", include("cadre.urls")),
     path("rotation/", include("rotation.urls")),

@@ -209,12 +209,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 # A BackgroundJob still 排队中/进行中 with no progress for this long is marked failed (core.jobs, every 5 min).
 JOBS_STUCK_AFTER_SECONDS = env.int("JOBS_STUCK_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 300)
+# The kinds of BackgroundJob a failed run of which can be retried from its page, and the task (by registered
+# name) that takes the job's id; each is idempotent (a finished step is not run again).
+JOBS_RETRY_TASKS = {
+    "cadre.roster_import": "cadre.tasks.roster_import_job",
+    "cadre.roster_export": "cadre.tasks.roster_export_job",
+    "documents.lrmx_batch": "documents.run_lrmx_batch",
+}
 # 任免审批表 rendered per WeasyPrint pass in a batch (progress is reported after each chunk).
 DOCUMENTS_BATCH_CHUNK_SIZE = env.int("DOCUMENTS_BATCH_CHUNK_SIZE", default=200)
+from core.schedule import BEAT_SCHEDULE as CORE_BEAT_SCHEDULE  # noqa: E402
 from documents.schedule import BEAT_SCHEDULE as DOCUMENTS_BEAT_SCHEDULE  # noqa: E402
 from selection.schedule import BEAT_SCHEDULE as SELECTION_BEAT_SCHEDULE  # noqa: E402
 
-CELERY_BEAT_SCHEDULE = {**DOCUMENTS_BEAT_SCHEDULE, **SELECTION_BEAT_SCHEDULE}
+CELERY_BEAT_SCHEDULE = {**CORE_BEAT_SCHEDULE, **DOCUMENTS_BEAT_SCHEDULE, **SELECTION_BEAT_SCHEDULE}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
