@@ -22,6 +22,7 @@ from .. import gates, workflow
 from ..audit import TRANSITION_ACTIONS
 from ..models import Application, Campaign, StageEvent
 from ..workflow import Stage
+from .waiting import stage_waiting_notify
 
 SYSTEM = workflow.SYSTEM
 
@@ -115,6 +116,7 @@ def transition(
         )
         if after is not None:
             after(locked)
+        stage_waiting_notify(locked)
     campaign.refresh_from_db()
     return campaign
 
