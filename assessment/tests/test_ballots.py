@@ -296,7 +296,7 @@ def test_close_unlinks_ballots_from_codes_and_order(make_session, staff_user, vo
     with connection.cursor() as cursor:
         cursor.execute("SELECT DISTINCT xmin::text FROM assessment_ballot WHERE session_id = %s", [s.pk])
         ballot_xmins = {r[0] for r in cursor.fetchall()}
-        cursor.execute("SELECT DISTINCT xmin::text FROM assessment_ballotmark m JOIN assessment_ballot b"
+        cursor.execute("SELECT DISTINCT m.xmin::text FROM assessment_ballotmark m JOIN assessment_ballot b"
                        " ON b.id = m.ballot_id WHERE b.session_id = %s", [s.pk])
         mark_xmins = {r[0] for r in cursor.fetchall()}
         cursor.execute("SELECT DISTINCT xmin::text FROM assessment_ballotcode WHERE session_id = %s", [s.pk])
