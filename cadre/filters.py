@@ -12,6 +12,7 @@ from django.utils import timezone
 from .choices import CadreStatus, Education, Gender, PoliticalStatus, RankLevel, StaffingType
 from .models import Cadre, EducationRecord, OrgUnit
 from .permissions import can_search_id_number
+from .sortkeys import QUERY_MAX, QUERY_TOO_LONG, normalize_query
 
 # (value, label, youngest age, oldest age) — None means open-ended
 AGE_BANDS = [
@@ -72,7 +73,9 @@ class CadreFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="关键字",
         method="filter_q",
-        widget=forms.TextInput(attrs={"placeholder": "姓名、拼音、职务或身份证号", "type": "search"}),
+        max_length=QUERY_MAX,
+        error_messages={"max_length": QUERY_TOO_LONG},
+        widget=forms.TextInput(attrs={"placeholder": "姓名、拼音（全拼或首字母）、职务或身份证号", "type": "search"}),
     )
     unit = django_filters.ModelChoiceFilter(
         label="单位", queryset=OrgUnit.objects.only("id", "name", "order"), method="filter_unit", empty_label="全部单位"
@@ -116,12 +119,12 @@ class CadreFilter(django_filters.FilterSet):
         return queryset
 
     def filter_q(self, queryset, name, value):
-        text = re.sub(r"[\s\u3000]+", "", value or "")
+        text, pinyin = normalize_query(value)
         if not text:
             return queryset
         cond = Q(name__contains=text) | Q(position_title__contains=text) | Q(unit__name__contains=text)
-        if re.fullmatch(r"[A-Za-z ]+", value.strip()):
-            cond |= Q(pinyin_key__startswith=value.strip().lower())
+        if pinyin:  # full pinyin with or without spaces, or the initials, any case (search_key: `yujianjun yjj`)
+            cond |= Q(search_key__contains=pinyin)
         if can_search_id_number(self.user) and re.fullmatch(r"[0-9]{4,17}[0-9Xx]?", text):
             cond |= Q(id_number__contains=text.upper())
         return queryset.filter(cond)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -29,6 +29,7 @@ from .models import (
     month_text,
 )
 from .services import post_vacancies
+from .sortkeys import QUERY_MAX, normalize_query
 
 DEFAULT_STATUS = CadreStatus.ACTIVE
 
@@ -369,3 +370,34 @@ def family_link_decisions(limit: int = 20):
     return FamilyLinkProposal.objects.exclude(status=FamilyLinkProposal.Status.PENDING).select_related(
         "cadre", "candidate", "decided_by"
     ).order_by("-decided_at", "-id")[:limit]
+
+
+# ---------------------------------------------------------------- person lookup (autocomplete)
+LOOKUP_LIMIT = 15
+
+
+def cadre_lookup(*, query: str, id_numbers: bool = False, active_only: bool = True, limit: int = LOOKUP_LIMIT):
+    """People for a name or pinyin (全拼 with or without spaces, or the initials, any case): one query.
+
+    Exact names first, then names starting with the query, then the rest, each in 姓氏笔画 order. With
+    ``id_numbers`` (staff) a query of 4+ digits also matches the start of the 身份证号. '' → no rows.
+    """
+    text, pinyin = normalize_query(query)
+    if not text or len(text) > QUERY_MAX:
+        return []
+    cond = Q(name__contains=text)
+    if pinyin:
+        cond |= Q(search_key__contains=pinyin)
+    if id_numbers and text[:-1].isdigit() and len(text) >= 4:
+        cond |= Q(id_number__startswith=text.upper())
+    qs = Cadre.objects.filter(cond).select_related("unit")
+    if active_only:
+        qs = qs.filter(status=CadreStatus.ACTIVE)
+    rank = Case(
+        When(name=text, then=Value(0)),
+        When(name__startswith=text, then=Value(1)),
+        When(search_key__startswith=pinyin or "\x00", then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    return list(qs.annotate(match_rank=rank).order_by("match_rank", "stroke_key", "id")[:limit])

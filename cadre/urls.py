@@ -10,6 +10,7 @@ urlpatterns = [
     path("export/", roster_views.roster_export, name="roster-export"),
     path("new/", views.cadre_create_view, name="cadre-create"),
     path("me/", views.my_record, name="my-record"),
+    path("lookup/", views.person_lookup, name="lookup"),
     path("<int:pk>/", views.cadre_detail, name="cadre-detail"),
     path("<int:pk>/photo/", views.cadre_photo, name="cadre-photo"),
     path("<int:pk>/edit/", views.cadre_edit_view, name="cadre-edit"),

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -23,6 +23,7 @@ from .forms import CadreForm, record_formsets
 from .models import Cadre, FamilyLinkProposal, OrgUnit
 from .services import cadre_create, cadre_update
 from .services import cadre_records_save, family_link_confirm, family_link_reject, family_links_refresh
+from .sortkeys import QUERY_MAX, QUERY_TOO_LONG
 
 PAGE_SIZE = 50
 
@@ -272,3 +273,31 @@ def family_link_decide(request, pk):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("cadre:family-links")
+
+
+# ---------------------------------------------------------------- 按姓名或拼音选人
+@require(permissions.can_view_roster)
+def person_lookup(request):
+    """Autocomplete wherever a person is chosen: JSON of up to 15 people for ``q`` (姓名, 全拼 with or without
+    spaces, 首字母, any case; staff also the start of a 身份证号). The number is masked for roles that see it
+    masked; the birth date is year-month for everybody. ``all=1`` includes people no longer 在职."""
+    query = request.GET.get("q", "")
+    if len("".join(query.split())) > QUERY_MAX:
+        return JsonResponse({"results": [], "error": QUERY_TOO_LONG}, status=400)
+    full_ids = permissions.can_see_full_id_number(request.user)
+    people = selectors.cadre_lookup(
+        query=query, id_numbers=permissions.can_search_id_number(request.user), active_only=request.GET.get("all") != "1"
+    )
+    results = []
+    for c in people:
+        job = f"{c.unit.short_name or c.unit.name if c.unit_id else ''}{c.position_title}"
+        results.append({
+            "id": c.pk,
+            "name": c.name,
+            "gender": c.gender,
+            "birth": f"{c.birth_date:%Y.%m}",
+            "job": job,
+            "id_number": c.id_number if full_ids else c.masked_id_number,
+            "label": f"{c.name}（{c.gender}，{c.birth_date:%Y.%m}）{job}",
+        })
+    return JsonResponse({"results": results, "error": ""})

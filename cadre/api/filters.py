@@ -18,6 +18,7 @@ from ..choices import (
     UnitKind,
 )
 from ..models import Cadre, EducationRecord, OrgUnit, Post
+from ..sortkeys import QUERY_MAX, QUERY_TOO_LONG, normalize_query
 
 
 def unit_and_descendant_ids(unit_id: int) -> list[int]:
@@ -86,7 +87,10 @@ class PostFilter(django_filters.FilterSet):
 
 
 class CadreFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label="关键字（姓名、现任职务；组织部工作人员可按身份证号）")
+    q = django_filters.CharFilter(
+        method="filter_q", max_length=QUERY_MAX, error_messages={"max_length": QUERY_TOO_LONG},
+        label="关键字（姓名、拼音全拼或首字母、现任职务；组织部工作人员可按身份证号）",
+    )
     unit = django_filters.NumberFilter(method="filter_unit", label="工作单位ID（含下级单位）")
     level = django_filters.ChoiceFilter(field_name="rank_level", choices=RankLevel.choices, label="职务层次")
     gender = django_filters.ChoiceFilter(choices=Gender.choices, label="性别")
@@ -116,6 +120,9 @@ class CadreFilter(django_filters.FilterSet):
         if not value:
             return queryset
         condition = Q(name__icontains=value) | Q(position_title__icontains=value)
+        _text, pinyin = normalize_query(value)
+        if pinyin:
+            condition |= Q(search_key__contains=pinyin)
         # only staff see full numbers, so only staff may search by them (no probing through the filter)
         if any(ch.isdigit() for ch in value) and is_staff_member(getattr(self.request, "user", None)):
             condition |= Q(id_number__icontains=value.upper())
