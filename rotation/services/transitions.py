@@ -7,16 +7,20 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from core import roles
 from core.audit import audit
 from core.exceptions import ApplicationError
 from core.jobs import enqueue_on_commit
+from documents.services import notification_create
 
 from .. import workflow
 from ..audit import AuditAction
-from ..models import RotationPlan
+from ..models import PlanStatus, RotationPlan
 from .execution import moves_carry_out
 from .plans import plan_check
 
@@ -94,7 +98,28 @@ def plan_transition(*, actor, plan: RotationPlan, action: str, note: str = "", *
         plan.status = t.target
         plan.save(update_fields=["status", *step.fields])
         audit(actor=actor, action=step.action, obj=plan, summary=step.summary, data=step.data or None)
+        _notify_waiting(plan, note)
     return plan
+
+
+def _notify_waiting(plan: RotationPlan, note: str) -> None:
+    """Whoever the plan's new status waits for hears of it (the bell, and an e-mail after commit): the leaders
+    when it is submitted, its author when it is returned or approved."""
+    link = reverse("rotation:plan", args=[plan.pk])
+    key = f"rotation:plan:{plan.pk}:{plan.status}:{timezone.now().isoformat()}"
+    if plan.status == PlanStatus.SUBMITTED:
+        users = get_user_model().objects.filter(is_active=True, groups__name=roles.LEADER).distinct()
+        title, body = f"轮岗交流方案待审批：{plan.name}", "请审阅方案及其检查结果后批准或退回。"
+    elif plan.status in (PlanStatus.RETURNED, PlanStatus.APPROVED) and plan.created_by_id:
+        users = [plan.created_by]
+        if plan.status == PlanStatus.RETURNED:
+            title, body = f"轮岗交流方案被退回：{plan.name}", f"退回理由：{note}" if note else "请按审批意见修改后重新提交。"
+        else:
+            title, body = f"轮岗交流方案已批准：{plan.name}", "下一步：办理执行。"
+    else:
+        return
+    for user in users:
+        notification_create(user=user, source="轮岗交流", dedup_key=key, title=title, body=body, link=link)
 
 
 # the named shortcuts (the services' names before the table): each is one call of plan_transition
