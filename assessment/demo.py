@@ -63,7 +63,7 @@ def seed(today, log=print) -> BallotSession | None:
         )
         groups = {g.name: g for g in session.groups.all()}
         issued = codes_issue_groups(actor=staff, session=session, counts={groups[n]: c for n, _w, c in GROUPS})
-        session_open(actor=staff, session=session)
+        session = session_open(actor=staff, session=session)
     targets = list(session.targets.order_by("order", "id"))
     unused = {group.name: list(codes) for group, codes in issued}
     for group_name, choices in CAST:
