@@ -98,7 +98,8 @@ class Appointment:
     name: str
     post: str
     previous_post: str = ""
-    is_new_promotion: bool = False
+    is_new_promotion: bool = False  # 新提任: the only kind with a 试用期
+    kind: str = ""  # 任职方式: 新提任 / 转任 / 平职交流 / 降职 (from the registration snapshot's level)
 
 
 @dataclass
@@ -269,9 +270,11 @@ def build_context(kind: str, data) -> dict:
     elif kind == DocumentKind.APPOINTMENT_NOTICE:
         if not data.appointments:
             raise ApplicationError("任职通知至少应包含一名任职人员")
+        data.addressee = data.addressee.rstrip("：:")  # the template adds the one colon after 主送机关
         ctx.update(data=data, title=data.title, any_probation=any(a.is_new_promotion for a in data.appointments))
     elif kind == DocumentKind.ROTATION_NOTICE:
         if not data.moves:
             raise ApplicationError("交流通知至少应包含一名交流人员")
+        data.addressee = data.addressee.rstrip("：:")
         ctx.update(data=data, title=data.title, report_by_text=cn_date(data.report_by))
     return ctx

@@ -9,6 +9,11 @@ Read-only: each builder loads what its notice prints in a fixed number of querie
 - ``inspection_data``: 考察对象公示 (per open post the 考察对象);
 - ``pre_appointment_data``: 任前公示 (the people of ``gates.publicity_candidates``);
 - ``appointment_data``: 聘任文件/任职通知 (appointees, previous posts, 聘期/试用期).
+
+Every person line reads the application's snapshot (the facts frozen at submission, ``selection.snapshots``),
+never today's record, and every notice carries its stage's date: 职位公告 the publication date, 资格审查结果公示
+the day 党委 approved the list, 考察对象公示 the day the list was confirmed, 任前公示 the start of publicity,
+任职通知 the appointment date. A notice asked for before its stage is refused in Chinese (``stage_errors``).
 """
 from __future__ import annotations
 
@@ -19,8 +24,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from cadre.eligibility import NEW, TRANSFER, RuleSet, birth_cutoff, fmt_date, parse_date, resolve_rule_sets
-from cadre.models import EducationRecord, PostHistory
-from cadre.selectors import education_text
+from cadre.models import EducationRecord
 from core.exceptions import ApplicationError
 from documents.campaign_docs import (
     Appointment,
@@ -34,12 +38,52 @@ from documents.campaign_docs import (
     PreAppointmentNoticeData,
 )
 
-from . import gates
+from . import gates, rules, snapshots, workflow
 from .models import Application, Campaign, CampaignPost, PostStatus
+from .workflow import Stage
 
 
 def _today() -> dt.date:
     return timezone.localdate()
+
+
+def _day(moment) -> dt.date | None:
+    return timezone.localtime(moment).date() if moment else None
+
+
+# the stage a notice belongs to and the recorded fact that dates it
+NOTICE_STAGES = {
+    "post_announcement": (Stage.POSTING, "职位公告"),
+    "qualification_notice": (Stage.REVIEW, "资格审查结果公示"),
+    "inspection_notice": (Stage.INSPECTION, "考察对象公示"),
+    "pre_appointment_notice": (Stage.PUBLICITY, "任前公示"),
+    "appointment_notice": (Stage.APPOINTMENT, "任职通知"),
+}
+
+
+def stage_errors(campaign: Campaign, kind: str) -> list[str]:
+    """Why the notice ``kind`` cannot be produced yet (documents are generated in stage order)."""
+    stage, label = NOTICE_STAGES[kind]
+    reached = workflow.stage_number(campaign.stage)
+    if campaign.stage == Stage.CANCELLED:
+        return [f"该竞争上岗工作已终止，不能生成{label}"]
+    if reached < workflow.stage_number(stage):
+        return [f"尚未进入“{stage.label}”阶段（当前为“{campaign.get_stage_display()}”），不能生成{label}"]
+    if kind == "qualification_notice" and not campaign.review_approved_at:
+        return ["资格审查名单尚未经党委审定，不能生成资格审查结果公示"]
+    if kind == "inspection_notice" and not campaign.inspection_confirmed_at:
+        return ["考察对象尚未确定，不能生成考察对象公示"]
+    if kind == "pre_appointment_notice" and not campaign.publicity_start:
+        return ["尚未确定任前公示开始日期，不能生成任前公示"]
+    if kind == "appointment_notice" and not campaign.appointment_date:
+        return ["尚未办理任职，不能生成任职通知"]
+    return []
+
+
+def require_stage(campaign: Campaign, kind: str) -> None:
+    errors = stage_errors(campaign, kind)
+    if errors:
+        raise ApplicationError("；".join(errors) + "。", errors=errors)
 
 
 def issuer(campaign: Campaign) -> Issuer:
@@ -150,6 +194,8 @@ def how_to_apply(campaign: Campaign) -> list[str]:
 
 
 def announcement_data(campaign: Campaign, today: dt.date | None = None) -> PostAnnouncementData:
+    """职位公告 dated ``today`` (the day it is published; posts_publish dates it with the publication day)."""
+    require_stage(campaign, "post_announcement")
     if not (campaign.registration_start and campaign.registration_end):
         raise ApplicationError("尚未设定报名时间，不能生成职位公告。")
     posts = open_posts(campaign)
@@ -184,15 +230,17 @@ def _with_people(qs):
 
 
 def person_line(app: Application, *, proposed: bool = False, note: str = "") -> PersonLine:
-    c = app.cadre
+    """One person as the notices print them: the snapshot's facts (frozen at submission)."""
+    snap = snapshots.of(app)
+    birth = snap.get("birth")
     return PersonLine(
-        name=c.name,
-        gender=c.gender,
-        birth=c.birth_date,
-        native_place=c.native_place,
-        education=education_text(c.educations.all()),
-        political_status=c.political_status,
-        current_post=c.current_job,
+        name=snap.get("name", ""),
+        gender=snap.get("gender", ""),
+        birth=dt.date.fromisoformat(birth) if birth else None,
+        native_place=snap.get("native_place", ""),
+        education=snap.get("education", ""),
+        political_status=snap.get("political_status", ""),
+        current_post=snap.get("current_job", ""),
         proposed_post=post_title(app.campaign_post) if proposed else "",
         note=note,
     )
@@ -210,23 +258,26 @@ def _groups(campaign: Campaign, apps, order_key) -> list[PostWithPeople]:
 
 
 def qualification_data(campaign: Campaign, today: dt.date | None = None) -> ListNoticeData:
-    """资格审查结果公示: per open post the candidates who passed (按姓氏笔画排序)."""
+    """资格审查结果公示: per open post the candidates who passed (按姓氏笔画排序), dated the day 党委 approved the
+    list (``today`` is accepted for older callers and ignored)."""
+    require_stage(campaign, "qualification_notice")
     apps = list(_with_people(gates.qualified(campaign)))
     return ListNoticeData(
         campaign_title=campaign.title,
         issuer=issuer(campaign),
-        issue_date=today or _today(),
+        issue_date=_day(campaign.review_approved_at),
         groups=_groups(campaign, apps, lambda a: (a.cadre.stroke_key, a.cadre_id)),
     )
 
 
 def inspection_data(campaign: Campaign) -> ListNoticeData:
-    """考察对象公示: per open post the 考察对象 in rank order."""
+    """考察对象公示: per open post the 考察对象 in rank order, dated the day the list was confirmed."""
+    require_stage(campaign, "inspection_notice")
     apps = list(_with_people(gates.qualified(campaign).filter(is_inspection_target=True)))
     return ListNoticeData(
         campaign_title=campaign.title,
         issuer=issuer(campaign),
-        issue_date=_today(),
+        issue_date=_day(campaign.inspection_confirmed_at),
         groups=_groups(campaign, apps, lambda a: (a.rank or 999, a.cadre.stroke_key, a.cadre_id)),
     )
 
@@ -238,8 +289,11 @@ def _ordered(apps):
 
 
 def pre_appointment_data(campaign: Campaign, start_date: dt.date | None = None) -> PreAppointmentNoticeData:
-    """任前公示 of the people who passed the 党委会 and the superior approval; period from ``start_date``."""
-    start = start_date or campaign.publicity_start or _today()
+    """任前公示 of the people who passed the 党委会 and the superior approval; dated and counted from the start of
+    publicity (``start_date`` only for a preview before the period is set)."""
+    if start_date is None:
+        require_stage(campaign, "pre_appointment_notice")
+    start = campaign.publicity_start or start_date
     apps = _ordered(_with_people(gates.publicity_candidates(campaign)))
     return PreAppointmentNoticeData(
         issuer=issuer(campaign),
@@ -250,56 +304,38 @@ def pre_appointment_data(campaign: Campaign, start_date: dt.date | None = None) 
     )
 
 
-def _previous_posts(apps) -> dict[int, str]:
-    """The post each appointee held before: the current job when not yet appointed, else the post-history row
-    that ended before the appointment date (the appointment closes it)."""
-    out = {a.pk: a.cadre.current_job for a in apps if not a.appointed_on}
-    appointed = [a for a in apps if a.appointed_on]
-    if appointed:
-        rows = (
-            PostHistory.objects.filter(cadre_id__in=[a.cadre_id for a in appointed], end__isnull=False)
-            .select_related("unit").order_by("cadre_id", "-end", "-id")
-        )
-        by_cadre = defaultdict(list)
-        for row in rows:
-            by_cadre[row.cadre_id].append(row)
-        for a in appointed:
-            row = next((r for r in by_cadre.get(a.cadre_id, []) if r.end < a.appointed_on), None)
-            if row is None:
-                out[a.pk] = ""
-            else:
-                unit = row.unit_name or (row.unit.short_name or row.unit.name if row.unit_id else "")
-                out[a.pk] = f"{unit}{row.title}"
-    return out
+def appointment_kind(app: Application) -> str:
+    """新提任/转任/平职交流/降职: recorded at appointment, else from the snapshot's level vs the new post's."""
+    if app.appointment_kind:
+        return app.appointment_kind
+    snap = snapshots.of(app)
+    return rules.appointment_kind(snap.get("post_level", ""), snap.get("rank_level", ""), app.campaign_post.post.level)
 
 
 def is_new_promotion(app: Application) -> bool:
-    """新提任: recorded at appointment, else the eligibility snapshot's appointment type (新任)."""
-    if app.is_new_appointment is not None:
-        return bool(app.is_new_appointment)
-    return (app.eligibility or {}).get("appointment") == NEW
+    """新提任 (the only kind with a 试用期)."""
+    return appointment_kind(app) == rules.PROMOTION
 
 
 def appointment_data(campaign: Campaign, previous_posts: dict[int, str] | None = None) -> AppointmentNoticeData:
-    """聘任文件/任职通知. Appointees: the people of 任前公示 who were appointed (all of them before appointment).
-
-    ``previous_posts`` (application id → text) may be passed by a caller that read the posts before updating
-    the records; otherwise they come from the records.
-    """
+    """聘任文件/任职通知, dated the appointment date: the appointees with the post each held at registration (the
+    snapshot) and the appointment kind (新提任 with 试用期, 转任, 平职交流, 降职). ``previous_posts`` (application
+    id → text) overrides the snapshot's post for a caller that knows better."""
+    require_stage(campaign, "appointment_notice")
     candidates = list(_with_people(gates.publicity_candidates(campaign)))
-    appointed = [a for a in candidates if a.appointed_on]
-    apps = _ordered(appointed or candidates)
+    apps = _ordered([a for a in candidates if a.appointed_on])
     if not apps:
         raise ApplicationError("没有任职人员，不能生成任职通知。")
-    previous = _previous_posts(apps)
+    previous = {a.pk: snapshots.of(a).get("current_job", "") for a in apps}
     if previous_posts:
         previous.update(previous_posts)
     appointments = [
-        Appointment(name=a.cadre.name, post=post_title(a.campaign_post), previous_post=previous.get(a.pk, ""),
-                    is_new_promotion=is_new_promotion(a))
+        Appointment(name=snapshots.of(a).get("name") or a.cadre.name, post=post_title(a.campaign_post),
+                    previous_post=previous.get(a.pk, ""), is_new_promotion=is_new_promotion(a),
+                    kind=appointment_kind(a))
         for a in apps
     ]
-    names = "、".join(a.cadre.name for a in apps[:3]) + ("等" if len(apps) > 1 else "")
+    names = "、".join(x.name for x in appointments[:3]) + ("等" if len(apps) > 1 else "")
     basis = f"经党工委会议研究，并报上级组织部门审批同意（{campaign.superior_approval_no}）" if campaign.superior_approval_no else "经党工委会议研究"
     probation = (
         f"；其中新提任人员试用期{campaign.probation_years}年" if any(x.is_new_promotion for x in appointments) else ""
@@ -310,7 +346,7 @@ def appointment_data(campaign: Campaign, previous_posts: dict[int, str] | None =
     )
     return AppointmentNoticeData(
         issuer=issuer(campaign),
-        issue_date=campaign.appointment_date or _today(),
+        issue_date=campaign.appointment_date,
         document_number=campaign.appointment_document_no,
         title=f"关于{names}同志任职的通知",
         addressee="各部门、各单位",

@@ -55,8 +55,9 @@ def _subject_ids(campaign, kind: str) -> list[int]:
 
 @shared_task(bind=True, name="selection.issue_campaign_document", **RETRY)
 def issue_campaign_document(self, campaign_id: int, kind: str, actor_id: int | None = None) -> int | None:
-    """Render one campaign document (职位公告, 资格审查结果公示, 考察对象公示, 任前公示, 任职通知) from the current
-    records. Returns the document id, or None when the campaign no longer exists."""
+    """Render one campaign document (职位公告, 资格审查结果公示, 考察对象公示, 任前公示, 任职通知) from the
+    applications' snapshots, dated with its stage's date, and issue it (the stage move publishes it). Returns the
+    document id, or None when the campaign no longer exists."""
     builders = {
         DocumentKind.POST_ANNOUNCEMENT: notices.announcement_data,
         DocumentKind.QUALIFICATION_NOTICE: notices.qualification_data,
@@ -72,6 +73,6 @@ def issue_campaign_document(self, campaign_id: int, kind: str, actor_id: int | N
         return None
     doc = campaign_document_generate(
         actor=_actor(actor_id), kind=kind, subject_key=campaign.scope, data=builders[kind](campaign),
-        subject_ids=_subject_ids(campaign, kind),
+        subject_ids=_subject_ids(campaign, kind), issue="公布",  # the stage move publishes it
     )
     return doc.pk

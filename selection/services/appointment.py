@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 from cadre.choices import PostKind
-from cadre.eligibility import NEW
 from cadre.models import Cadre, PostHistory
 from cadre.services import PositionMove, positions_assign
 from core.audit import audit
 from core.exceptions import ApplicationError
 from documents.models import DocumentKind
 
-from .. import gates, rules
+from .. import gates, rules, snapshots
 from ..audit import AuditAction
 from ..models import Application, Campaign, Objection, ObjectionStatus
 from .base import actor_user, app_label, document_issue_on_commit, require_staff, transition
@@ -38,6 +37,14 @@ def _seat_errors(apps: list[Application]) -> list[str]:
                 + "、".join(a.cadre.name for a in post_apps)
             )
     return errors
+
+
+def appointment_kind(app: Application) -> str:
+    """新提任/转任/平职交流/降职 from the snapshot's level (the post held at registration) and the new post's."""
+    if app.appointment_kind:
+        return app.appointment_kind
+    snap = snapshots.of(app)
+    return rules.appointment_kind(snap.get("post_level", ""), snap.get("rank_level", ""), app.campaign_post.post.level)
 
 
 def appointment_execute(*, actor, campaign: Campaign, appointed_on: dt.date, document_no: str, note: str = "") -> Campaign:
@@ -82,16 +89,19 @@ def appointment_execute(*, actor, campaign: Campaign, appointed_on: dt.date, doc
         )
         for a in apps:
             post = a.campaign_post.post
-            is_new = (a.eligibility or {}).get("appointment") == NEW or level_changes[a.pk]
+            kind = appointment_kind(a)
+            is_new = kind == rules.PROMOTION
             a.appointed_on = appointed_on
             a.term_end = rules.term_end(appointed_on, c.term_years)
+            a.appointment_kind = kind
             a.is_new_appointment = is_new
             a.probation_end = (
                 rules.term_end(appointed_on, c.probation_years)
                 if is_new and post.kind == PostKind.LEADERSHIP and c.probation_years else None
             )
             a._history_user = actor_user(actor)
-            a.save(update_fields=["appointed_on", "term_end", "is_new_appointment", "probation_end", "updated_at"])
+            a.save(update_fields=["appointed_on", "term_end", "appointment_kind", "is_new_appointment", "probation_end",
+                                  "updated_at"])
         c.appointment_date = appointed_on
         c.appointment_document_no = document_no[:60]
         c.save(update_fields=["appointment_date", "appointment_document_no"])

@@ -167,8 +167,8 @@ def _result_text(app: Application) -> tuple[str, str]:
 
 
 def review_publish(*, actor, campaign: Campaign, today: dt.date | None = None) -> Campaign:
-    """张榜公布: after 党委 approved, the 资格审查结果公示 PDF (dated ``today``, by default the real today) and each
-    candidate's own result with its reason."""
+    """张榜公布: after 党委 approved, the 资格审查结果公示 PDF (dated the day 党委 approved the list, issued) and each
+    candidate's own result with its reason. ``today`` is accepted for older callers and not used."""
     require_staff(actor)
     with transaction.atomic():
         locked = lock(campaign)
@@ -179,9 +179,9 @@ def review_publish(*, actor, campaign: Campaign, today: dt.date | None = None) -
             raise ApplicationError(f"资格审查结果已于 {timezone.localtime(locked.review_published_at):%Y年%m月%d日} 张榜公布。")
         locked.review_published_at = timezone.now()
         locked.save(update_fields=["review_published_at"])
-        data = notices.qualification_data(locked, today=today)
+        data = notices.qualification_data(locked)  # dated the day 党委 approved the list
         doc = campaign_document_generate(
-            actor=actor, kind=DocumentKind.QUALIFICATION_NOTICE, subject_key=locked.scope, data=data,
+            actor=actor, kind=DocumentKind.QUALIFICATION_NOTICE, subject_key=locked.scope, data=data, issue="公布",
             subject_ids=list(gates.qualified(locked).values_list("cadre_id", flat=True)),
         )
         apps = list(

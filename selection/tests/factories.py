@@ -41,7 +41,7 @@ from cadre.tests.factories import CadreFactory, OrgUnitFactory, PostFactory
 from core import roles
 from documents.models import DocumentKind
 from documents.services import document_store
-from selection import services
+from selection import services, snapshots
 from selection.models import (
     Application,
     AppStatus,
@@ -224,6 +224,14 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     recommender_count = factory.LazyAttribute(lambda o: 5 if o.source == Source.MASS else 0)
     recommending_unit = factory.LazyAttribute(lambda o: "青溪经济开发区经济发展局" if o.source == Source.ORG else "")
     recommending_signer = factory.LazyAttribute(lambda o: "赵局长" if o.source == Source.ORG else "")
+
+    @factory.post_generation
+    def freeze(obj, create, extracted, **kwargs):
+        """A submitted application carries its snapshot, as application_save writes it."""
+        if create and obj.status == AppStatus.SUBMITTED and not obj.snapshot:
+            obj.snapshot = snapshots.take(obj.cadre)
+            obj.snapshot_at = timezone.now()
+            Application.objects.filter(pk=obj.pk).update(snapshot=obj.snapshot, snapshot_at=obj.snapshot_at)
 
 
 def application(campaign_post: CampaignPost, cadre=None, *, status=AppStatus.SUBMITTED, source=Source.SELF, **extra) -> Application:

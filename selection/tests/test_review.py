@@ -8,9 +8,10 @@ import time_machine
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
 from documents.models import DocumentKind, GeneratedDocument, Notification
-from selection import gates, notices
+from cadre.models import Cadre
+from selection import gates, notices, snapshots
 from selection import services as S
-from selection.models import Application, AppStatus, PostStatus, StageEvent
+from selection.models import Application, AppStatus, Campaign, PostStatus, StageEvent
 from selection.tests import factories as F
 from selection.workflow import Stage
 
@@ -221,7 +222,12 @@ def test_qualification_notice_lists_only_qualified_per_open_post(staff):
     S.review_decide(actor=staff, application=a, decision="通过")
     S.review_decide(actor=staff, application=b, decision="不通过")
     S.review_decide(actor=staff, application=w, decision="放宽通过", reason="经批准放宽年龄")
+    with pytest.raises(ApplicationError, match="尚未经党委审定"):  # documents in stage order
+        notices.qualification_data(c)
+    Campaign.objects.filter(pk=c.pk).update(review_approved_at=dt.datetime(2026, 7, 14, 2, tzinfo=dt.timezone.utc))
+    c.refresh_from_db()
     data = notices.qualification_data(c)
+    assert data.issue_date == dt.date(2026, 7, 14)  # the day the list was approved, not today
     assert [[p.name for p in g.people] for g in data.groups] == [["张三"], ["王五"]]
     person = data.groups[0].people[0]
     assert (person.gender, person.birth, person.education) == ("男", dt.date(1990, 5, 1), "大学本科")
@@ -324,7 +330,12 @@ def test_inspection_data_lists_targets_in_rank_order():
     _passed(first, F.qualified_cadre(name="乙"), is_inspection_target=True, rank=2)
     _passed(first, F.qualified_cadre(name="甲"), is_inspection_target=True, rank=1)
     _passed(first, F.qualified_cadre(name="丙"), rank=3)
+    with pytest.raises(ApplicationError, match="考察对象尚未确定"):
+        notices.inspection_data(c)
+    Campaign.objects.filter(pk=c.pk).update(inspection_confirmed_at=dt.datetime(2026, 7, 23, 2, tzinfo=dt.timezone.utc))
+    c.refresh_from_db()
     data = notices.inspection_data(c)
+    assert data.issue_date == dt.date(2026, 7, 23)
     assert [[p.name for p in g.people] for g in data.groups] == [["甲", "乙"], []]
 
 
@@ -346,30 +357,43 @@ def test_pre_appointment_data():
     assert ctx["period_start"] == dt.date(2026, 9, 1) and "7个工作日" in ctx["period_text"]
 
 
-def test_appointment_data_previous_post_and_probation():
-    from cadre.models import PostHistory
+def _snap(app, **facts):
+    """Give an application a snapshot (as submission takes it) with some facts changed."""
+    snap = {**snapshots.take(app.cadre), **facts}
+    snap["current_job"] = f"{snap['unit']}{snap['post']}"
+    Application.objects.filter(pk=app.pk).update(snapshot=snap)
+    app.refresh_from_db()
+    return app
 
+
+def test_appointment_data_reads_the_snapshot_kind_and_date():
     c = F.campaign(Stage.APPOINTMENT, superior_approval_no="湖组干〔2026〕30号", appointment_document_no="青开组〔2026〕40号")
     first, second = F.posts_of(c)
-    new = _passed(first, F.qualified_cadre(name="钱七"), meeting_result="通过", superior_approved=True,
-                  eligibility={"appointment": "新任"})
-    moved = _passed(second, F.qualified_cadre(name="孙八"), meeting_result="通过", superior_approved=True,
-                    eligibility={"appointment": "转任"})
+    assert first.post.level == second.post.level == "副科级"
+    new = _passed(first, F.qualified_cadre(name="钱七"), meeting_result="通过", superior_approved=True)
+    moved = _passed(second, F.qualified_cadre(name="孙八"), meeting_result="通过", superior_approved=True)
+    down = _passed(second, F.qualified_cadre(name="李九"), meeting_result="通过", superior_approved=True)
+    _snap(new, unit="经发局", post="科员", post_level="", rank_level="一级科员")
+    _snap(moved, unit="财政局", post="副局长", post_level="副科级", rank_level="副科级")
+    _snap(down, unit="财政局", post="局长", post_level="正科级", rank_level="正科级")
+    with pytest.raises(ApplicationError, match="尚未办理任职"):  # documents in stage order
+        notices.appointment_data(c)
+    Application.objects.filter(campaign=c).update(appointed_on=dt.date(2026, 9, 3))
+    Campaign.objects.filter(pk=c.pk).update(appointment_date=dt.date(2026, 9, 3))
+    c.refresh_from_db()
+    # the live record now shows the new post: the notice still reads the post held at registration
+    Cadre.objects.filter(pk=new.cadre_id).update(position_title="副局长")
     data = notices.appointment_data(c)
-    assert [(x.name, x.is_new_promotion, x.previous_post) for x in data.appointments] == [
-        ("钱七", True, new.cadre.current_job), ("孙八", False, moved.cadre.current_job),
+    assert [(x.name, x.kind, x.is_new_promotion, x.previous_post) for x in data.appointments] == [
+        ("钱七", "新提任", True, "经发局科员"), ("孙八", "平职交流", False, "财政局副局长"),
+        ("李九", "降职", False, "财政局局长"),
     ]
+    assert data.issue_date == dt.date(2026, 9, 3) and data.addressee == "各部门、各单位"
     assert data.document_number == "青开组〔2026〕40号"
     assert "湖组干〔2026〕30号" in data.decision and "试用期1年" in data.decision and "聘期2年" in data.decision
-    # after the appointment the records show the new post: the previous one comes from the closed history row
-    PostHistory.objects.create(cadre=new.cadre, unit_name="青溪经济开发区经济发展局", title="科员",
-                               start=dt.date(2018, 1, 1), end=dt.date(2026, 9, 30))
-    Application.objects.filter(pk=new.pk).update(appointed_on=dt.date(2026, 10, 1), is_new_appointment=True)
-    data = notices.appointment_data(c)
-    assert [(x.name, x.previous_post) for x in data.appointments] == [("钱七", "青溪经济开发区经济发展局科员")]
 
 
 def test_appointment_data_needs_appointees():
-    c = F.campaign(Stage.APPOINTMENT)
+    c = F.campaign(Stage.APPOINTMENT, appointment_date=dt.date(2026, 9, 3))
     with pytest.raises(ApplicationError, match="没有任职人员"):
         notices.appointment_data(c)

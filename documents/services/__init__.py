@@ -1,6 +1,9 @@
-"""Writes of the documents app: store rendered documents (content-addressed, versioned) and notifications."""
+"""Writes of the documents app: store rendered documents (content-addressed, versioned; an issued one is a
+record, a correction is the next version with a reason) and notifications; the 节假日安排 writes are in
+``calendar`` and re-exported here."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -21,11 +24,12 @@ from core.exceptions import ApplicationError
 from core.jobs import enqueue_on_commit
 from core.models import BackgroundJob
 
-from . import campaign_docs, rendering, selectors, workdays
-from .audit import AuditAction
-from .lrmx import archive
-from .lrmx import batch as lrmx_batch
-from .models import CalendarDay, DocumentKind, DocumentSeries, GeneratedDocument, Notification
+from .. import campaign_docs, rendering, selectors
+from ..audit import AuditAction
+from ..lrmx import archive
+from ..lrmx import batch as lrmx_batch
+from ..models import DocumentKind, DocumentSeries, GeneratedDocument, Notification
+from .calendar import calendar_day_delete, calendar_day_set, calendar_days_bulk  # noqa: F401  (re-exported)
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +64,18 @@ def find_document(kind: str, subject_key: str, digest: str) -> GeneratedDocument
     return GeneratedDocument.objects.filter(kind=kind, subject_key=subject_key, content_hash=digest).first()
 
 
+ISSUED_NUMBERED, ISSUED_PUBLISHED, ISSUED_DOWNLOADED = "编号印发", "公布", "他人下载"  # GeneratedDocument.issued_how
+
+
+def _issue(document: GeneratedDocument, how: str, *, actor) -> None:
+    """Mark issued (once): from now on its file is a record and a change is a correction with a reason."""
+    now = timezone.now()
+    if how and GeneratedDocument.objects.filter(pk=document.pk, issued_at__isnull=True).update(issued_at=now, issued_how=how):
+        document.issued_at, document.issued_how = now, how
+        audit(actor=actor, action=AuditAction.DOCUMENT_ISSUE, obj=document, summary=f"文书印发（{how}）：{document}",
+              data={"kind": document.kind, "subject": document.subject_key, "version": document.version, "how": how})
+
+
 def document_store(
     *,
     actor,
@@ -73,20 +89,35 @@ def document_store(
     subject_ids=(),
     cadre_id: int | None = None,
     job: BackgroundJob | None = None,
+    document_date=None,
+    issue: str = "",
+    reason: str = "",
 ) -> tuple[GeneratedDocument, bool]:
     """Store a rendered PDF unless the same content is already stored. Returns (document, created).
 
     The series row is locked (select_for_update) so two tasks racing on the same subject get consecutive
     versions; the unique (kind, subject, hash) constraint turns a duplicate into a lookup of the first copy.
     The file name is the content hash, so a second write of the same content is the same file.
+
+    Versions: the new one replaces the latest (which is kept, marked 被第N版替代). When the latest was issued
+    the new one is a correction and needs ``reason``; without one nothing is stored (ApplicationError).
+    ``issue`` (编号印发/公布) marks the stored document issued.
     """
+    reason = (reason or "").strip()
     series = _series(kind, subject_key)
     try:
         with transaction.atomic():
             series = DocumentSeries.objects.select_for_update().get(pk=series.pk)
             existing = find_document(kind, subject_key, digest)
             if existing is not None:
+                _issue(existing, issue, actor=actor)
                 return existing, False
+            latest = (
+                GeneratedDocument.objects.filter(series=series, superseded_by__isnull=True).order_by("-version").first()
+            )
+            if latest is not None and latest.issued_at and not reason:
+                raise ApplicationError(f"{latest.title}第{latest.version}版已印发，文件不再改动；如需更正，请填写更正理由，"
+                                       f"生成第{latest.version + 1}版。", field="reason")
             name = _file_name(kind, digest)
             if not default_storage.exists(name):
                 name = default_storage.save(name, ContentFile(pdf))
@@ -106,16 +137,23 @@ def document_store(
                 size=len(pdf),
                 created_by=_user(actor),
                 job=job,
+                document_date=document_date,
+                correction_reason=reason[:300] if latest is not None else "",
             )
             series.latest_version = version
             series.save(update_fields=["latest_version"])
+            if latest is not None:
+                GeneratedDocument.objects.filter(pk=latest.pk).update(superseded_by=document)
             audit(
                 actor=actor,
                 action=AuditAction.DOCUMENT_GENERATE,
                 obj=document,
-                summary=f"生成文书 {document.title}（第{version}版）",
-                data={"kind": kind, "subject": subject_key, "hash": digest},
+                summary=f"生成文书 {document.title}（第{version}版）"
+                + (f"，更正第{latest.version}版，理由：{reason}" if latest is not None and reason else ""),
+                data={"kind": kind, "subject": subject_key, "hash": digest, "reason": reason,
+                      "replaces": latest.version if latest is not None else None},
             )
+            _issue(document, issue, actor=actor)
     except IntegrityError:
         existing = find_document(kind, subject_key, digest)
         if existing is None:
@@ -198,33 +236,44 @@ def campaign_document_html(kind: str, data) -> tuple[str, dict]:
 
 
 def campaign_document_generate(
-    *, actor, kind: str, subject_key: str, data, subject_ids=(), job: BackgroundJob | None = None
+    *, actor, kind: str, subject_key: str, data, subject_ids=(), job: BackgroundJob | None = None,
+    issue: str = "", reason: str = "",
 ) -> GeneratedDocument:
-    """One campaign document from plain data (a dataclass of documents.campaign_docs or its dict)."""
+    """One campaign document from plain data (a documents.campaign_docs dataclass or its dict), dated with the
+    data's ``issue_date`` (its stage's date). Same data → the stored one (issued when ``issue`` says); changed data
+    → the next version (document_store: a ``reason`` once the latest is issued). A numbered one is issued."""
     if kind not in campaign_docs.DATA_CLASSES:
         raise ApplicationError(f"未知的文书类型：{kind}")
     plain = campaign_docs.to_plain(data)
+    issue = issue or (ISSUED_NUMBERED if plain.get("document_number") else "")
     tv = rendering.template_version(campaign_docs.TEMPLATES[kind])
     digest = content_hash(kind, plain, tv)
     existing = find_document(kind, subject_key, digest)
     if existing is not None:
+        _issue(existing, issue, actor=actor)
         return existing
     html, context = campaign_document_html(kind, plain)
     title = context["title"]
     part = rendering.render_chunk([html], [title])[0]
+    issue_date = plain.get("issue_date")
     doc, _ = document_store(
         actor=actor, kind=kind, subject_key=subject_key, digest=digest, template_version=tv, title=title,
-        pdf=part.pdf, page_count=part.page_count, subject_ids=subject_ids, job=job,
+        pdf=part.pdf, page_count=part.page_count, subject_ids=subject_ids, job=job, issue=issue, reason=reason,
+        document_date=dt.date.fromisoformat(issue_date) if issue_date else None,
     )
     return doc
 
 
 def document_record_download(*, actor, document: GeneratedDocument) -> None:
+    """Count a download; a download by anyone but the person who generated it issues the document."""
     now = timezone.now()
     GeneratedDocument.objects.filter(pk=document.pk).update(download_count=F("download_count") + 1)
     GeneratedDocument.objects.filter(pk=document.pk, first_downloaded_at__isnull=True).update(first_downloaded_at=now)
     audit(actor=actor, action=AuditAction.DOCUMENT_DOWNLOAD, obj=document, summary=f"下载文书：{document}",
           data={"kind": document.kind, "subject": document.subject_key})
+    user = _user(actor)
+    if user is not None and user.pk != document.created_by_id:
+        _issue(document, ISSUED_DOWNLOADED, actor=actor)
 
 
 def lrmx_export_record(*, actor, cadre) -> None:
@@ -320,83 +369,6 @@ def notification_mark_read(*, user, notification_id: int | None = None) -> int:
     return qs.update(is_read=True, read_at=timezone.now())
 
 
-# --- 节假日安排 (the yearly State Council holiday arrangement) -------------------------------------------------------
-def _calendar_upsert(*, actor, day, is_working_day: bool, name: str, note: str) -> tuple[CalendarDay, bool]:
-    return CalendarDay.objects.update_or_create(
-        date=day,
-        defaults={"is_working_day": is_working_day, "name": name, "note": note},
-        create_defaults={
-            "is_working_day": is_working_day, "name": name, "note": note, "created_by": _user(actor),
-        },
-    )
-
-
-def calendar_day_set(*, actor, date, is_working_day: bool, name: str = "", note: str = ""):
-    """Enter (or change) one day of the 放假安排; the stored day wins over the bundled calendar."""
-    if date is None:
-        raise ApplicationError("请填写日期", field="date")
-    name, note = (name or "").strip(), (note or "").strip()
-    if not name and is_working_day:
-        name = workdays.DEFAULT_WORKING_NAME
-    if len(name) > workdays.NAME_MAX:
-        raise ApplicationError(f"名称不能超过{workdays.NAME_MAX}个字", field="name")
-    if len(note) > workdays.NOTE_MAX:
-        raise ApplicationError(f"备注不能超过{workdays.NOTE_MAX}个字", field="note")
-    with transaction.atomic():
-        day, created = _calendar_upsert(actor=actor, day=date, is_working_day=bool(is_working_day), name=name, note=note)
-        audit(
-            actor=actor, action=AuditAction.CALENDAR_DAY_SET, obj=day,
-            summary=f"{'录入' if created else '修改'}节假日安排：{day}",
-            data={"date": day.date.isoformat(), "is_working_day": day.is_working_day, "name": name, "created": created},
-        )
-    return day
-
-
-def calendar_days_bulk(*, actor, text: str) -> list:
-    """Enter many days at once from lines ``2027-01-01 放假 元旦`` / ``2027-02-07 上班 调休``.
-
-    Every line is checked first; any bad line raises ApplicationError (``errors`` lists each line) and nothing is
-    saved. Days already stored are overwritten.
-    """
-    entries, issues = workdays.parse_arrangement(text)
-    if issues:
-        raise ApplicationError(
-            issues[0].message if len(issues) == 1 else f"共{len(issues)}行有误，未保存任何日期：" + "；".join(i.message for i in issues[:5]),
-            errors=issues,
-        )
-    saved, created_count = [], 0
-    with transaction.atomic():
-        for entry in entries:
-            day, created = _calendar_upsert(
-                actor=actor, day=entry.date, is_working_day=entry.is_working_day, name=entry.name, note=entry.note
-            )
-            saved.append(day)
-            created_count += created
-        years = sorted({e.date.year for e in entries})
-        audit(
-            actor=actor, action=AuditAction.CALENDAR_DAYS_BULK,
-            summary=f"批量录入节假日安排{len(entries)}天（{'、'.join(f'{y}年' for y in years)}；新增{created_count}天）",
-            data={
-                "days": [[e.date.isoformat(), e.is_working_day, e.name] for e in entries],
-                "created": created_count,
-                "updated": len(entries) - created_count,
-            },
-        )
-    return saved
-
-
-def calendar_day_delete(*, actor, calendar_day_id: int) -> None:
-    with transaction.atomic():
-        day = CalendarDay.objects.select_for_update().filter(pk=calendar_day_id).first()
-        if day is None:
-            raise ApplicationError("该日期已不存在")
-        audit(
-            actor=actor, action=AuditAction.CALENDAR_DAY_DELETE, obj=day, summary=f"删除节假日安排：{day}",
-            data={"date": day.date.isoformat(), "is_working_day": day.is_working_day, "name": day.name},
-        )
-        day.delete()
-
-
 # --- LRMX batch import ----------------------------------------------------------------------------------------------
 LRMX_BATCH_KIND = "documents.lrmx_batch"  # BackgroundJob.kind
 LRMX_BATCH_TASK = "documents.run_lrmx_batch"
@@ -463,3 +435,4 @@ def lrmx_batch_run(*, job_id: int) -> None:
     if commit:
         audit(actor=actor, action=AuditAction.LRMX_BATCH_IMPORT, obj=job, summary=f"批量导入LRMX文件：{message}",
               data={"job": job.pk, "counts": report["counts"]})
+
