@@ -19,6 +19,7 @@ urlpatterns = [
     path("family-links/", views.family_links, name="family-links"),
     path("family-links/<int:pk>/decide/", views.family_link_decide, name="family-link-decide"),
     path("import/", roster_views.import_upload, name="import"),
+    path("import/template.xlsx", roster_views.import_template, name="import-template"),
     path("import/<int:pk>/", roster_views.import_preview, name="import-preview"),
     path("import/<int:pk>/confirm/", roster_views.import_confirm, name="import-confirm"),
     path("import/<int:pk>/errors.xlsx", roster_views.import_error_copy, name="import-error-copy"),

@@ -9,7 +9,7 @@ import tempfile
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +33,7 @@ from .errors import write_error_copy
 from .export import write_roster
 from .forms import RosterUploadForm
 from .report import ImportReport
+from .template import template_workbook
 
 INLINE_IMPORT_ROWS = 2000  # up to this many rows the preview and the import run inside the request
 INLINE_IMPORT_BYTES = 8 * 1024 * 1024  # … and up to this many bytes of inflated sheet XML (measured, not claimed)
@@ -60,6 +61,15 @@ def import_upload(request, pk=None):
         return redirect("cadre:import-preview", pk=job.pk)
     recent = BackgroundJob.objects.filter(kind=ROSTER_IMPORT_KIND).select_related("created_by")[:10]
     return render(request, "cadre/import_upload.html", {"form": form, "recent": recent})
+
+
+@staff_only
+def import_template(request):
+    """The empty 干部名册 layout with a note on every column (cadre.roster.template)."""
+    response = HttpResponse(template_workbook(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%B9%B2%E9%83%A8%E5%90%8D%E5%86%8C%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    return response
 
 
 @staff_only
