@@ -85,6 +85,7 @@ RULES: dict[str, frozenset] = {
     "cadre:units": READERS,
     "cadre:unit-detail": READERS,
     "cadre:import": STAFF_ONLY,
+    "cadre:import-template": STAFF_ONLY,
     "cadre:import-preview": STAFF_ONLY,
     "cadre:import-confirm": STAFF_ONLY,
     "cadre:import-error-copy": STAFF_ONLY,
