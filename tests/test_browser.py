@@ -166,9 +166,11 @@ def test_roster_filter_export_detail_units_and_own_record(live_server, browser, 
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
 
-    # log in through the form: staff land on the roster
+    # log in through the form: staff land on their to-do list, the roster is one click away
     login(page, base, staff.username)
-    assert page.url.rstrip("/").endswith("/cadre")
+    assert page.url == f"{base}/"
+    page.locator("h3:text-is('我的待办')").wait_for()
+    page.goto(f"{base}/cadre/")
     expect(page.locator("[data-cadre-row]")).to_have_count(len(PEOPLE))
     page.screenshot(path=str(SHOTS / "roster.png"), full_page=True)
 
@@ -239,7 +241,8 @@ def test_roster_filter_export_detail_units_and_own_record(live_server, browser, 
     # the candidate: own record only
     click_and_wait(page, "button:has-text('退出')")
     login(page, base, candidate_user.username)
-    assert page.url.rstrip("/").endswith("/cadre/me")
+    assert page.url == f"{base}/"
+    page.goto(f"{base}/cadre/me/")
     text = page.inner_text("main")
     assert "我的档案：刘洋" in text and "变更记录" not in text
     page.screenshot(path=str(SHOTS / "my-record.png"), full_page=True)
