@@ -11,7 +11,7 @@ from core.exceptions import ApplicationError
 from core.jobs import RETRY, TRANSIENT_ERRORS
 from core.models import BackgroundJob
 
-from . import reminders, services
+from . import approval_export, reminders, services
 
 logger = logging.getLogger(__name__)
 
@@ -84,3 +84,9 @@ def send_daily_reminders(self) -> dict:
 def run_lrmx_batch(self, job_id: int) -> None:
     """Preview or import a stored LRMX batch (the job's mode); a finished job is not run again."""
     return _run(self, _job(job_id), lambda: services.lrmx_batch_run(job_id=job_id))
+
+
+@shared_task(bind=True, name="documents.bundle_approval_forms", **RETRY)
+def bundle_approval_forms(self, job_id: int) -> None:
+    """The selected people's 任免审批表 in one zip (the job's format); a finished job is not built again."""
+    return _run(self, _job(job_id), lambda: approval_export.approval_forms_bundle_run(job_id=job_id))

@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cadre.models import Cadre
+from cadre.roster import selected_ids
 from core import roles
 from core.exceptions import ApplicationError
 from core.models import BackgroundJob
 
-from . import lrmx, selectors, services, workdays
+from . import approval_export, lrmx, selectors, services, workdays
 from .lrmx.batch import STATUS_LABELS
 from .lrmx import report as lrmx_report
 from .models import CalendarDay, DocumentKind, GeneratedDocument, Notification
@@ -96,6 +97,60 @@ def job_page(request, pk):
     if job.created_by_id != request.user.id and not roles.is_staff_member(request.user):
         raise PermissionDenied
     return render(request, "documents/job.html", {"job": job})
+
+
+def _form_response(form: approval_export.FormFile) -> HttpResponse:
+    response = HttpResponse(form.data, content_type=form.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(form.name)}"
+    return response
+
+
+@login_required
+def approval_form_download(request, cadre_id, fmt):
+    """One click: this person's 任免审批表 as PDF, Word or LRMX, generated now and downloaded (audited)."""
+    _staff_required(request)
+    get_object_or_404(Cadre, pk=cadre_id)
+    try:
+        form = approval_export.approval_form_export(actor=request.user, cadre_id=cadre_id, fmt=fmt)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("cadre:cadre-detail", pk=cadre_id)
+    return _form_response(form)
+
+
+@login_required
+@require_POST
+def approval_forms_selected(request):
+    """The roster's batch action: the selected people's 任免审批表 (``format`` pdf/docx/lrmx). One person downloads
+    at once; several become one zip made by a background job, whose page offers the download."""
+    _staff_required(request)
+    fmt = request.POST.get("format", "pdf")
+    ids = selected_ids(user=request.user, data=request.POST)
+    back = reverse("cadre:roster") + (f"?{request.POST['query']}" if request.POST.get("query") else "")
+    try:
+        if len(ids) == 1:
+            return _form_response(approval_export.approval_form_export(actor=request.user, cadre_id=ids[0], fmt=fmt))
+        job = approval_export.approval_forms_bundle_start(actor=request.user, cadre_ids=ids, fmt=fmt)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    return redirect("documents:approval-forms-zip", pk=job.pk)
+
+
+@login_required
+def approval_forms_zip(request, pk):
+    """The zip job's progress, then its files and the download (``?download=1``)."""
+    _staff_required(request)
+    job = get_object_or_404(BackgroundJob, pk=pk, kind=approval_export.BUNDLE_KIND)
+    if request.GET.get("download"):
+        if job.status != BackgroundJob.Status.DONE or not job.output_file:
+            raise Http404("压缩文件尚未生成")
+        return FileResponse(job.output_file.open("rb"), as_attachment=True,
+                            filename=approval_export.bundle_file_name(job), content_type="application/zip")
+    return render(request, "documents/approval_forms_zip.html", {
+        "job": job, "format_label": approval_export.FORMATS.get(job.params.get("format"), ""),
+        "files": job.result.get("files", []) if job.status == BackgroundJob.Status.DONE else [],
+    })
 
 
 # --- LRMX ------------------------------------------------------------------------------------------------------

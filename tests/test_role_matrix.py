@@ -85,7 +85,6 @@ RULES: dict[str, frozenset] = {
     "cadre:units": READERS,
     "cadre:unit-detail": READERS,
     "cadre:import": STAFF_ONLY,
-    "cadre:import-template": STAFF_ONLY,
     "cadre:import-preview": STAFF_ONLY,
     "cadre:import-confirm": STAFF_ONLY,
     "cadre:import-error-copy": STAFF_ONLY,
@@ -130,6 +129,9 @@ RULES: dict[str, frozenset] = {
     "documents:download": STAFF_ONLY,  # the fixture document is another person's 任免审批表
     "documents:approval-form": STAFF_ONLY,
     "documents:approval-forms-batch": STAFF_ONLY,
+    "documents:approval-form-download": STAFF_ONLY,  # one click: PDF, Word or LRMX of another person
+    "documents:approval-forms-selected": STAFF_ONLY,  # the roster's batch action (zip)
+    "documents:approval-forms-zip": STAFF_ONLY,
     "documents:job": STAFF_ONLY,
     "documents:lrmx-export": STAFF_ONLY,
     "documents:lrmx-import": STAFF_ONLY,
@@ -334,6 +336,8 @@ PARAMS = {
     "rotation:secondment": lambda w: {"pk": w.secondment.pk},
     "documents:download": lambda w: {"pk": w.document.pk},
     "documents:approval-form": lambda w: {"cadre_id": w.other.pk},
+    "documents:approval-form-download": lambda w: {"cadre_id": w.other.pk, "fmt": "lrmx"},
+    "documents:approval-forms-zip": lambda w: {"pk": w.zip_job.pk},
     "documents:job": lambda w: {"pk": w.job.pk},
     "documents:lrmx-export": lambda w: {"cadre_id": w.other.pk},
     "documents:lrmx-batch": lambda w: {"pk": w.lrmx_job.pk},
@@ -547,6 +551,8 @@ def build_world() -> World:
     w.other = CadreFactory(name="另一人", unit=w.unit)
 
     w.job = BackgroundJob.objects.create(kind="documents.approval_forms", created_by=w.staff, status="done")
+    w.zip_job = BackgroundJob.objects.create(kind="documents.approval_forms_zip", created_by=w.staff, status="running",
+                                             params={"cadre_ids": [w.other.pk], "format": "docx"})
     w.import_job = _import_job_with_an_error(w.staff)
     w.lrmx_job = _lrmx_batch_previewed(w.staff)
     w.waiver = EligibilityWaiver.objects.create(cadre=w.other, post=w.post, rule="age", reason="工作需要",

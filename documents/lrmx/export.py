@@ -62,10 +62,13 @@ def _photo_base64(cadre: Cadre) -> str:
     if not data:
         return ""
     if data[:3] != b"\xff\xd8\xff":  # not a JPEG: convert (LRMX carries JPEG only)
-        with Image.open(io.BytesIO(data)) as img:
-            out = io.BytesIO()
-            img.convert("RGB").save(out, format="JPEG", quality=90)
-            data = out.getvalue()
+        try:
+            with Image.open(io.BytesIO(data)) as img:
+                out = io.BytesIO()
+                img.convert("RGB").save(out, format="JPEG", quality=90)
+                data = out.getvalue()
+        except (OSError, ValueError):  # a damaged or unknown image file: the form goes out without the photo
+            return ""
     return base64.b64encode(data).decode("ascii")
 
 
