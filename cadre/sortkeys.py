@@ -159,3 +159,18 @@ def _cached_keys(name: str) -> tuple[str, str, str]:
 def stroke_keys_bulk(names) -> list[tuple[str, str, str]]:
     """``name_keys`` for many names (the importers): each distinct name computed once."""
     return [_cached_keys(name) for name in names]
+
+
+# ---------------------------------------------------------------- search queries
+
+QUERY_MAX = 50
+QUERY_TOO_LONG = f"关键字最多{QUERY_MAX}个字，请缩短后再查询"
+
+
+def normalize_query(query: str | None) -> tuple[str, str]:
+    """(text, pinyin) of a search: all white space removed (``yu jian jun`` → ``yujianjun``); ``pinyin`` is the
+    lower-case text when it is letters only (then it is matched against ``search_key``), else ''. A query over
+    QUERY_MAX characters is the caller's to refuse (QUERY_TOO_LONG)."""
+    text = "".join((query or "").split())
+    pinyin = text.lower() if text and text.isascii() and text.isalpha() else ""
+    return text, pinyin
