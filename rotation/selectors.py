@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from assessment.models import TermReview
 from cadre.choices import DEMOCRATIC_PARTIES, EDUCATION_RANK, ETHNICITY_NAME, LEADERSHIP_LEVELS
-from cadre.models import Cadre, EducationRecord, FamilyMember, OrgUnit, Post, PostHistory
+from cadre.models import AnnualAssessment, Cadre, EducationRecord, FamilyMember, OrgUnit, Post, PostHistory
 
 from . import rules, structure
 from .models import RotationMove, RotationPlan, RotationPolicy, RotationSuggestion, Secondment
@@ -120,6 +120,11 @@ def roster_facts(as_of: dt.date, cadres=None) -> tuple[dict[int, rules.PersonFac
     return people, extra
 
 
+def assessments_in(year: int) -> bool:
+    """Whether any 年度考核 result of `year` is on record (the results of a year come in early the next year)."""
+    return AnnualAssessment.objects.filter(year=year).exists()
+
+
 def kin_links() -> list[rules.KinLink]:
     """Family records that point at another cadre of the roster, either way round (one query): the pair is
     unordered, so a link on the son's record constrains the father too."""
@@ -207,6 +212,91 @@ def plan_list():
 
 def plan_moves(plan: RotationPlan):
     return plan.moves.select_related("cadre", "cadre__unit", "from_post", "from_post__unit", "to_post", "to_post__unit")
+
+
+def latest_run(plan: RotationPlan) -> int:
+    return plan.suggestions.order_by("-run").values_list("run", flat=True).first() or 0
+
+
+REASONS = {**rules.RULE_NAMES, "none": "无须交流（指定人员）", "stay": "建议留任", "chain": "交流链（须一并采纳）"}
+
+
+@dataclass
+class SuggestionRow:
+    """One suggestion for the list: what the row shows, its chain and what falls with it when rejected."""
+
+    id: int
+    cadre_id: int
+    name: str
+    kind: str
+    score: float
+    status: str
+    status_label: str
+    from_job: str
+    to_job: str
+    to_post_id: int | None
+    due: list
+    rules: tuple[str, ...]
+    stay: str
+    chain: tuple[str, ...] = ()
+    fallers: tuple[str, ...] = ()
+    units: tuple = ()
+    move_type: str = ""
+
+
+def suggestion_rows(plan: RotationPlan) -> list[SuggestionRow]:
+    """Every suggestion of the latest run, light (one query), with chains and fallers among the pending ones."""
+    run = latest_run(plan)
+    labels = dict(RotationSuggestion._meta.get_field("status").choices)
+    rows, pending = [], []
+    qs = plan.suggestions.filter(run=run).order_by("-score", "id").values(
+        "id", "cadre_id", "cadre__name", "kind", "score", "status", "explanation", "to_post_id", "to_post__title",
+        "to_post__unit__name", "to_post__unit_id", "from_post__title", "from_post__unit__name", "from_post__unit_id",
+    )
+    for r in qs:
+        e = r["explanation"] or {}
+        from_job = (f"{r['from_post__unit__name']}{r['from_post__title']}" if r["from_post__title"] else e.get("from_job", ""))
+        row = SuggestionRow(
+            r["id"], r["cadre_id"], r["cadre__name"], r["kind"], r["score"], r["status"], labels.get(r["status"], ""),
+            from_job, f"{r['to_post__unit__name']}{r['to_post__title']}" if r["to_post_id"] else "", r["to_post_id"],
+            e.get("due", []), tuple(e.get("rules", ())), e.get("stay", ""),
+            units=(r["from_post__unit_id"] or e.get("from_unit"), r["to_post__unit_id"]), move_type=e.get("move_type", ""),
+        )
+        rows.append(row)
+        if r["status"] == "pending" and r["to_post_id"]:
+            pending.append(rules.Link(r["id"], r["cadre_id"], e.get("needs"), tuple(e.get("with", ()))))
+    names = {r.id: r.name for r in rows}
+    chains = rules.chains(pending)
+    by_id = {r.id: r for r in rows}
+    for link in pending:
+        row = by_id[link.sid]
+        row.chain = tuple(names[s] for s in chains[link.sid] if s != link.sid)
+        row.fallers = tuple(names[s] for s in rules.fallers(pending, link.sid))
+    return rows
+
+
+def filter_suggestions(rows: list[SuggestionRow], *, unit_id: int | None = None, kind: str = "", reason: str = "",
+                       status: str = "", q: str = "") -> list[SuggestionRow]:
+    out = []
+    for r in rows:
+        if unit_id and unit_id not in r.units:
+            continue
+        if kind and r.kind != kind:
+            continue
+        if status and r.status != status:
+            continue
+        if q and q not in r.name and q not in r.from_job and q not in r.to_job:
+            continue
+        if reason == "stay" and r.to_post_id:
+            continue
+        if reason == "chain" and not r.chain:
+            continue
+        if reason in rules.RULE_NAMES and reason not in r.rules:
+            continue
+        if reason == "none" and r.rules:
+            continue
+        out.append(r)
+    return out
 
 
 def plan_suggestions(plan: RotationPlan):
@@ -340,27 +430,45 @@ def structure_report(on: dt.date, *, unit_ids=None) -> dict:
     return report
 
 
-def plan_structure(plan: RotationPlan) -> dict:
-    """Structure of the plan's scope units before and after its moves (as of the plan's date)."""
-    on = plan.as_of
+STRUCTURE_DIMS = ("年龄", "性别", "学历", "民族")
+
+
+def plan_structure(plan: RotationPlan, *, unit_id: int | None = None) -> dict:
+    """The teams of the plan's units (or one of them) before and after its moves, as of the plan's date: the
+    summaries, one label list per dimension shared by both sides, and a line per unit."""
+    on = plan.effective_date or plan.as_of
     unit_ids = set(plan.units.values_list("pk", flat=True)) | set(
         plan.moves.values_list("to_post__unit_id", flat=True)
     ) | set(plan.moves.values_list("from_post__unit_id", flat=True))
     unit_ids.discard(None)
-    _people, _extras, findings = scan(on, plan.policy.as_rules())
-    due_ids = {cid for cid, fs in findings.items() if rules.is_due(fs)}
-    members = members_on(on, due_ids=due_ids)  # whole roster: people may move in from outside the scope
     moves = {m.cadre_id: m for m in plan.moves.select_related("to_post")}
-    before = [m for m in members if m.unit_id in unit_ids]
-    after = []
+    members = members_on(on)  # whole roster: people may move in from outside the scope
+    before_all, after_all = [], []
     for m in members:
+        if m.unit_id in unit_ids:
+            before_all.append(m)
         mv = moves.get(m.cadre_id)
         if mv is not None:
             m = structure.Member(m.cadre_id, mv.to_post.unit_id, m.gender, m.age, m.education, m.ethnicity, m.party,
-                                 plan.effective_date or on, mv.to_post.kind == "领导职务", False)
+                                 on, mv.to_post.kind == "领导职务", False)
         if m.unit_id in unit_ids:
-            after.append(m)
-    return {"before": structure.summarize(before, on), "after": structure.summarize(after, on)}
+            after_all.append(m)
+    pick = (lambda ms: [m for m in ms if m.unit_id == unit_id]) if unit_id else (lambda ms: ms)
+    before, after = structure.summarize(pick(before_all), on), structure.summarize(pick(after_all), on)
+    labels, before_values, after_values = {}, {}, {}
+    for dim in STRUCTURE_DIMS:
+        b, a = dict(before["tables"][dim]), dict(after["tables"][dim])
+        keys = [k for k, _ in before["tables"][dim]] + [k for k, _ in after["tables"][dim] if k not in b]
+        keys = [k for k in keys if b.get(k, 0) or a.get(k, 0)]
+        labels[dim], before_values[dim], after_values[dim] = keys, [b.get(k, 0) for k in keys], [a.get(k, 0) for k in keys]
+    units = list(OrgUnit.objects.filter(pk__in=unit_ids).order_by("order", "id").values("id", "name"))
+    lines = []
+    for u in units:
+        sb = structure.summarize([m for m in before_all if m.unit_id == u["id"]], on)
+        sa = structure.summarize([m for m in after_all if m.unit_id == u["id"]], on)
+        lines.append({"id": u["id"], "unit": u["name"], "before": sb, "after": sa})
+    return {"before": before, "after": after, "labels": labels, "before_values": before_values,
+            "after_values": after_values, "units": lines, "on": on}
 
 
 def unit_choices():

@@ -76,6 +76,7 @@ def summarize(members: Iterable[Member], on: dt.date, *, vacancies: int = 0, hea
         "women": sum(m.gender == "女" for m in members),
         "under_40": sum(m.age <= 40 for m in members),
         "bachelor_plus": sum(m.education in ("研究生", "大学本科") for m in members),
+        "minority": sum(bool(m.ethnicity) and m.ethnicity != "汉族" for m in members),
         "average_age": round(sum(m.age for m in members) / n, 1) if n else 0,
         "due": sum(m.due for m in members),
         "vacancies": vacancies,
@@ -96,6 +97,8 @@ def compare(before: dict, after: dict) -> list[dict]:
     rows = []
     for key, label in (("total", "人数"), ("leaders", "领导职务"), ("women", "女干部"), ("under_40", "40岁及以下"),
                        ("bachelor_plus", "大学本科以上"), ("average_age", "平均年龄"), ("due", "应交流人数")):
+        if not before[key] and not after[key]:
+            continue
         rows.append({"dimension": "概况", "label": label, "before": before[key], "after": after[key],
                      "change": round(after[key] - before[key], 1)})
     for dim, table in before["tables"].items():

@@ -91,6 +91,22 @@ class AcceptIn(serializers.Serializer):
     kind = serializers.ChoiceField(choices=MoveKind.choices, required=False, help_text="调整后的交流类型")
 
 
+class AdoptIn(serializers.Serializer):
+    suggestions = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
+                                        help_text="要采纳的建议编号（连同其交流链一并采纳）")
+    all = serializers.BooleanField(required=False, default=False, help_text="采纳最近一次测算的全部待处理建议")
+
+
+class AdoptedOut(serializers.Serializer):
+    moves = MoveOut(many=True, help_text="加入方案的交流人员")
+    chained = serializers.ListField(child=serializers.CharField(), help_text="因交流链一并采纳的人员")
+
+
+class RejectedOut(serializers.Serializer):
+    suggestion = SuggestionOut()
+    fell = SuggestionOut(many=True, help_text="因此一并失效的建议")
+
+
 # ---------------------------------------------------------------- secondments
 
 

@@ -15,12 +15,15 @@ from .. import permissions, selectors, services, workflow
 from ..models import RotationPlan, RotationSuggestion, Secondment
 from .serializers import (
     AcceptIn,
+    AdoptedOut,
+    AdoptIn,
     DueOut,
     MoveIn,
     MoveOut,
     PlanIn,
     PlanOut,
     ReasonIn,
+    RejectedOut,
     SecondmentSerializer,
     SuggestionOut,
 )
@@ -156,30 +159,42 @@ class PlanViewSet(viewsets.ViewSet):
             services.suggestions_generate(actor=request.user, plan=plan)
         return Response(SuggestionOut(selectors.plan_suggestions(plan), many=True).data)
 
+    @extend_schema(summary="采纳交流建议（所选或全部，连同交流链，一次完成）", request=AdoptIn, responses={201: AdoptedOut})
+    @action(detail=True, methods=["post"])
+    def adopt(self, request, pk=None):
+        plan = self._plan(pk)
+        data = AdoptIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        adopted = services.suggestions_adopt(actor=request.user, plan=plan, suggestion_ids=data.validated_data["suggestions"],
+                                             everything=data.validated_data["all"])
+        return Response(AdoptedOut({"moves": adopted.moves, "chained": adopted.chained}).data, status=status.HTTP_201_CREATED)
+
 
 class SuggestionViewSet(viewsets.ViewSet):
     permission_classes = [CanRead]
     queryset = RotationSuggestion.objects.none()  # for the schema: the path id is an integer
     serializer_class = SuggestionOut
 
-    @extend_schema(summary="采纳交流建议（可调整职位或类型）", request=AcceptIn, responses=MoveOut)
+    @extend_schema(summary="采纳交流建议（可调整职位或类型；未调整时连同交流链一并采纳）", request=AcceptIn,
+                   responses={201: AdoptedOut})
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         s = get_object_or_404(RotationSuggestion, pk=pk)
         data = AcceptIn(data=request.data)
         data.is_valid(raise_exception=True)
-        move = services.suggestion_accept(actor=request.user, suggestion=s, to_post=data.validated_data.get("to_post"),
-                                          kind=data.validated_data.get("kind", ""))
-        return Response(MoveOut(move).data, status=status.HTTP_201_CREATED)
+        adopted = services.suggestion_accept(actor=request.user, suggestion=s, to_post=data.validated_data.get("to_post"),
+                                             kind=data.validated_data.get("kind", ""))
+        return Response(AdoptedOut({"moves": adopted.moves, "chained": adopted.chained}).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="不采纳交流建议", request=ReasonIn, responses=SuggestionOut)
+    @extend_schema(summary="不采纳交流建议（依赖其职位的建议一并失效）", request=ReasonIn, responses=RejectedOut)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         s = get_object_or_404(RotationSuggestion, pk=pk)
         data = ReasonIn(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(SuggestionOut(services.suggestion_reject(actor=request.user, suggestion=s,
-                                                                 reason=data.validated_data["reason"])).data)
+        fell = services.suggestion_reject(actor=request.user, suggestion=s, reason=data.validated_data["reason"])
+        s.refresh_from_db()
+        return Response(RejectedOut({"suggestion": s, "fell": fell}).data)
 
 
 # ---------------------------------------------------------------- secondments

@@ -27,7 +27,7 @@ the other side: 父亲 → 儿子), ``due`` (exemptions and the roster scan), ``
 from __future__ import annotations
 
 from .chains import Link, chains, expand, fallers
-from .dates import add_years, fmt_month, whole_years
+from .dates import add_years, assessment_basis, fmt_month, whole_years
 from .due import exemption, is_due, must_rotate, retirement_age
 from .facts import (
     RULE_KEY_POST,
@@ -78,7 +78,7 @@ __all__ = [
     "COLLATERAL", "IN_LAW", "LINEAL", "RULE_KEY_POST", "RULE_KIND", "RULE_KINSHIP", "RULE_LOCAL", "RULE_NAMES",
     "RULE_SAME_POST", "SENSITIVE_AREAS", "SENSITIVE_WORDS", "SPOUSE", "Eligibility", "Finding", "Link", "chains", "expand", "fallers", "KinLink", "Kinship",
     "MoveFacts", "PersonFacts", "ScopeCount", "Violation", "person_move_type", "plan_violations", "scope_count",
-    "scope_violation", "Policy", "PostFacts", "add_years", "exemption", "fmt_month", "is_due",
+    "scope_violation", "Policy", "PostFacts", "add_years", "assessment_basis", "exemption", "fmt_month", "is_due",
     "kin_conflicts_with", "kin_pairs", "kinship_findings", "kinship_of", "kinship_situations", "local_conflict_at",
     "local_conflicts", "move_label", "move_type", "must_rotate", "needs_local_avoidance", "person_at",
     "place_matches", "gender_of_word", "known_relations", "relation_from_other_side", "retirement_age", "rule_key_post", "rule_local", "rule_same_post", "validate_plan",

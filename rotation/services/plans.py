@@ -64,12 +64,19 @@ def plan_update(*, actor, plan: RotationPlan, data: dict) -> RotationPlan:
     return plan
 
 
+def screen_basis(on: dt.date) -> tuple[dt.date, str]:
+    """The date eligibility is screened as of for a plan dated `on` and why it differs (rules.assessment_basis)."""
+    return rules.assessment_basis(on, selectors.assessments_in(on.year - 1))
+
+
 def eligibility_verdicts(cadre_ids, post_ids, as_of) -> dict[tuple[int, int], rules.Eligibility]:
-    """The engine's verdict for each (cadre, post) asked about (waivers applied), in a fixed number of queries."""
+    """The engine's verdict for each (cadre, post) asked about (waivers applied), in a fixed number of queries;
+    年度考核 as of the plan's date (`screen_basis`: the year before last while last year's results are not in)."""
     if not cadre_ids or not post_ids:
         return {}
     out = {}
-    result = screen(Cadre.objects.filter(pk__in=list(cadre_ids)), Post.objects.filter(pk__in=list(post_ids)), as_of)
+    on, _note = screen_basis(as_of)
+    result = screen(Cadre.objects.filter(pk__in=list(cadre_ids)), Post.objects.filter(pk__in=list(post_ids)), on)
     for post_id, explanations in result.items():
         for e in explanations:
             reasons = tuple(f"{r.name}：{r.reason}" for r in e.failed)
@@ -79,6 +86,11 @@ def eligibility_verdicts(cadre_ids, post_ids, as_of) -> dict[tuple[int, int], ru
 
 def plan_check(plan: RotationPlan) -> list[str]:
     """Every reason the plan cannot be approved ([] when it can)."""
+    return plan_report(plan)["errors"]
+
+
+def plan_report(plan: RotationPlan) -> dict:
+    """The plan check: every violation in Chinese, the counts of the 交流比例 and the assessment basis note."""
     moves = list(plan.moves.all())
     as_of = plan.effective_date or plan.as_of
     people, _extras = selectors.roster_facts(as_of)
@@ -91,8 +103,10 @@ def plan_check(plan: RotationPlan) -> list[str]:
     elig_all = eligibility_verdicts({c for c, _ in pairs}, {p for _, p in pairs}, as_of)
     eligibility = {k: v for k, v in elig_all.items() if k in pairs}
     scope = set(selectors.scope_posts(plan).values_list("pk", flat=True))
-    return rules.validate_plan(
+    errors = rules.validate_plan(
         moves=facts, people=people, posts=posts, holdings=holdings, kin=rules.kin_pairs(selectors.kin_links()),
         left_units=selectors.left_units({m.cadre_id for m in moves}), eligibility=eligibility,
         scope_post_ids=scope, policy=plan.policy.as_rules(), as_of=as_of,
     )
+    return {"errors": errors, "scope": rules.scope_count(facts, scope), "basis": screen_basis(as_of)[1],
+            "min_ratio": plan.policy.as_rules().min_scope_ratio}

@@ -87,9 +87,11 @@ def test_suggest_accept_and_namelist(client, staff_user, setup):
     moved = [s for s in suggestions if s.to_post_id]
     assert moved and all(s.explanation["parts"] for s in moved)
     page = client.get(reverse("rotation:plan", args=[plan.pk])).content.decode()
-    assert "须交流" in page and "为什么" in page
+    assert "采纳所选" in page and "详情" in page
+    detail = client.get(reverse("rotation:suggestion", args=[plan.pk, moved[0].pk])).content.decode()
+    assert "须交流" in detail and "匹配分构成" in detail
     for s in moved:
-        client.post(reverse("rotation:suggestion-accept", args=[plan.pk, s.pk]))
+        client.post(reverse("rotation:suggestion-accept", args=[plan.pk, s.pk]))  # a chain is adopted at its first
     assert plan.moves.count() == len(moved)
     r = client.get(reverse("rotation:plan-namelist", args=[plan.pk]))
     ws = load_workbook(io.BytesIO(r.content)).active
