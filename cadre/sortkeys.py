@@ -121,44 +121,60 @@ def stroke_key(name: str) -> str:
     return "".join(tokens)[:STROKE_KEY_LENGTH]
 
 
+@lru_cache(maxsize=4096)
+def _surname_syllables(surname: str) -> tuple[str, ...]:
+    reading = SURNAME_READINGS.get(surname)
+    if reading:
+        return tuple(reading.split())
+    return tuple(lazy_pinyin(surname, style=Style.NORMAL, errors="default"))
+
+
 def name_syllables(name: str) -> list[str]:
     """Lower-case pinyin syllables of a name, the surname read as a surname (尉迟 → yu chi)."""
     surname, given = split_name(name)
     if not surname:
         return []
-    reading = SURNAME_READINGS.get(surname)
-    head = reading.split() if reading else lazy_pinyin(surname, style=Style.NORMAL, errors="default")
     tail = lazy_pinyin(given, style=Style.NORMAL, errors="default") if given else []
-    return [s.lower() for s in head + tail if s.strip()]
+    return [s.lower() for s in [*_surname_syllables(surname), *tail] if s.strip()]
 
 
-def pinyin_key(name: str) -> str:
-    """`张三` → `zhang san`; lower-case, sortable."""
-    return " ".join(name_syllables(name))[:100]
+def _pinyin_key(syllables: list[str]) -> str:
+    return " ".join(syllables)[:100]
 
 
-def search_key(name: str) -> str:
-    """`余建军` → `yujianjun yjj`: the full pinyin without spaces, a space, the initials (尉迟恭 → `yuchigong ycg`).
-    Characters without a reading (Latin letters, ·) stay as they are, lower-case."""
-    syllables = name_syllables(name)
+def _search_key(syllables: list[str]) -> str:
     full = "".join(syllables).replace(" ", "")
     heads = "".join(s[0] for s in syllables if s[0].isascii() and s[0].isalnum())
     return f"{full} {heads}"[:SEARCH_KEY_LENGTH]
 
 
+def pinyin_key(name: str) -> str:
+    """`张三` → `zhang san`; lower-case, sortable."""
+    return _pinyin_key(name_syllables(name))
+
+
+def search_key(name: str) -> str:
+    """`余建军` → `yujianjun yjj`: the full pinyin without spaces, a space, the initials (尉迟恭 → `yuchigong ycg`).
+    Characters without a reading (Latin letters, ·) stay as they are, lower-case."""
+    return _search_key(name_syllables(name))
+
+
 def name_keys(name: str) -> tuple[str, str, str]:
-    """(pinyin_key, stroke_key, search_key) of a name."""
-    return pinyin_key(name), stroke_key(name), search_key(name)
-
-
-@lru_cache(maxsize=None)
-def _cached_keys(name: str) -> tuple[str, str, str]:
-    return name_keys(name)
+    """(pinyin_key, stroke_key, search_key) of a name: one pinyin conversion for both pinyin keys."""
+    syllables = name_syllables(name)
+    return _pinyin_key(syllables), stroke_key(name), _search_key(syllables)
 
 
 def stroke_keys_bulk(names) -> list[tuple[str, str, str]]:
-    """``name_keys`` for many names (the importers): each distinct name computed once."""
-    return [_cached_keys(name) for name in names]
+    """``name_keys`` for many names (importers, the data migration): each distinct name computed once."""
+    seen: dict[str, tuple[str, str, str]] = {}
+    out = []
+    for name in names:
+        keys = seen.get(name)
+        if keys is None:
+            keys = seen[name] = name_keys(name)
+        out.append(keys)
+    return out
 
 
 # ---------------------------------------------------------------- search queries
