@@ -71,6 +71,9 @@ RULES: dict[str, frozenset] = {
     "login": PUBLIC,
     "logout": USERS,  # POST; anonymous is sent to the login page
     "job-status": STAFF_ONLY,  # the fixture job belongs to staff; its creator or staff may poll it
+    "job-retry": STAFF_ONLY,  # POST; the same rule as job-status (a job that has not failed: a message, no change)
+    "password_change": USERS,  # one's own password
+    "password_change_done": USERS,
     "audit-log": STAFF_OBSERVER,
     "schema": USERS,
     "swagger-ui": USERS,
@@ -81,6 +84,7 @@ RULES: dict[str, frozenset] = {
     "cadre:cadre-create": STAFF_ONLY,
     "cadre:my-record": USERS,  # a user without a record sees the 未关联档案 page
     "cadre:cadre-detail": READERS,  # someone else's record: the candidate is refused (own record: see below)
+    "cadre:cadre-photo": READERS,  # the record's photo, the record's rule (/media/ is never served)
     "cadre:cadre-edit": STAFF_ONLY,
     "cadre:units": READERS,
     "cadre:unit-detail": READERS,
@@ -307,7 +311,9 @@ ADMIN_RULE = NOBODY
 # Parameters of the URLs that take them, from the fixture world `w`.
 PARAMS = {
     "job-status": lambda w: {"pk": w.job.pk},
+    "job-retry": lambda w: {"pk": w.job.pk},
     "cadre:cadre-detail": lambda w: {"pk": w.other.pk},
+    "cadre:cadre-photo": lambda w: {"pk": w.other.pk},
     "cadre:cadre-edit": lambda w: {"pk": w.other.pk},
     "cadre:unit-detail": lambda w: {"pk": w.unit.pk},
     "cadre:import-preview": lambda w: {"pk": w.import_job.pk},
@@ -549,6 +555,7 @@ def build_world() -> World:
     w.post = PostFactory(unit=w.unit, title="副局长", level="副科级", headcount=2, is_open_for_competition=True)
     w.own = CadreFactory(user=w.candidate, name="候选人", unit=w.unit)
     w.other = CadreFactory(name="另一人", unit=w.unit)
+    w.other.photo.save("matrix.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
 
     w.job = BackgroundJob.objects.create(kind="documents.approval_forms", created_by=w.staff, status="done")
     w.zip_job = BackgroundJob.objects.create(kind="documents.approval_forms_zip", created_by=w.staff, status="running",
