@@ -57,19 +57,28 @@ def seal(*, public_id, is_paper: bool, options: list[str], target_ids: list[int]
 
 def unseal(sealed: bytes, *, public_id, is_paper: bool, options: list[str], target_ids: list[int]) -> list:
     """The marks of one sealed ballot as rules.Mark (target_id, choice, valid) in target order."""
-    sealed = bytes(sealed)
-    try:
-        body = AESGCM(_session_key(public_id)).decrypt(
-            sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], _aad(public_id, is_paper)
-        )
-    except InvalidTag:
-        raise SealError("sealed ballot does not open") from None
-    if len(body) != len(target_ids):
-        raise SealError("sealed ballot has the wrong length")
-    out = []
-    for tid, value in zip(target_ids, body):
-        index = value & ~INVALID_BIT
-        if index > len(options):
-            raise SealError("sealed ballot holds an unknown option")
-        out.append(rules.Mark(tid, options[index - 1] if index else "", not value & INVALID_BIT))
-    return out
+    return Opener(public_id, options, target_ids)(sealed, is_paper=is_paper)
+
+
+class Opener:
+    """Opens the sealed ballots of one session (the key derived once: close opens the whole pool)."""
+
+    def __init__(self, public_id, options: list[str], target_ids: list[int]):
+        self.public_id, self.options, self.target_ids = public_id, options, target_ids
+        self.aead = AESGCM(_session_key(public_id))
+
+    def __call__(self, sealed: bytes, *, is_paper: bool) -> list:
+        sealed = bytes(sealed)
+        try:
+            body = self.aead.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], _aad(self.public_id, is_paper))
+        except InvalidTag:
+            raise SealError("sealed ballot does not open") from None
+        if len(body) != len(self.target_ids):
+            raise SealError("sealed ballot has the wrong length")
+        out = []
+        for tid, value in zip(self.target_ids, body):
+            index = value & ~INVALID_BIT
+            if index > len(self.options):
+                raise SealError("sealed ballot holds an unknown option")
+            out.append(rules.Mark(tid, self.options[index - 1] if index else "", not value & INVALID_BIT))
+        return out

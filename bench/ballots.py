@@ -9,8 +9,9 @@ What it does, bounded in count and time (only 127.0.0.1):
    DB connections, WARNING logs) and waits until it answers;
 4. --clients threads, each with a keep-alive http.client connection, POST /api/ballots/ — every code once, plus
    --duplicates codes sent twice at the same moment by two clients (a double-submit race);
-5. stops the server and checks the database: ballots stored == codes accepted (lost = 0), every code at most
-   one ballot and one 201 (double = 0), used codes == ballots.
+5. stops the server, closes the session (the sealed pool is written out shuffled; timed) and checks the database:
+   ballots stored == codes accepted (lost = 0), every code at most one ballot and one 201 (double = 0), used
+   codes == ballots, pool empty.
 Prints ballots/s (accepted ballots over the wall time of the submission phase), p50/p95/p99 latency, and JSON.
 Targets: ≥ 200 ballots/s, p95 < 200 ms, 0 lost, 0 double.
 """
@@ -218,12 +219,24 @@ def main():
 
     from django.db import connection
 
-    from assessment.models import Ballot, BallotCode, BallotMark, CodeStatus
+    from django.contrib.auth.models import User
+
+    from assessment import services
+    from assessment.models import Ballot, BallotCode, BallotMark, BallotSession, CodeStatus, PendingBallot
 
     connection.close()
+    # while open the ballots are sealed in the pool; close writes them out shuffled (timed here)
+    pooled = PendingBallot.objects.count()
+    used = BallotCode.objects.filter(status=CodeStatus.USED).count()
+    t_close = time.perf_counter()
+    services.session_close(actor=User.objects.get(username="bench-staff"),
+                           session=BallotSession.objects.get(public_id=public_id))
+    close_s = time.perf_counter() - t_close
     ballots = Ballot.objects.count()
     marks = BallotMark.objects.count()
-    used = BallotCode.objects.filter(status=CodeStatus.USED).count()
+    if ballots != pooled or PendingBallot.objects.exists():
+        print(f"pool {pooled} != ballots written at close {ballots}")
+        ballots = -1
     ok_by_code: dict[str, int] = {}
     statuses: dict[int, int] = {}
     for code, status, _s in results:
@@ -238,6 +251,7 @@ def main():
         "clients": args.clients, "workers": args.workers, "threads": args.threads,
         "requests": len(results), "not_sent_in_time": left, "statuses": statuses,
         "accepted": accepted, "ballots_stored": ballots, "marks_stored": marks, "codes_used": used,
+        "close_s": round(close_s, 2),
         "lost": lost, "double": double,
         "wall_s": round(wall, 2), "ballots_per_s": round(ballots / wall, 1), "requests_per_s": round(len(results) / wall, 1),
         "p50_ms": round(percentile(latencies, 50) * 1000, 1), "p95_ms": round(percentile(latencies, 95) * 1000, 1),
@@ -248,7 +262,7 @@ def main():
     print(f"{report['ballots_stored']} ballots in {report['wall_s']} s = {report['ballots_per_s']} ballots/s "
           f"({report['requests_per_s']} requests/s incl. {args.duplicates} duplicate attempts); "
           f"p50 {report['p50_ms']} ms, p95 {report['p95_ms']} ms, p99 {report['p99_ms']} ms; "
-          f"lost {lost}, double {double}; statuses {statuses}")
+          f"lost {lost}, double {double}; statuses {statuses}; close (write-out of the pool) {report['close_s']} s")
     print(json.dumps(report, ensure_ascii=False))
     ok = (lost == 0 and double == 0 and used == ballots and marks == ballots * len(target_ids)
           and statuses.get(201, 0) == len(codes) and statuses.get(400, 0) == args.duplicates)

@@ -52,16 +52,14 @@ def pool_write_out(session: BallotSession) -> int:
     Ballots already stored for the session (entered before the pool existed) are rewritten with the pool, so
     the whole session ends up in one random order. Returns the number of ballots of the session.
     """
-    target_ids = sealed_target_ids(session.pk)
-    options = rules.options_for(session.option_set)
+    opener = sealing.Opener(session.public_id, rules.options_for(session.option_set), sealed_target_ids(session.pk))
     ballots = []  # (group_id, is_paper, [(target_id, choice, valid)])
     broken = 0
     for group_id, is_paper, sealed in PendingBallot.objects.filter(session=session).values_list(
         "group_id", "is_paper", "sealed"
     ):
         try:
-            marks = sealing.unseal(sealed, public_id=session.public_id, is_paper=is_paper, options=options,
-                                   target_ids=target_ids)
+            marks = opener(sealed, is_paper=is_paper)
         except sealing.SealError:
             broken += 1
             continue
