@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from django.http import QueryDict
 
-from ..models import Cadre
-from ..selectors import roster_search
+from ..selectors import roster_base_queryset, roster_search
 
 MAX_SELECTED = 5000
 
@@ -18,7 +17,8 @@ def selected_queryset(*, user, data):
     if data.get("all_matching") == "1":
         return queryset
     ids = {int(v) for v in data.getlist("cadre") if str(v).isdigit()}
-    return queryset.filter(pk__in=ids) if query else Cadre.objects.filter(pk__in=ids).order_by("pk")
+    # the ticked rows in the order of the page they were ticked on (its query), else in record order
+    return queryset.filter(pk__in=ids) if query else roster_base_queryset().filter(pk__in=ids).order_by("pk")
 
 
 def selected_ids(*, user, data) -> list[int]:

@@ -9,7 +9,7 @@ import tempfile
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +33,7 @@ from .errors import write_error_copy
 from .export import write_roster
 from .forms import RosterUploadForm
 from .report import ImportReport
+from .selection import selected_queryset
 from .template import template_workbook
 
 INLINE_IMPORT_ROWS = 2000  # up to this many rows the preview and the import run inside the request
@@ -134,8 +135,13 @@ def roster_export(request, pk=None):
     """Download the roster for the list page's current filters and sort (big ones through a background job)."""
     if "job" in request.GET:
         return _export_job_page(request)
-    params = request.GET.copy()
-    filterset, queryset = roster_search(user=request.user, params=params)  # the list page's filters
+    if request.method == "POST":  # the list page's batch action: only the ticked rows (or all matching)
+        params = QueryDict(request.POST.get("query", ""), mutable=True)
+        filterset, _ = roster_search(user=request.user, params=params)
+        queryset = selected_queryset(user=request.user, data=request.POST)
+    else:
+        params = request.GET.copy()
+        filterset, queryset = roster_search(user=request.user, params=params)  # the list page's filters
     title = _export_title(filterset)
     count = queryset.count()
     if count > INLINE_EXPORT_ROWS:
