@@ -1,26 +1,31 @@
 """Mixed load against a real gunicorn server on 127.0.0.1: roster pages, eligibility checks and ballots.
 
-    .venv/bin/python bench/load.py [--seconds 30] [--clients 12] [--size 2000] [--workers 2] [--threads 4] [--sqlite]
+    .venv/bin/python bench/load.py [--seconds 30] [--clients 12] [--size 2000] [--workers 3] [--threads 1] [--sqlite]
 
 What it does, bounded in time and size (only 127.0.0.1; its own database, dropped at the end):
 1. creates a PostgreSQL database `cadre_load_bench` (or, with --sqlite or when PostgreSQL is not reachable, a
    temporary SQLite file), migrates it and loads `seed_demo --size N` (units, posts, N cadres, demo users);
 2. opens a 民主测评 session on 5 cadres and issues one-time codes (enough for every ballot the run can send);
-3. starts gunicorn (gthread) on a free port with a throw-away settings module (DEBUG off, ballot throttle off,
-   axes off — every client comes from 127.0.0.1) and waits until it answers;
+3. starts gunicorn as docker-compose does (config/gunicorn.py, 3 sync workers; Redis as the cache when a Redis
+   answers on 127.0.0.1:6379 — its database 15, flushed — else each worker's own locmem cache) on a free port
+   with a throw-away settings module (DEBUG off, ballot throttle off, axes off — every client comes from
+   127.0.0.1) and waits until it answers; then opens the "who qualifies" page of each open post once (the cold
+   screens, timed and printed: later requests read the cached screen until a write changes the roster);
 4. --clients threads, each with a keep-alive connection and a staff session, loop for --seconds picking a
    request kind by weight:
      roster      40 %  GET /cadre/ with a random page, sort, filter or name search
      explain     25 %  GET /api/eligibility/explain/?cadre=…&post=… (one person against one post)
-     post-screen  5 %  GET /eligibility/posts/<id>/ (one post against everybody: the heavy page)
+     post-screen  5 %  GET /eligibility/posts/<id>/ (one open post against everybody, a random page or filter)
      ballot      30 %  POST /api/ballots/ with an unused one-time code (anonymous)
 5. stops the server and checks the ballots: stored == accepted (no loss), no code used twice.
 Prints, per kind and overall: requests, throughput (requests/s), p50/p95/p99 latency, errors (unexpected
-status or connection failure), and one JSON line.
+status or connection failure), each kind's p95 against its target (issue #19: roster ≤ 200 ms, post-screen
+≤ 300 ms, ballot ≤ 100 ms), the load average, and one JSON line.
 """
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import http.client
 import json
 import os
@@ -34,6 +39,7 @@ import textwrap
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -41,6 +47,8 @@ HOST = "127.0.0.1"
 PG = "postgres://postgres@127.0.0.1:5432"
 KINDS = (("roster", 40), ("explain", 25), ("post-screen", 5), ("ballot", 30))
 EXPECTED = {"roster": {200}, "explain": {200}, "post-screen": {200}, "ballot": {201}}
+TARGET_P95_MS = {"roster": 200, "post-screen": 300, "ballot": 100}
+REDIS_DB = "redis://127.0.0.1:6379/15"
 
 
 def percentile(values, p):
@@ -110,6 +118,7 @@ def setup_data(size: int, n_codes: int) -> dict:
     staff.groups.add(Group.objects.get_or_create(name=roles.STAFF)[0])
     cadre_ids = list(Cadre.objects.values_list("pk", flat=True))
     post_ids = list(Post.objects.filter(is_active=True).values_list("pk", flat=True))
+    open_ids = list(Post.objects.filter(is_active=True, is_open_for_competition=True).values_list("pk", flat=True)) or post_ids[:13]
     rnd = random.Random(5)
     targets = list(Cadre.objects.filter(pk__in=rnd.sample(cadre_ids, 5)))
     session = services.ballot_session_create(
@@ -124,7 +133,7 @@ def setup_data(size: int, n_codes: int) -> dict:
     client.force_login(staff)
     data = {
         "cookie": f"sessionid={client.cookies['sessionid'].value}",
-        "cadre_ids": cadre_ids, "post_ids": post_ids, "codes": codes,
+        "cadre_ids": cadre_ids, "post_ids": post_ids, "open_ids": open_ids, "codes": codes,
         "public_id": str(session.public_id),
         "target_ids": list(session.targets.order_by("order").values_list("id", flat=True)),
         "units": list(Cadre.objects.exclude(unit=None).values_list("unit_id", flat=True).distinct()[:50]),
@@ -134,10 +143,28 @@ def setup_data(size: int, n_codes: int) -> dict:
     return data
 
 
+def redis_available() -> bool:
+    try:
+        with socket.create_connection((HOST, 6379), timeout=1) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def redis_flush_db15() -> None:
+    with socket.create_connection((HOST, 6379), timeout=2) as s:
+        s.sendall(b"SELECT 15\r\nFLUSHDB\r\n")
+        time.sleep(0.1)
+        s.recv(64)
+
+
 def start_server(port: int, workers: int, threads: int, env: dict) -> subprocess.Popen:
-    cmd = [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--bind", f"{HOST}:{port}",
-           "--worker-class", "gthread", "--workers", str(workers), "--threads", str(threads),
-           "--keep-alive", "30", "--log-level", "warning", "--timeout", "120"]
+    """gunicorn as docker/start-web.sh starts it (its config module; sync workers unless threads > 1)."""
+    cmd = [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--config", "python:config.gunicorn",
+           "--bind", f"{HOST}:{port}", "--workers", str(workers), "--log-level", "warning", "--timeout", "120"]
+    if threads > 1:
+        cmd += ["--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "30"]
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
 
 
@@ -172,15 +199,15 @@ def run(port: int, data: dict, clients: int, seconds: float) -> tuple[list, floa
             elif pick < 0.6 and data["units"]:
                 params.append(f"unit={rnd.choice(data['units'])}")
             elif pick < 0.8 and data["names"]:
-                from urllib.parse import quote
-
                 params.append(f"q={quote(rnd.choice(data['names'])[:2])}")
             return "GET", "/cadre/?" + "&".join(params), None, {"Cookie": data["cookie"]}, ""
         if kind == "explain":
             url = f"/api/eligibility/explain/?cadre={rnd.choice(data['cadre_ids'])}&post={rnd.choice(data['post_ids'])}"
             return "GET", url, None, {"Cookie": data["cookie"], "Accept": "application/json"}, ""
         if kind == "post-screen":
-            return "GET", f"/eligibility/posts/{rnd.choice(data['post_ids'])}/", None, {"Cookie": data["cookie"]}, ""
+            extra = rnd.choice(["", "&page=2", "&result=符合", "&appointment=转任", "&page=3"])
+            url = f"/eligibility/posts/{rnd.choice(data['open_ids'])}/?as_of={data['as_of']}{extra}"
+            return "GET", quote(url, safe="/?=&"), None, {"Cookie": data["cookie"]}, ""
         with codes_lock:
             code = codes.pop() if codes else ""
         body = json.dumps({"session": data["public_id"], "code": code,
@@ -189,7 +216,7 @@ def run(port: int, data: dict, clients: int, seconds: float) -> tuple[list, floa
 
     def client(seed):
         rnd = random.Random(seed)
-        conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        conn = http.client.HTTPConnection(HOST, port, timeout=120)
         local = []
         while time.monotonic() < stop_at:
             kind = rnd.choices(names, weights)[0]
@@ -204,8 +231,11 @@ def run(port: int, data: dict, clients: int, seconds: float) -> tuple[list, floa
                 status = resp.status
             except (OSError, http.client.HTTPException):
                 conn.close()
-                conn = http.client.HTTPConnection(HOST, port, timeout=60)
+                conn = http.client.HTTPConnection(HOST, port, timeout=120)
                 status = -1
+            if resp_closes(conn):
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, port, timeout=120)
             local.append((kind, status, time.perf_counter() - t0, code))
         conn.close()
         with results_lock:
@@ -218,6 +248,27 @@ def run(port: int, data: dict, clients: int, seconds: float) -> tuple[list, floa
     for t in threads:
         t.join(seconds + 120)
     return results, time.perf_counter() - t0
+
+
+def resp_closes(conn) -> bool:
+    """A sync gunicorn worker closes the connection after each response: open a new one next time."""
+    return conn.sock is None
+
+
+def warm_up(port: int, data: dict) -> list[float]:
+    """Each open post's "who qualifies" page once, in turn: the cold screens (computed, then cached)."""
+    out = []
+    for pid in data["open_ids"]:
+        conn = http.client.HTTPConnection(HOST, port, timeout=300)
+        t0 = time.perf_counter()
+        conn.request("GET", f"/eligibility/posts/{pid}/?as_of={data['as_of']}", headers={"Cookie": data["cookie"]})
+        resp = conn.getresponse()
+        resp.read()
+        out.append(time.perf_counter() - t0)
+        conn.close()
+        if resp.status != 200:
+            raise SystemExit(f"warm-up: post {pid} answered {resp.status}")
+    return out
 
 
 def summarize(results, wall) -> dict:
@@ -243,8 +294,9 @@ def main():
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--clients", type=int, default=12)
     ap.add_argument("--size", type=int, default=2000, help="cadres loaded by seed_demo")
-    ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--workers", type=int, default=3, help="gunicorn workers (docker-compose: GUNICORN_WORKERS=3)")
+    ap.add_argument("--threads", type=int, default=1, help="> 1: gthread workers with this many threads")
+    ap.add_argument("--no-redis", action="store_true", help="locmem cache per worker even when Redis answers")
     ap.add_argument("--sqlite", action="store_true", help="a temporary SQLite file instead of PostgreSQL")
     ap.add_argument("--db", default="cadre_load_bench")
     args = ap.parse_args()
@@ -268,8 +320,12 @@ def main():
         DATABASES["default"]["CONN_MAX_AGE"] = 60
         CELERY_TASK_ALWAYS_EAGER = True
     """))
+    use_redis = not args.no_redis and redis_available()
+    if use_redis:
+        redis_flush_db15()
     env = {**os.environ, "DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": "load_bench_settings",
-           "PYTHONPATH": f"{tmp}:{ROOT}", "LOG_LEVEL": "WARNING", "DJANGO_DEBUG": "false", "REDIS_URL": ""}
+           "PYTHONPATH": f"{tmp}:{ROOT}", "LOG_LEVEL": "WARNING", "DJANGO_DEBUG": "false",
+           "REDIS_URL": REDIS_DB if use_redis else ""}
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "LOG_LEVEL", "DJANGO_DEBUG", "REDIS_URL")})
     sys.path.insert(0, tmp)
     server = None
@@ -277,11 +333,15 @@ def main():
         t0 = time.perf_counter()
         # at most ~400 ballots/s could be sent: issue enough codes that the ballots never run out
         data = setup_data(args.size, n_codes=int(min(20000, 150 * args.seconds)))
+        data["as_of"] = dt.date.today().isoformat()
         print(f"setup ({'PostgreSQL' if use_pg else 'SQLite'}): {len(data['cadre_ids'])} cadres, {len(data['post_ids'])} posts, "
               f"{len(data['codes'])} codes in {time.perf_counter() - t0:.1f} s")
         port = free_port()
         server = start_server(port, args.workers, args.threads, env)
         wait_ready(port, time.monotonic() + 60)
+        cold = warm_up(port, data)
+        print(f"cold 'who qualifies' screens ({len(cold)} open posts, cache {'Redis' if use_redis else 'locmem per worker'}): "
+              f"median {sorted(cold)[len(cold) // 2] * 1000:.0f} ms, max {max(cold) * 1000:.0f} ms")
         results, wall = run(port, data, args.clients, args.seconds)
     finally:
         if server is not None:
@@ -305,6 +365,7 @@ def main():
     used = BallotCode.objects.filter(session__public_id=data["public_id"], status=CodeStatus.USED).count()
     report = summarize(results, wall)
     report["_meta"] = {"clients": args.clients, "workers": args.workers, "threads": args.threads, "seconds": round(wall, 1),
+                       "cache": "redis" if use_redis else "locmem", "cold_screen_ms": [round(x * 1000) for x in cold],
                        "database": "postgresql" if use_pg else "sqlite", "cadres": len(data["cadre_ids"]),
                        "ballots_accepted": len(accepted), "ballots_stored": stored, "codes_used": used,
                        "ballots_lost": max(0, len(accepted) - stored), "codes_twice": len(accepted) - len(set(accepted)),
@@ -319,6 +380,10 @@ def main():
         print(f"{kind:<12}{row['requests']:>9}{row['per_s']:>8}{row['p50_ms']:>9}{row['p95_ms']:>9}{row['p99_ms']:>9}"
               f"{row['errors']:>8}  {row['statuses']}")
     meta = report["_meta"]
+    for kind, target in TARGET_P95_MS.items():
+        p95 = report[kind]["p95_ms"]
+        print(f"target {kind}: p95 {p95} ms vs ≤ {target} ms: {'met' if p95 <= target else 'MISSED'}")
+    print(f"errors: {report['all']['errors']} (target 0); throughput {report['all']['per_s']} req/s")
     print(f"ballots: accepted {meta['ballots_accepted']}, stored {meta['ballots_stored']}, lost {meta['ballots_lost']}, "
           f"codes used twice {meta['codes_twice']}; load average {meta['load_average']}")
     print(json.dumps(report, ensure_ascii=False))

@@ -30,6 +30,8 @@ class AuditAction(models.TextChoices):
     ELIGIBILITY_RULESET_RESET = "eligibility.ruleset.reset", "恢复任职资格规则"
     ELIGIBILITY_WAIVER_GRANT = "eligibility.waiver.grant", "批准放宽任职资格条件"
     ELIGIBILITY_WAIVER_REVOKE = "eligibility.waiver.revoke", "撤销放宽任职资格条件"
+    ELIGIBILITY_MANUAL_CHECK_RECORD = "eligibility.manual_check.record", "记录任职资格人工审核"
+    ELIGIBILITY_MANUAL_CHECK_DELETE = "eligibility.manual_check.delete", "撤销任职资格人工审核"
     # the back office (cadre.admin.AuditedAdmin): one create/update/delete per records model, labelled as
     # core.audit.admin_action_label labels every admin action
     ADMIN_ORGUNIT_CREATE = "admin.orgunit.create", "后台新增：单位"

@@ -39,7 +39,7 @@ from openpyxl import Workbook
 
 from assessment import services as ballots
 from assessment.models import ResidentEvaluation
-from cadre.models import EligibilityRuleSet, EligibilityWaiver, FamilyLinkProposal
+from cadre.models import EligibilityManualCheck, EligibilityRuleSet, EligibilityWaiver, FamilyLinkProposal
 from cadre.roster import ImportReport, RowIssue
 from cadre.tests.factories import CadreFactory, OrgUnitFactory, PostFactory
 from core import roles
@@ -102,6 +102,8 @@ RULES: dict[str, frozenset] = {
     "eligibility:explain": READERS,
     "eligibility:waiver-grant": LEADER_ONLY,
     "eligibility:waiver-revoke": LEADER_ONLY,
+    "eligibility:manual-checks": STAFF_ONLY,  # 人工审核 of the manual items: staff record them
+    "eligibility:manual-check-delete": STAFF_ONLY,
     "eligibility:my-posts": frozenset({CANDIDATE}),
     "eligibility:my-explain": frozenset({CANDIDATE}),
     "eligibility:rule-sets": STAFF_ONLY,
@@ -326,6 +328,8 @@ PARAMS = {
     "eligibility:explain": lambda w: {"cadre_pk": w.other.pk, "post_pk": w.post.pk},
     "eligibility:waiver-grant": lambda w: {"cadre_pk": w.other.pk, "post_pk": w.post.pk},
     "eligibility:waiver-revoke": lambda w: {"pk": w.waiver.pk},
+    "eligibility:manual-checks": lambda w: {"pk": w.other.pk},
+    "eligibility:manual-check-delete": lambda w: {"pk": w.manual_check.pk},
     "eligibility:my-explain": lambda w: {"pk": w.post.pk},
     "eligibility:rule-set-level": lambda w: {"level": "副科"},
     "eligibility:rule-set-post": lambda w: {"pk": w.post.pk},
@@ -565,6 +569,8 @@ def build_world() -> World:
     w.waiver = EligibilityWaiver.objects.create(cadre=w.other, post=w.post, rule="age", reason="工作需要",
                                                 approved_by=w.leader, approved_on=dt.date(2026, 1, 5))
     w.rule_set = EligibilityRuleSet.objects.create(level="副科", params={}, note="矩阵测试")
+    w.manual_check = EligibilityManualCheck.objects.create(cadre=w.other, passed=True, reason="矩阵测试", recorded_by=w.staff,
+                                                           recorded_on=dt.date(2026, 1, 5))
     w.family_link = FamilyLinkProposal.objects.create(cadre=w.own, member_name="另一人", candidate=w.other, basis="矩阵测试")
 
     policy = RotationPolicy.objects.filter(is_default=True).first() or RotationPolicy.objects.create(name="默认口径", is_default=True)

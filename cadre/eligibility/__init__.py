@@ -5,16 +5,22 @@ A package of the cadre app (its models, EligibilityRuleSet and EligibilityWaiver
 - ``rules`` pure rule functions and ``dates`` their calendar arithmetic (no ORM, no clock);
 - ``rulesets`` the spec's defaults per level and the overrides stored per level, post or campaign;
 - ``facts`` what the rules read, loaded set-based; ``engine`` applies a rule set to facts (explain, screen);
+- ``columns`` the whole-roster screen column-stored and evaluated set-wise (numpy), explanations built when read;
+- ``cache`` screens of one post cached per as-of date, rule set and roster version (``roster_version_bump``);
 - ``services`` writes (rule sets, waivers; re-exported by ``cadre.services``), ``selectors`` reads for pages;
 - ``views``/``forms``/``urls`` the pages, ``api`` (views, urls) the API, ``admin`` the admin.
 
 Other apps import only the names below (``from cadre.eligibility import explain, screen``), never a module of
 the package; writes go through ``cadre.services`` (``waiver_grant``, ``waiver_revoke``, ``rule_set_save``…).
 """
+from .cache import post_screen_columns, roster_version, roster_version_bump
+from .columns import Screen, explain_many, screen_columns
 from .dates import birth_cutoff, fmt_date, parse_date
 from .engine import Explanation, explain, screen, screen_level, today
 from .facts import CadreFacts, PostFacts, active_cadres
 from .rules import (
+    APPOINTMENTS,
+    DEMOTION,
     FAIL,
     MANUAL,
     NEW,
@@ -34,7 +40,9 @@ from .rulesets import LEVELS, RuleSet, has_rules_for_level, resolve_rule_set, re
 
 
 __all__ = [
+    "APPOINTMENTS",
     "CadreFacts",
+    "DEMOTION",
     "Explanation",
     "FAIL",
     "LEVELS",
@@ -50,18 +58,24 @@ __all__ = [
     "RULE_NAMES",
     "RuleResult",
     "RuleSet",
+    "Screen",
     "TRANSFER",
     "WAIVABLE_RULES",
     "WAIVED",
     "active_cadres",
     "birth_cutoff",
     "explain",
+    "explain_many",
     "fmt_date",
     "has_rules_for_level",
     "parse_date",
+    "post_screen_columns",
     "resolve_rule_set",
     "resolve_rule_sets",
+    "roster_version",
+    "roster_version_bump",
     "screen",
+    "screen_columns",
     "screen_level",
     "today",
 ]

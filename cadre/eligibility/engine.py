@@ -21,7 +21,7 @@ from ..choices import LEADERSHIP_LEVELS, RANK_GRADE
 from ..models import Cadre, Post
 from . import dates as D
 from . import rules as R
-from .facts import CadreFacts, PostFacts, load_facts, load_waivers
+from .facts import CadreFacts, PostFacts, load_facts, load_manual_checks, load_waivers, manual_check_for
 from .rulesets import RuleSet, RuleSetCache, level_key
 
 
@@ -98,6 +98,7 @@ class Plan:
         self.ladder = c["ladder"] if c["ladder"].get("on") else None
         self.county = c["county"] if c["county"].get("on") else None
         self.sections = {appt: self._section(p[appt], appt) for appt in (R.NEW, R.TRANSFER)}
+        self.sections[R.DEMOTION] = self.sections[R.TRANSFER]  # its lines are shown; the level line fails
 
     def _section(self, s, appt):
         age, ten, edu = s["age"], s["tenure"], s["education"]
@@ -208,6 +209,12 @@ def _core(cf: CadreFacts, pf: PostFacts, plan: Plan, as_of: dt.date, memo, deriv
     front, back = derived.common(cf, plan, as_of, memo)
     age, ten, edu = plan.sections[appointment]
     mid = []
+    if appointment == R.DEMOTION:
+        key = ("level", basis, pf.level)
+        hit = get(key)
+        if hit is None:
+            hit = memo[key] = R.check_demotion(basis=basis, post_level=pf.level)
+        mid.append(hit)
     if age is not None:
         key = ("age", pid, appointment, cf.gender, cf.birth_date, as_of)
         hit = get(key)
@@ -262,10 +269,13 @@ def _core(cf: CadreFacts, pf: PostFacts, plan: Plan, as_of: dt.date, memo, deriv
     return appointment, basis, front + tuple(mid) + back
 
 
-def _finish(cf, pf, as_of, core, waivers, strict) -> Explanation:
+def _finish(cf, pf, as_of, core, waivers, strict, check=None) -> Explanation:
+    """Waivers lift failing waivable lines; a recorded manual check (passed, text) decides the manual line."""
     appointment, basis, rules = core
     if waivers:
         rules = tuple(r.waived(waivers[r.code]) if r.code in waivers else r for r in rules)
+    if check is not None:
+        rules = tuple(r.recorded(*check) if r.code == "manual" else r for r in rules)
     return Explanation(cf, pf, as_of, appointment, basis, R.overall(rules, strict_manual=strict), rules)
 
 
@@ -279,6 +289,7 @@ def evaluate(
     strict_manual: bool | None = None,
     memo: dict | None = None,
     derived: _Derived | None = None,
+    check: tuple | None = None,
 ) -> Explanation:
     """Apply a rule set to one person and one post. Pure: facts in, explanation out.
 
@@ -288,7 +299,7 @@ def evaluate(
     plan = rule_set if isinstance(rule_set, Plan) else Plan(rule_set)
     derived = derived or _Derived(cf, as_of)
     strict = plan.strict if strict_manual is None else strict_manual
-    return _finish(cf, pf, as_of, _core(cf, pf, plan, as_of, memo, derived), waivers, strict)
+    return _finish(cf, pf, as_of, _core(cf, pf, plan, as_of, memo, derived), waivers, strict, check)
 
 
 def today() -> dt.date:
@@ -312,7 +323,8 @@ def explain(cadre: Cadre, post: Post | None, as_of: dt.date | None = None, *, sc
     waivers = load_waivers(qs, post_ids=[pf.id], scope=scope) if (pf.id or scope) else {}
     merged = dict(waivers.get((cadre.pk, scope), {})) if scope else {}
     merged.update(waivers.get((cadre.pk, pf.id), {}))
-    return evaluate(facts[0], pf, rs, as_of, waivers=merged, strict_manual=strict_manual)
+    check = manual_check_for(load_manual_checks(qs, post_ids=[pf.id], scope=scope), cadre.pk, pf.id, scope)
+    return evaluate(facts[0], pf, rs, as_of, waivers=merged, strict_manual=strict_manual, check=check)
 
 
 def _years_needed(rule_sets) -> int | None:
@@ -352,7 +364,8 @@ def screen(cadres, posts, as_of: dt.date | None = None, *, scope: str = "", stri
             with_posts=any(rs.params["common"]["county"]["on"] for rs in sets), concurrent=True,
         )
         waivers = load_waivers(cadres, post_ids=[p.id for p in pfs], scope=scope) if (any(p.id for p in pfs) or scope) else {}
-        _screen_loop(facts, plan_list, waivers, scope, as_of, {})
+        checks = load_manual_checks(cadres, post_ids=[p.id for p in pfs], scope=scope)
+        _screen_loop(facts, plan_list, waivers, scope, as_of, {}, checks)
         lists = defaultdict(list)
         for _plan, _first, members, _strict in plan_list:
             for pf, rows in members:
@@ -366,13 +379,14 @@ def screen(cadres, posts, as_of: dt.date | None = None, *, scope: str = "", stri
     return out
 
 
-def _screen_loop(facts, plan_list, waivers, scope, as_of, memo):
+def _screen_loop(facts, plan_list, waivers, scope, as_of, memo, checks=None):
     """Run the rules once per person and post class into columns, then build every post's explanations.
 
     The explanations of a post are made by `zip` + `tuple.__new__` (no Python frame per pair, 1.3 M pairs for
     100 000 people × 13 posts); pairs with a waiver are then replaced in place by their own explanation.
     """
-    waived_ids = {cid for cid, _ in waivers}
+    checks = checks or {}
+    waived_ids = {cid for cid, _ in waivers} | {cid for cid, _ in checks}
     columns = [([], [], [], []) for _ in plan_list]
     waived_rows = []
     for index, cf in enumerate(facts):
@@ -398,8 +412,9 @@ def _screen_loop(facts, plan_list, waivers, scope, as_of, memo):
                 w = waivers.get((cf.id, pf.id))
                 if base:
                     w = {**base, **(w or {})}
-                if w:
-                    out[index] = _finish(cf, pf, as_of, (appts[index], bases[index], ruless[index]), w, strict)
+                check = manual_check_for(checks, cf.id, pf.id, scope)
+                if w or check is not None:
+                    out[index] = _finish(cf, pf, as_of, (appts[index], bases[index], ruless[index]), w, strict, check)
 
 
 def screen_level(cadres, level: str, as_of: dt.date | None = None, *, strict_manual: bool | None = None) -> list[Explanation]:

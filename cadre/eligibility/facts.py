@@ -19,6 +19,7 @@ from django.db.models import Q
 from ..models import (
     AnnualAssessment,
     Cadre,
+    EligibilityManualCheck,
     EligibilityWaiver,
     EducationRecord,
     Post,
@@ -201,3 +202,34 @@ def load_waivers(cadres, *, post_ids: Iterable, scope: str = "") -> dict:
     ):
         out[(cid, post_id or wscope)][rule] = reason
     return out
+
+
+def load_manual_checks(cadres, *, post_ids: Iterable, scope: str = "") -> dict:
+    """{(cadre_id, post_id or scope or ""): (passed, text)}: recorded manual checks for these posts, the scope and
+    in general (no post, no scope), in one query."""
+    post_ids = [p for p in post_ids if p]
+    q = Q(post__isnull=True, scope="")
+    if post_ids:
+        q |= Q(post_id__in=post_ids)
+    if scope:
+        q |= Q(post__isnull=True, scope=scope)
+    return {
+        (cid, post_id or wscope): (passed, R.manual_check_text(passed=passed, reason=reason, recorded_on=on))
+        for cid, post_id, wscope, passed, reason, on in (
+            EligibilityManualCheck.objects.filter(q, cadre_id__in=cadres.values("pk"))
+            .values_list("cadre_id", "post_id", "scope", "passed", "reason", "recorded_on")
+            .order_by()
+        )
+    }
+
+
+def manual_check_for(checks: Mapping, cadre_id, post_id, scope: str = ""):
+    """The most specific recorded check for a person and a post: the post's, the scope's, then the general one."""
+    if not checks:
+        return None
+    hit = checks.get((cadre_id, post_id)) if post_id else None
+    if hit is None and scope:
+        hit = checks.get((cadre_id, scope))
+    if hit is None:
+        hit = checks.get((cadre_id, ""))
+    return hit

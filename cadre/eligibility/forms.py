@@ -6,12 +6,14 @@ import copy
 from django import forms
 
 from ..choices import StaffingType, UnitKind
-from ..models import OrgUnit
+from ..models import OrgUnit, Post
 from . import rules as R
 from .rulesets import EDUCATION_CHOICES, TITLE_CHOICES
 
 RESULT_CHOICES = [("", "全部结果")] + [(r, r) for r in R.RESULTS]
-APPOINTMENT_CHOICES = [("", "新任和转任"), (R.NEW, R.NEW), (R.TRANSFER, R.TRANSFER)]
+APPOINTMENT_CHOICES = [("", "全部（按新提任、转任、降职分组）"), (R.NEW, "新提任"), (R.TRANSFER, R.TRANSFER), (R.DEMOTION, "降职（不列为人选）")]
+INDEX_LEVEL_CHOICES = [("", "全部层次"), ("正科级", "正科级"), ("副科级", "副科级")]
+VACANCY_CHOICES = [("", "全部"), ("有空缺", "有空缺"), ("无空缺", "无空缺")]
 LEVEL_CHOICES = [("", "列入竞争上岗的职位"), ("正科", "全部正科级职位"), ("副科", "全部副科级职位")]
 
 
@@ -23,6 +25,29 @@ class ScreenFilterForm(forms.Form):
         label="工作单位", queryset=OrgUnit.objects.filter(is_active=True), required=False, empty_label="全部单位",
         widget=forms.Select(attrs={"class": "form-select form-select-sm", "data-autosubmit": ""}),
     )
+
+
+class IndexFilterForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label="单位", queryset=OrgUnit.objects.filter(is_active=True), required=False, empty_label="全部单位",
+        widget=forms.Select(attrs={"class": "form-select form-select-sm", "data-autosubmit": ""}),
+    )
+    level = forms.ChoiceField(label="层次", choices=INDEX_LEVEL_CHOICES, required=False)
+    vacancy = forms.ChoiceField(label="空缺", choices=VACANCY_CHOICES, required=False)
+    open_only = forms.BooleanField(label="仅列入竞争上岗的职位", required=False)
+    as_of = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ManualCheckForm(forms.Form):
+    post = forms.ModelChoiceField(
+        label="适用职位", queryset=Post.objects.filter(is_active=True).select_related("unit"), required=False,
+        empty_label="通用（各职位）", widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    passed = forms.TypedChoiceField(
+        label="审核结论", choices=[("1", "通过"), ("0", "不通过")], coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label="审核意见", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class OptionsFilterForm(forms.Form):

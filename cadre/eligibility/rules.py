@@ -41,6 +41,8 @@ STATUS_LABELS = {PASS: "符合", FAIL: "不符合", WAIVED: "经批准放宽", M
 
 NEW = "新任"
 TRANSFER = "转任"
+DEMOTION = "降职"  # holds a level above the post's: neither 新任 nor 转任, never a candidate (spec/selection.md)
+APPOINTMENTS = (NEW, TRANSFER, DEMOTION)
 
 RESULT_OK = "符合"
 RESULT_OK_WAIVED = "符合（含放宽）"
@@ -75,6 +77,7 @@ RULE_NAMES = {
     "education": "学历",
     "ladder": "职级晋升年限",
     "county": "县处级任职经历",
+    "level": "职务层次",
 }
 WAIVABLE_RULES = ("age", "education", "tenure")
 
@@ -99,6 +102,12 @@ class RuleResult:
         if self.status != FAIL or not self.waivable:
             return self
         return replace(self, status=WAIVED, reason=f"经批准放宽：{waiver_reason}", note=self.reason)
+
+    def recorded(self, passed: bool, text: str) -> RuleResult:
+        """A manual item (待人工审核) decided by a recorded staff check; other results are returned unchanged."""
+        if self.status != MANUAL:
+            return self
+        return replace(self, status=PASS if passed else FAIL, value="已审核", reason=text)
 
     def as_dict(self) -> dict:
         return {
@@ -130,16 +139,18 @@ def detect_appointment(
 ) -> tuple[str, str]:
     """新任 or 转任, with the basis of a transfer in Chinese.
 
-    转任 when the person already holds the post's level or above as a leadership level (正科级/副科级),
+    降职 when the person holds a level above the post's (a leadership level, or an equivalent 职级 the plan counts).
+    转任 when the person already holds the post's level as a leadership level (正科级/副科级),
     holds an equivalent 职级 (一级/二级主任科员 ≈ 正科, 三级/四级主任科员 ≈ 副科, 调研员 above) when the plan
     counts equivalents, or holds a professional title of `title_min` (中级) or above.
     """
     grade = RANK_GRADE.get(current_rank, -1)
     if current_rank and grade >= post_grade:
+        kind = DEMOTION if grade > post_grade else TRANSFER
         if current_rank in LEADERSHIP_LEVELS:
-            return TRANSFER, f"现任{current_rank}"
+            return kind, f"现任{current_rank}"
         if equivalent_ranks:
-            return TRANSFER, f"现任{current_rank}（相当于{GRADE_LABELS.get(grade, '')}级）"
+            return kind, f"现任{current_rank}（相当于{GRADE_LABELS.get(grade, '')}级）"
     if title_min and title_level and TITLE_LEVEL_RANK.get(title_level, 0) >= TITLE_LEVEL_RANK.get(title_min, 99):
         return TRANSFER, f"具有{title_level}职称"
     return NEW, ""
@@ -272,6 +283,18 @@ def check_manual(*, items: Iterable[str] = DEFAULT_MANUAL_ITEMS) -> RuleResult:
     items = tuple(items)
     text = "；".join(items)
     return _result("manual", MANUAL, "—", text, f"待人工审核：{text}")
+
+
+def check_demotion(*, basis: str, post_level: str) -> RuleResult:
+    """降职: a person above the post's level is not a candidate for it (neither 新提任 nor 转任)."""
+    return _result(
+        "level", FAIL, basis, f"{post_level}及以下层次人员新提任或同层次转任",
+        f"{basis}，高于本职位层次{post_level}，属降职，不列为人选",
+    )
+
+
+def manual_check_text(*, passed: bool, reason: str, recorded_on: dt.date) -> str:
+    return f"人工审核{'通过' if passed else '不通过'}：{reason}（{fmt_date(recorded_on)}）"
 
 
 # ---------------------------------------------------------------- post conditions

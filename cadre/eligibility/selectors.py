@@ -2,16 +2,59 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+
+import numpy as np
+from django.db.models import Count, F, Q
 
 from core.exceptions import ApplicationError
 
-from ..models import Cadre, EligibilityRuleSet, EligibilityWaiver, Post
+from ..models import Cadre, EligibilityManualCheck, EligibilityRuleSet, EligibilityWaiver, Post
 from . import rules as R
+from .cache import post_screen_columns
+from .columns import APPT_INDEX, FAIL, MANUAL, RESULT_INDEX, screen_columns
 from .engine import Explanation, screen, today
 from .facts import active_cadres
 from .rulesets import LEVEL_RANK
 
 RESULT_ORDER = {r: i for i, r in enumerate(R.RESULTS)}
+CHUNK = 1000
+
+
+class ScreenRows(Sequence):
+    """The rows of a post's screen after filters, in display order; an explanation is built only when its row is
+    read (a slice builds its rows together: one page, eight queries)."""
+
+    def __init__(self, screen, post_id, order: np.ndarray):
+        self.screen, self.post_id, self.order = screen, post_id, order
+        self.columns = screen.posts[post_id]
+
+    def __len__(self):
+        return len(self.order)
+
+    def __getitem__(self, item):
+        if isinstance(item, slice):
+            return self.screen.explanations(self.post_id, [int(i) for i in self.order[item]])
+        return self.screen.explanations(self.post_id, [int(self.order[item])])[0]
+
+    def __iter__(self):
+        for start in range(0, len(self.order), CHUNK):
+            yield from self[start:start + CHUNK]
+
+    def counts(self) -> dict:
+        """Counts of the rows shown: per result, per appointment kind, and the people with an open manual item."""
+        col, idx = self.columns, self.order
+        result, appt = col.result[idx], col.appointment[idx]
+        pending = (result == MANUAL) | ((result != FAIL) & col.manual_open[idx])
+        out = {"total": len(idx), "pending": int(pending.sum())}
+        out["results"] = {r: int((result == RESULT_INDEX[r]).sum()) for r in R.RESULTS}
+        for key, r in (("ok", R.RESULT_OK), ("ok_waived", R.RESULT_OK_WAIVED), ("manual", R.RESULT_MANUAL), ("fail", R.RESULT_FAIL)):
+            out[key] = out["results"][r]
+        for key, a in (("new", R.NEW), ("transfer", R.TRANSFER), ("demotion", R.DEMOTION)):
+            i = APPT_INDEX[a]
+            out[key] = {"total": int((appt == i).sum()), "eligible": int(((appt == i) & (result != FAIL)).sum()),
+                        "pending": int(((appt == i) & pending).sum())}
+        return out
 
 
 def parse_as_of(value) -> dt.date:
@@ -34,26 +77,66 @@ def open_posts():
 
 def post_screen(
     post: Post, as_of: dt.date, *, result: str = "", appointment: str = "", unit_id=None, scope: str = "", cadres=None
-) -> list[Explanation]:
-    """Everyone on the active roster against one post, filtered by result, appointment type and unit;
-    qualifying people first (符合, 符合（含放宽）, 待人工审核, 不符合), roster order inside."""
-    cadres = cadres if cadres is not None else active_cadres()
+) -> ScreenRows:
+    """Everyone on the active roster against one post (the screen cached per as-of date, rule set and roster
+    version), filtered by result, appointment kind and unit; grouped 新任, 转任, 降职, then qualifying people first
+    (符合, 符合（含放宽）, 待人工审核, 不符合), roster order inside. `result` 待人工审核 also finds people who
+    meet every other condition while their manual item is open (the rows that say 另有…项待人工审核)."""
+    if cadres is None:
+        screen_, col = post_screen_columns(post, as_of, scope=scope)
+    else:
+        screen_ = screen_columns(cadres, [post], as_of, scope=scope)
+        col = screen_.posts[post.pk]
+    keep = np.ones(len(screen_.ids), bool)
     if unit_id:
-        cadres = cadres.filter(unit_id=unit_id)
-    rows = screen(cadres, [post], as_of, scope=scope)[post.pk]
-    if result:
-        rows = [r for r in rows if r.result == result]
+        keep &= screen_.unit_ids == int(unit_id)
+    if result == R.RESULT_MANUAL:
+        keep &= (col.result == MANUAL) | ((col.result != FAIL) & col.manual_open)
+    elif result:
+        keep &= col.result == RESULT_INDEX[result]
     if appointment:
-        rows = [r for r in rows if r.appointment == appointment]
-    rows.sort(key=lambda r: RESULT_ORDER[r.result])
-    return rows
+        keep &= col.appointment == APPT_INDEX[appointment]
+    idx = np.flatnonzero(keep)
+    order = idx[np.lexsort((idx, col.result[idx], col.appointment[idx]))]
+    return ScreenRows(screen_, post.pk, order)
 
 
-def post_screen_counts(rows: list[Explanation]) -> dict[str, int]:
-    counts = {r: 0 for r in R.RESULTS}
-    for row in rows:
-        counts[row.result] += 1
-    return counts
+def post_screen_counts(rows: ScreenRows) -> dict:
+    return rows.counts()
+
+
+def posts_index(*, unit_id=None, level: str = "", vacancy: str = "", open_only: bool = False):
+    """The posts of the eligibility index with their vacancies (职数 − current holders), filtered by unit, level
+    (正科级/副科级/…) and vacancy (有空缺/无空缺)."""
+    qs = posts_qs().annotate(held=Count("holdings", filter=Q(holdings__end__isnull=True))).annotate(vacant=F("headcount") - F("held"))
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if level:
+        qs = qs.filter(level=level)
+    if vacancy == "有空缺":
+        qs = qs.filter(vacant__gt=0)
+    elif vacancy == "无空缺":
+        qs = qs.filter(vacant__lte=0)
+    if open_only:
+        qs = qs.filter(is_open_for_competition=True)
+    return qs
+
+
+def posts_index_counts(posts, as_of: dt.date) -> dict:
+    """{post id: counts} for a page of posts: one screen of the roster against all of them (the counts of each
+    post's own screen page, with no filter)."""
+    posts = list(posts)
+    if not posts:
+        return {}
+    screen_ = screen_columns(active_cadres(), posts, as_of)
+    everyone = np.arange(len(screen_.ids))
+    return {
+        p.pk: ScreenRows(screen_, p.pk, everyone).counts() for p in posts
+    }
+
+
+def manual_checks_for(cadre: Cadre):
+    return EligibilityManualCheck.objects.filter(cadre=cadre).select_related("post__unit", "recorded_by").order_by("post_id", "scope", "-id")
 
 
 def cadre_options(cadre: Cadre, as_of: dt.date, *, level: str = "", open_only: bool = True) -> list[Explanation]:

@@ -11,7 +11,7 @@ from core.audit import audit
 from core.exceptions import ApplicationError
 
 from ..audit import AuditAction
-from ..models import Cadre, EligibilityRuleSet, EligibilityWaiver, Post
+from ..models import Cadre, EligibilityManualCheck, EligibilityRuleSet, EligibilityWaiver, Post
 from . import rules as R
 from .engine import explain
 from .rulesets import LEVEL_DEFAULTS, LEVELS, diff_params, level_key, resolve_rule_set, validate_params
@@ -145,3 +145,49 @@ def waiver_revoke(*, actor, waiver: EligibilityWaiver, reason: str) -> Eligibili
             summary=f"撤销{waiver.cadre.name}的{waiver.get_rule_display()}放宽：{reason}",
         )
     return waiver
+
+
+def manual_check_record(
+    *, actor, cadre: Cadre, passed: bool, reason: str, post: Post | None = None, scope: str = "",
+    recorded_on: dt.date | None = None,
+) -> EligibilityManualCheck:
+    """人工审核: staff record whether the manual items (政治素质和品行) are met, with the reason, for one person in
+    general, for one post or for one campaign scope. Recording again for the same target replaces the record."""
+    _require_staff(actor)
+    reason = (reason or "").strip()
+    scope = "" if post is not None else (scope or "").strip()
+    if not reason:
+        raise ApplicationError("请填写人工审核意见", field="reason")
+    if len(reason) > 300:
+        raise ApplicationError("人工审核意见不能超过300字", field="reason")
+    with transaction.atomic():
+        Cadre.objects.select_for_update().filter(pk=cadre.pk).first()  # two clerks recording at once: in turn
+        lookup = {"post": post} if post is not None else {"post__isnull": True, "scope": scope}
+        row = EligibilityManualCheck.objects.filter(cadre=cadre, rule="manual", **lookup).first()
+        if row is None:
+            row = EligibilityManualCheck(cadre=cadre, post=post, scope=scope, rule="manual")
+        row.passed, row.reason = bool(passed), reason
+        row.recorded_by, row.recorded_on = actor, recorded_on or timezone.localdate()
+        row._history_user = actor
+        row.save()
+        where = str(post) if post is not None else (scope or "各职位")
+        audit(
+            actor=actor, action=AuditAction.ELIGIBILITY_MANUAL_CHECK_RECORD, obj=row,
+            summary=f"{cadre.name}（{where}）政治素质和品行人工审核{'通过' if passed else '不通过'}：{reason}",
+            data={"cadre": cadre.pk, "post": post.pk if post else None, "scope": scope, "passed": bool(passed)},
+        )
+    return row
+
+
+def manual_check_delete(*, actor, check: EligibilityManualCheck) -> None:
+    """Withdraw a recorded manual check: the item is 待人工审核 again."""
+    _require_staff(actor)
+    with transaction.atomic():
+        row = EligibilityManualCheck.objects.select_for_update().select_related("cadre").filter(pk=check.pk).first()
+        if row is None:
+            raise ApplicationError("该人工审核记录已撤销")
+        summary = f"撤销{row.cadre.name}的政治素质和品行人工审核记录"
+        audit(actor=actor, action=AuditAction.ELIGIBILITY_MANUAL_CHECK_DELETE, obj=row, summary=summary,
+              data={"cadre": row.cadre_id, "post": row.post_id, "scope": row.scope})
+        row._history_user = actor
+        row.delete()

@@ -19,16 +19,26 @@ from openpyxl.styles import Alignment, Font
 from core import roles, xlsx
 from core.exceptions import ApplicationError
 
-from ..models import Cadre, EligibilityRuleSet, EligibilityWaiver, Post
+from ..models import Cadre, EligibilityManualCheck, EligibilityRuleSet, EligibilityWaiver, Post
 from . import rules as R
 from . import selectors as S
 from . import services
 from .dates import fmt_date
 from .engine import explain as explain_one, today
-from .forms import AsOfForm, OptionsFilterForm, RevokeForm, RuleSetForm, ScreenFilterForm, WaiverForm
+from .forms import (
+    AsOfForm,
+    IndexFilterForm,
+    ManualCheckForm,
+    OptionsFilterForm,
+    RevokeForm,
+    RuleSetForm,
+    ScreenFilterForm,
+    WaiverForm,
+)
 from .rulesets import LEVELS, RULE_ORDER, level_key, resolve_rule_set
 
 PAGE_SIZE = 50
+INDEX_PAGE_SIZE = 20
 
 
 def _reader(request):
@@ -51,9 +61,22 @@ def _as_of(request):
 
 @login_required
 def index(request):
+    """The posts, filtered by unit, level and vacancy, a page at a time, each with the counts of its own screen."""
     _reader(request)
-    posts = list(S.posts_qs())
-    return render(request, "eligibility/index.html", {"posts": posts, "as_of": _as_of(request)})
+    form = IndexFilterForm(request.GET or None)
+    f = form.cleaned_data if form.is_valid() else {}
+    as_of = f.get("as_of") or today()
+    unit = f.get("unit")
+    posts = S.posts_index(unit_id=unit.pk if unit else None, level=f.get("level") or "", vacancy=f.get("vacancy") or "",
+                          open_only=bool(f.get("open_only")))
+    page = Paginator(posts, INDEX_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = S.posts_index_counts(page.object_list, as_of)
+    rows = [(p, counts.get(p.pk)) for p in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "eligibility/index.html", {
+        "form": form, "page": page, "rows": rows, "as_of": as_of, "query": query.urlencode(),
+    })
 
 
 def _screen_rows(request, post):
@@ -149,7 +172,10 @@ def explain(request, cadre_pk, post_pk):
     post = get_object_or_404(Post.objects.select_related("unit"), pk=post_pk)
     ctx = _explain_context(request, cadre, post)
     is_leader = roles.has_role(request.user, roles.LEADER)
+    is_staff = roles.is_staff_member(request.user)
     ctx.update({
+        "manual_checks": list(S.manual_checks_for(cadre)) if is_staff else [],
+        "manual_form": ManualCheckForm(initial={"post": post.pk}) if is_staff else None,
         "waivers": list(S.waivers_for(cadre, post)),
         "can_waive": is_leader,
         "waiver_form": WaiverForm(initial={"rule": next((r.code for r in ctx["x"].failed if r.waivable), "age")}) if is_leader else None,
@@ -197,6 +223,46 @@ def waiver_revoke(request, pk):
     else:
         messages.success(request, "已撤销放宽")
     return redirect(target)
+
+
+@login_required
+def manual_checks(request, pk):
+    """人工审核 of one person's manual items (政治素质和品行): the records, and a form to record one (staff)."""
+    _staff(request)
+    cadre = get_object_or_404(Cadre.objects.select_related("unit"), pk=pk)
+    form = ManualCheckForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.manual_check_record(actor=request.user, cadre=cadre, post=d["post"], passed=d["passed"], reason=d["reason"])
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"已记录{cadre.name}的政治素质和品行人工审核结论")
+                back = request.POST.get("next") or ""
+                if back.startswith("/") and not back.startswith("//"):
+                    return redirect(back)
+                return redirect("eligibility:manual-checks", pk=cadre.pk)
+        else:
+            messages.error(request, "请选择审核结论并填写审核意见")
+    return render(request, "eligibility/manual_checks.html", {
+        "cadre": cadre, "form": form, "checks": list(S.manual_checks_for(cadre)),
+    })
+
+
+@login_required
+@require_POST
+def manual_check_delete(request, pk):
+    _staff(request)
+    check = get_object_or_404(EligibilityManualCheck, pk=pk)
+    try:
+        services.manual_check_delete(actor=request.user, check=check)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已撤销人工审核记录，该项恢复为待人工审核")
+    return redirect("eligibility:manual-checks", pk=check.cadre_id)
 
 
 def _own_cadre(request) -> Cadre:

@@ -20,6 +20,7 @@ from core.audit import audit
 
 from ..audit import AuditAction
 from ..bulk import chunks, fast_create
+from ..eligibility import roster_version_bump
 from ..models import AnnualAssessment, Cadre, EducationRecord, OrgUnit
 from ..services import family_links_refresh, infer_unit_kind, sync_positions_bulk, unit_create
 from . import formats as rf
@@ -155,6 +156,7 @@ def import_roster(*, actor, source, dry_run: bool = False, progress: ProgressFn 
         plan = _plan(parsed.rows, report.warnings)
         _count(report, plan, parsed.rows)
         _write(plan, actor=actor, user=user, report=report)
+        roster_version_bump()  # bulk writes send no signals: cached eligibility screens go stale after the commit
         # family rows elsewhere that are these records (set-based over the imported ids)
         family_links_refresh(actor=actor, cadre_ids=[c.pk for _r, c in plan.creates] + [c.pk for _r, c, _ch in plan.updates])
         audit(

@@ -6,7 +6,14 @@ rows linked to roster records), positions
 (who holds which post), resume (the photo and the 简历 post-history lines), assessments (年度考核 in bulk),
 roster (the Excel import/export jobs).
 """
-from cadre.eligibility.services import rule_set_reset, rule_set_save, waiver_grant, waiver_revoke  # 任职资格
+from cadre.eligibility.services import (  # 任职资格
+    manual_check_delete,
+    manual_check_record,
+    rule_set_reset,
+    rule_set_save,
+    waiver_grant,
+    waiver_revoke,
+)
 
 from .assessments import annual_assessments_record
 from .cadres import CADRE_FIELDS, cadre_create, cadre_update, validate_id_number
@@ -67,5 +74,7 @@ __all__ = [
     "unit_update",
     "validate_id_number",
     "waiver_grant",
+    "manual_check_delete",
+    "manual_check_record",
     "waiver_revoke",
 ]

@@ -393,8 +393,8 @@ def test_screen_query_count_is_constant(django_assert_num_queries):
     with django_assert_num_queries(len(small.captured_queries)):
         result = E.screen(E.active_cadres(), posts, AS_OF)
     assert len(result[posts[0].pk]) == 50
-    # rule sets, cadres, rank history, assessments, education, sanctions, waivers
-    assert len(small.captured_queries) == 7
+    # rule sets, cadres, rank history, assessments, education, sanctions, waivers, manual checks
+    assert len(small.captured_queries) == 8
 
 
 @pytest.mark.django_db(transaction=True)
