@@ -12,7 +12,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from assessment import services
-from assessment.models import Ballot
+from assessment.models import Ballot, PendingBallot
 from cadre.tests.factories import CadreFactory, OrgUnitFactory
 from core import roles
 from selection.tests.factories import user
@@ -89,7 +89,7 @@ def test_ballot_on_phone_and_results(live_server, browser):
     page.click("text=确认提交")
     page.get_by_text("投票成功").wait_for()
     page.screenshot(path=str(SHOTS / "ballot-done.png"))
-    assert Ballot.objects.filter(session=session).count() == 1
+    assert PendingBallot.objects.filter(session=session).count() == 1  # sealed in the pool until close
     assert all(method == "GET" or "code" not in url.lower() for method, url in posted)
     assert not any(code in url for _m, url in posted)
 
@@ -100,7 +100,7 @@ def test_ballot_on_phone_and_results(live_server, browser):
     page.locator("[data-ballot-error]").wait_for()
     assert "已使用" in page.locator("[data-ballot-error]").inner_text()
     page.screenshot(path=str(SHOTS / "ballot-used.png"))
-    assert Ballot.objects.filter(session=session).count() == 1
+    assert PendingBallot.objects.filter(session=session).count() == 1 and not Ballot.objects.exists()
     phone.close()
 
     _vote_many(staff, session)
@@ -115,7 +115,7 @@ def test_ballot_on_phone_and_results(live_server, browser):
     expect(page.locator("[data-tally-chart=counts] canvas")).to_be_visible()
     expect(page.locator("[data-tally-chart=scores] canvas")).to_be_visible()
     page.wait_for_timeout(800)  # let the bar animation finish before the screenshot
-    table = page.locator("table.table-bordered").inner_text()
+    table = page.locator("table.table-bordered").first.inner_text()
     assert "服务对象" not in table and "其他" in table  # 3 ballots < 5 → merged into 其他
     session.refresh_from_db()
     assert session.result_hash in page.content()
@@ -124,3 +124,40 @@ def test_ballot_on_phone_and_results(live_server, browser):
 
     assert errors == []
     assert hosts == {base.split("/")[2]}  # nothing from a CDN
+
+
+def test_codes_for_several_groups_printed_and_counted(live_server, browser):
+    """Staff issue codes for two groups in one step, get the print page (打印), and the session page counts."""
+    staff, leader, session = _setup()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    login(page, base, staff.username)
+    page.goto(f"{base}/assessment/sessions/{session.pk}/")
+    groups = {g.name: g for g in session.groups.all()}
+    page.fill(f"#id_count_{groups['领导班子成员'].pk}", "4")
+    page.fill(f"#id_count_{groups['一般干部'].pk}", "6")
+    page.select_option("#id_format", "html")
+    page.click("text=生成测评票")
+    page.locator(".slip").first.wait_for()
+    assert page.locator(".slip").count() == 10
+    assert page.locator("[data-print]").is_visible()
+    page.screenshot(path=str(SHOTS / "ballot-slips-print-page.png"), full_page=True)
+    page.emulate_media(media="print")
+    page.screenshot(path=str(SHOTS / "ballot-slips-printed.png"), full_page=True)
+    assert not page.locator("[data-print]").is_visible()  # the button and the page chrome are not printed
+    page.emulate_media(media="screen")
+
+    services.ballot_submit(session_id=session.public_id, code=page.locator(".slip-code").first.inner_text(), marks={})
+    page.goto(f"{base}/assessment/sessions/{session.pk}/")
+    table = page.locator("table.turnout-table").inner_text()
+    assert "合计" in table and "相符" in table
+    page.screenshot(path=str(SHOTS / "ballot-count-check.png"), full_page=True)
+    page.goto(f"{base}/assessment/sessions/{session.pk}/results/")
+    assert "只显示参评情况" in page.content() and page.locator("[data-tally-chart]").count() == 0
+    page.screenshot(path=str(SHOTS / "tally-open-turnout-only.png"), full_page=True)
+    context.close()
+    assert errors == []
