@@ -18,7 +18,7 @@ from cadre.models import Cadre
 from cadre.tests.factories import CadreFactory, PostFactory
 from cadre.tests.test_eligibility import person
 from core import xlsx
-from rotation.views import xlsx_response
+from rotation.views.common import xlsx_response
 from selection import exports
 from selection.models import AppStatus
 from selection.tests import factories as f
