@@ -103,6 +103,7 @@ class XlsxMeasure:
     cells: int = 0  # <c> elements, all worksheets
     max_row_index: int = 0
     max_column: int = 0
+    error_cells: int = 0  # cells holding an error value (t="e": #N/A, #DIV/0! …)
 
 
 def _column_number(letters: bytes) -> int:
@@ -148,6 +149,7 @@ class _PartScan:
             cells = text.count(b"<c ") + text.count(b"<c>") + text.count(b"<c/>")
         if cells:
             self.m.cells += cells
+            self.m.error_cells += text.count(b't="e"') + text.count(b"t='e'")
             if self.m.cells > self.limits["cells"]:
                 raise ApplicationError(
                     f"{self.what}中的单元格超过{self.limits['cells']:,}个的上限，请拆分后分批导入。", field="file"

@@ -3,9 +3,12 @@
     report = import_roster(actor=user, source="roster.xlsx", dry_run=True)   # preview: errors or counts
     report = import_roster(actor=user, source="roster.xlsx")                 # writes only when no error
 
-Reading is in ``reading``. Writing is set-based: a handful of queries per 2000 rows, history rows through
-django-simple-history's bulk helpers with the actor as history user (``cadre.bulk``), the post and rank history
-through ``cadre.services.sync_positions_bulk``, one audit row per import.
+Reading is in ``reading``. Writing is set-based: the stored records are compared as plain values (one query per
+2000 rows and table, no model instances), new records go in from plain dicts with their “+” history rows
+(``cadre.bulk.insert_rows``: one ``INSERT … UNNEST`` per 5000 rows on PostgreSQL, the history copied in SQL), their
+post and rank rows through ``cadre.services.positions.positions_open_bulk``; changed records are loaded as
+instances and written with django-simple-history's bulk helpers and ``sync_positions_bulk``. Name keys come from
+``cadre.sortkeys.stroke_keys_bulk`` (each distinct name once). One audit row per import.
 """
 from __future__ import annotations
 
@@ -19,23 +22,27 @@ from simple_history.utils import bulk_update_with_history
 from core.audit import audit
 
 from ..audit import AuditAction
-from ..bulk import chunks, fast_create
+from ..bulk import chunks, fast_create, insert_rows
+from ..choices import RANK_ORDER
 from ..eligibility import roster_version_bump
 from ..models import AnnualAssessment, Cadre, EducationRecord, OrgUnit
 from ..services import family_links_refresh, infer_unit_kind, sync_positions_bulk, unit_create
+from ..services.positions import positions_open_bulk
+from ..sortkeys import stroke_keys_bulk
 from . import formats as rf
 from .reading import read_roster
 from .report import ImportReport, ProgressFn, RosterRow
 
 # model fields whose blank cell keeps the current value (a new record takes the default)
 KEEP_WHEN_BLANK = {"ethnicity": "01", "political_status": "中共党员", "staffing_type": "公务员"}
+EDUCATION_FIELDS = ("level", "degree", "school", "major")
 
 
 @dataclass
 class _Plan:
-    creates: list = field(default_factory=list)  # (RosterRow, Cadre)
+    creates: list = field(default_factory=list)  # (RosterRow, field values, name of a unit still to create or "")
     updates: list = field(default_factory=list)  # (RosterRow, Cadre, changed fields)
-    education_creates: list = field(default_factory=list)
+    education_creates: list = field(default_factory=list)  # EducationRecord of an existing cadre
     education_updates: list = field(default_factory=list)
     assessment_creates: list = field(default_factory=list)
     assessment_updates: list = field(default_factory=list)
@@ -61,79 +68,105 @@ def _resolve_units(rows: list[RosterRow]) -> tuple[dict, dict]:
     return units, new_units
 
 
+def _stored(rows: list[RosterRow]):
+    """The stored records of the sheet's 身份证号 as plain values: cadre fields by number, education rows by
+    (cadre, mode) and assessments by (cadre, year), each as (pk, values…)."""
+    names = [f.attname for f in Cadre._meta.concrete_fields]
+    cadres: dict[str, dict] = {}
+    for chunk in chunks([r.id_number for r in rows]):
+        for values in Cadre.objects.filter(id_number__in=chunk).values(*names):
+            cadres[values["id_number"]] = values
+    educations: dict[tuple[int, str], tuple] = {}
+    assessments: dict[tuple[int, int], tuple] = {}
+    for chunk in chunks([c["id"] for c in cadres.values()]):
+        for pk, cadre_id, mode, *rest in EducationRecord.objects.filter(cadre_id__in=chunk).values_list(
+            "id", "cadre_id", "mode", *EDUCATION_FIELDS
+        ):
+            educations[(cadre_id, mode)] = (pk, *rest)
+        for pk, cadre_id, year, grade in AnnualAssessment.objects.filter(cadre_id__in=chunk).values_list(
+            "id", "cadre_id", "year", "grade"
+        ):
+            assessments[(cadre_id, year)] = (pk, grade)
+    return cadres, educations, assessments
+
+
 def _plan(rows: list[RosterRow], warnings: list[rf.RowIssue]) -> _Plan:
     plan = _Plan()
     units, plan.new_units = _resolve_units(rows)
-    existing: dict[str, Cadre] = {}
-    for chunk in chunks([r.id_number for r in rows]):
-        for cadre in Cadre.objects.filter(id_number__in=chunk):
-            existing[cadre.id_number] = cadre
-    cadre_ids = [c.pk for c in existing.values()]
-    educations: dict[tuple[int, str], EducationRecord] = {}
-    assessments: dict[tuple[int, int], AnnualAssessment] = {}
-    for chunk in chunks(cadre_ids):
-        for rec in EducationRecord.objects.filter(cadre_id__in=chunk):
-            educations[(rec.cadre_id, rec.mode)] = rec
-        for rec in AnnualAssessment.objects.filter(cadre_id__in=chunk):
-            assessments[(rec.cadre_id, rec.year)] = rec
+    existing, educations, assessments = _stored(rows)
+    updates: list = []  # (row, cadre id, changed, values, unit name)
+    education_updates: dict[int, dict] = {}  # education pk → new values
+    assessment_updates: dict[int, str] = {}  # assessment pk → new grade
 
     for row in rows:
         values = dict(row.values)
         unit_name = values.pop("unit", None)
         if unit_name is not None:
             values["unit_id"] = units.get(unit_name) if unit_name else None
-            values["_unit_name"] = unit_name
-        cadre = existing.get(row.id_number)
-        if cadre is None:
+        stored = existing.get(row.id_number)
+        if stored is None:
             for key, default in KEEP_WHEN_BLANK.items():
                 if not values.get(key):
                     values[key] = default
-            unit_pending = values.pop("_unit_name", "")
-            cadre = Cadre(**{k: v for k, v in values.items() if v is not None or k != "unit_id"})
-            cadre._unit_name = unit_pending
-            plan.creates.append((row, cadre))
-            for mode, data in row.educations.items():
-                plan.education_creates.append((cadre, EducationRecord(mode=mode, **data)))
-            for year, grade in row.assessments.items():
-                plan.assessment_creates.append((cadre, AnnualAssessment(year=year, grade=grade)))
+            if values.get("unit_id", 0) is None:
+                del values["unit_id"]
+            pending = unit_name if unit_name and "unit_id" not in values else ""
+            plan.creates.append((row, values, pending))
             continue
-        unit_pending = values.pop("_unit_name", None)
+        pk = stored["id"]
         changed = []
         for key, value in values.items():
             if key in KEEP_WHEN_BLANK and not value:
                 continue
-            if key == "unit_id" and value is None and unit_pending:
+            if key == "unit_id" and value is None and unit_name:
                 changed.append(key)  # a unit that does not exist yet
                 continue
-            if getattr(cadre, key) != value:
+            if stored[key] != value:
                 changed.append(key)
         if changed:
-            cadre._unit_name = unit_pending
-            cadre._new_values = values
-            plan.updates.append((row, cadre, changed))
+            updates.append((row, pk, changed, values, unit_name))
         child_change = False
         for mode, data in row.educations.items():
-            rec = educations.get((cadre.pk, mode))
+            rec = educations.get((pk, mode))
             if rec is None:
-                plan.education_creates.append((cadre, EducationRecord(cadre=cadre, mode=mode, **data)))
+                plan.education_creates.append(EducationRecord(cadre_id=pk, mode=mode, **data))
                 child_change = True
-            elif any(getattr(rec, k) != v for k, v in data.items()):
-                for k, v in data.items():
-                    setattr(rec, k, v)
-                plan.education_updates.append(rec)
+            elif any(rec[1 + EDUCATION_FIELDS.index(k)] != v for k, v in data.items()):
+                education_updates[rec[0]] = data
                 child_change = True
         for year, grade in row.assessments.items():
-            rec = assessments.get((cadre.pk, year))
+            rec = assessments.get((pk, year))
             if rec is None:
-                plan.assessment_creates.append((cadre, AnnualAssessment(cadre=cadre, year=year, grade=grade)))
+                plan.assessment_creates.append(AnnualAssessment(cadre_id=pk, year=year, grade=grade))
                 child_change = True
-            elif rec.grade != grade:
-                rec.grade = grade
-                plan.assessment_updates.append(rec)
+            elif rec[1] != grade:
+                assessment_updates[rec[0]] = grade
                 child_change = True
         if changed or child_change:
-            plan.touched.add(cadre.pk)
+            plan.touched.add(pk)
+
+    # only what changes is loaded as model instances (the bulk history helpers need them)
+    loaded = _in_bulk(Cadre, [pk for _row, pk, *_ in updates])
+    for row, pk, changed, values, unit_name in updates:
+        cadre = loaded[pk]
+        cadre._unit_name = unit_name
+        cadre._new_values = values
+        plan.updates.append((row, cadre, changed))
+    for rec in _in_bulk(EducationRecord, list(education_updates)).values():
+        for k, v in education_updates[rec.pk].items():
+            setattr(rec, k, v)
+        plan.education_updates.append(rec)
+    for rec in _in_bulk(AnnualAssessment, list(assessment_updates)).values():
+        rec.grade = assessment_updates[rec.pk]
+        plan.assessment_updates.append(rec)
     return plan
+
+
+def _in_bulk(model, pks: list[int]) -> dict:
+    out = {}
+    for chunk in chunks(pks):
+        out.update(model.objects.in_bulk(chunk))
+    return out
 
 
 def import_roster(*, actor, source, dry_run: bool = False, progress: ProgressFn | None = None, filename: str = "") -> ImportReport:
@@ -155,10 +188,10 @@ def import_roster(*, actor, source, dry_run: bool = False, progress: ProgressFn 
     with transaction.atomic():
         plan = _plan(parsed.rows, report.warnings)
         _count(report, plan, parsed.rows)
-        _write(plan, actor=actor, user=user, report=report)
+        created_ids = _write(plan, actor=actor, user=user, report=report)
         roster_version_bump()  # bulk writes send no signals: cached eligibility screens go stale after the commit
         # family rows elsewhere that are these records (set-based over the imported ids)
-        family_links_refresh(actor=actor, cadre_ids=[c.pk for _r, c in plan.creates] + [c.pk for _r, c, _ch in plan.updates])
+        family_links_refresh(actor=actor, cadre_ids=created_ids + [c.pk for _r, c, _ch in plan.updates])
         audit(
             actor=actor,
             action=AuditAction.CADRE_IMPORT_ROSTER,
@@ -183,21 +216,14 @@ def _count(report: ImportReport, plan: _Plan, rows: list[RosterRow]):
     report.new_units = [{"name": name, "kind": kind} for name, kind in plan.new_units.items()]
 
 
-def _write(plan: _Plan, *, actor, user, report: ImportReport):
+def _write(plan: _Plan, *, actor, user, report: ImportReport) -> list[int]:
+    """Write the plan; returns the ids of the new records (in sheet order)."""
     unit_ids = {}
     for name, kind in plan.new_units.items():
         unit_ids[name] = unit_create(actor=actor, name=name, kind=kind).pk
     now = timezone.now()
     unit_orders = dict(OrgUnit.objects.values_list("id", "order"))  # the unit tree is small
-
-    creates = []
-    for _row, cadre in plan.creates:
-        if cadre.unit_id is None and getattr(cadre, "_unit_name", ""):
-            cadre.unit_id = unit_ids[cadre._unit_name]
-        cadre.fill_sort_keys()
-        cadre.unit_order = unit_orders.get(cadre.unit_id)
-        creates.append(cadre)
-    fast_create(Cadre, creates, user=user, now=now)
+    created_ids = _write_creates(plan.creates, unit_ids, unit_orders, user=user, now=now, report=report)
 
     update_fields: set[str] = set()
     updates = []
@@ -217,26 +243,47 @@ def _write(plan: _Plan, *, actor, user, report: ImportReport):
         for chunk in chunks(updates):
             bulk_update_with_history(chunk, Cadre, fields, batch_size=500, default_user=user)
 
-    education_creates = []
-    for cadre, rec in plan.education_creates:
-        rec.cadre = cadre
-        education_creates.append(rec)
-    fast_create(EducationRecord, education_creates, user=user, now=now)
+    fast_create(EducationRecord, plan.education_creates, user=user, now=now)
     for chunk in chunks(plan.education_updates):
-        bulk_update_with_history(chunk, EducationRecord, ["level", "degree", "school", "major"], batch_size=500, default_user=user)
-    assessment_creates = []
-    for cadre, rec in plan.assessment_creates:
-        rec.cadre = cadre
-        assessment_creates.append(rec)
-    fast_create(AnnualAssessment, assessment_creates, user=user, now=now)
+        bulk_update_with_history(chunk, EducationRecord, list(EDUCATION_FIELDS), batch_size=500, default_user=user)
+    fast_create(AnnualAssessment, plan.assessment_creates, user=user, now=now)
     for chunk in chunks(plan.assessment_updates):
         bulk_update_with_history(chunk, AnnualAssessment, ["grade"], batch_size=500, default_user=user)
 
-    synced = creates + updates
-    rows_by_cadre = {id(c): row.row for row, c in plan.creates}
-    rows_by_cadre.update({id(c): row.row for row, c, _ in plan.updates})
-    for chunk in chunks(synced):
+    rows_by_cadre = {id(c): row.row for row, c, _ in plan.updates}
+    for chunk in chunks(updates):
         warnings = sync_positions_bulk(chunk, user=user)
         for cadre in chunk:
             for message in warnings.get(cadre.pk, ()):
                 report.warnings.append(rf.RowIssue(rows_by_cadre.get(id(cadre)), "职务", cadre.position_title, message))
+    return created_ids
+
+
+def _write_creates(creates: list, unit_ids: dict, unit_orders: dict, *, user, now, report: ImportReport) -> list[int]:
+    """The new records from plain values: the cadres, their education and assessment rows, post and rank rows."""
+    if not creates:
+        return []
+    keys = stroke_keys_bulk([values["name"] for _row, values, _unit in creates])
+    cadres = []
+    for (_row, values, pending), (pinyin, stroke, search) in zip(creates, keys):
+        if pending:
+            values["unit_id"] = unit_ids[pending]
+        values["rank_order"] = RANK_ORDER.get(values.get("rank_level"), 99)
+        values["unit_order"] = unit_orders.get(values.get("unit_id"))
+        values["pinyin_key"], values["stroke_key"], values["search_key"] = pinyin, stroke, search
+        cadres.append(values)
+    ids = insert_rows(Cadre, cadres, user=user, now=now)
+    educations, assessments, positions = [], [], []
+    for (row, values, _pending), pk in zip(creates, ids):
+        for mode, data in row.educations.items():
+            educations.append({"cadre_id": pk, "mode": mode, **data})
+        for year, grade in row.assessments.items():
+            assessments.append({"cadre_id": pk, "year": year, "grade": grade})
+        positions.append({"id": pk, **values})
+    insert_rows(EducationRecord, educations, user=user, now=now)
+    insert_rows(AnnualAssessment, assessments, user=user, now=now)
+    warnings = positions_open_bulk(positions, user=user)
+    for (row, values, _pending), pk in zip(creates, ids):
+        for message in warnings.get(pk, ()):
+            report.warnings.append(rf.RowIssue(row.row, "职务", values.get("position_title"), message))
+    return ids

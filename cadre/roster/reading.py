@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import zipfile
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -17,7 +18,7 @@ from ..models import Cadre, EducationRecord, OrgUnit
 from ..services import validate_id_number
 from . import formats as rf
 from .report import ParsedRoster, ProgressFn, RosterRow
-from .sheet import SheetFile, open_sheet_file
+from .sheet import SheetFile, Unsure, fast_rows, open_sheet_file
 
 # Cadre fields a roster column sets as text, and the choice columns with their parsers
 TEXT_FIELDS = ("native_place", "birthplace", "grew_up_place", "position_title", "professional_title", "health", "note")
@@ -28,10 +29,47 @@ CHOICE_PARSERS = {
     "rank_level": rf.parse_rank_level,
     "title_level": rf.parse_title_level,
 }
+_CHOICE_PARSERS = {}  # memoized, filled below
 
 
+@lru_cache(maxsize=None)
 def _max_length(model, name: str) -> int:
     return model._meta.get_field(name).max_length
+
+
+def _memo(parser):
+    """``parser`` (a pure cell parser of ``formats``) remembering its answer, or its ValueProblem's message, per
+    (type, value, extra args): a roster repeats the same dates, 民族, 学历 … thousands of times."""
+    cache: dict = {}
+
+    def call(value, *extra):
+        key = (type(value), value, *extra)
+        try:
+            ok, out = cache[key]
+        except KeyError:
+            try:
+                ok, out = True, parser(value, *extra)
+            except rf.ValueProblem as exc:
+                ok, out = False, str(exc)
+            if len(cache) > 100_000:
+                cache.clear()
+            cache[key] = (ok, out)
+        except TypeError:  # an unhashable value
+            return parser(value, *extra)
+        if ok:
+            return out
+        raise rf.ValueProblem(out)
+
+    return call
+
+
+_parse_gender = _memo(rf.parse_gender)
+_parse_date = _memo(rf.parse_date)
+_parse_education = _memo(rf.parse_education)
+_parse_assessment = _memo(rf.parse_assessment)
+_cell_text = _memo(rf.cell_text)
+_split_school_major = _memo(rf.split_school_major)
+_CHOICE_PARSERS.update({key: _memo(parser) for key, parser in CHOICE_PARSERS.items()})
 
 
 # --- opening the file -----------------------------------------------------------------------------------------
@@ -157,11 +195,24 @@ def read_roster(source, *, progress: ProgressFn | None = None) -> ParsedRoster:
     parsed = ParsedRoster()
     try:
         _check_head(source)
-        estimated = _measure(source).rows  # counted, for the progress bar
+        measure = _measure(source)
         book, title = open_sheet(source, measured=True)
     except ApplicationError as exc:
         parsed.errors.append(rf.RowIssue(None, "文件", "", exc.message))
         return parsed
+    try:
+        if not measure.error_cells:  # calamine reads error cells as blanks
+            try:
+                return _read_rows(source, book, title, parsed, measure.rows, fast=True, progress=progress)
+            except Unsure:
+                parsed = ParsedRoster()  # the careful reader again, from the start
+        return _read_rows(source, book, title, parsed, measure.rows, fast=False, progress=progress)
+    finally:
+        book.close()
+
+
+def _read_rows(source, book: SheetFile, title: str, parsed: ParsedRoster, estimated: int, *, fast: bool, progress) -> ParsedRoster:
+    """Parse and check every row of the sheet, read by python-calamine (``fast``) or by ``SheetFile.rows``."""
     try:
         parsed.sheet = title
         if title != rf.SHEET_TITLE:
@@ -170,7 +221,8 @@ def read_roster(source, *, progress: ProgressFn | None = None) -> ParsedRoster:
             )
         cmap = None
         any_cell = False
-        for excel_row, (values, formats) in enumerate(_sheet_rows(book, title), start=1):
+        rows = ((values, ()) for values in fast_rows(source, title)) if fast else _sheet_rows(book, title)
+        for excel_row, (values, formats) in enumerate(rows, start=1):
             if rf.is_blank_row(values):
                 continue
             any_cell = True
@@ -196,8 +248,6 @@ def read_roster(source, *, progress: ProgressFn | None = None) -> ParsedRoster:
             parsed.errors.append(rf.RowIssue(parsed.header_row, "表头", "", "表头下面没有任何干部数据"))
     except _DamagedSheet as exc:
         return ParsedRoster(errors=[rf.RowIssue(None, "文件", "", exc.error.message)])
-    finally:
-        book.close()
     _check_duplicates(parsed)
     return parsed
 
@@ -229,7 +279,7 @@ def _parse_row(values, formats, excel_row: int, cmap: rf.ColumnMap, parsed: Pars
         parsed.warnings.append(rf.RowIssue(excel_row, cmap.header(key), rf.display_value(value), message, col=index))
 
     out: dict = {}
-    for key, parser in (("name", rf.clean_name), ("gender", rf.parse_gender)):
+    for key, parser in (("name", rf.clean_name), ("gender", _parse_gender)):
         value, _ = raw(key)
         try:
             out[key] = parser(value)
@@ -242,7 +292,7 @@ def _parse_row(values, formats, excel_row: int, cmap: rf.ColumnMap, parsed: Pars
             continue
         value, index = raw(key)
         try:
-            date, warning = rf.parse_date(value, formats[index] if index < len(formats) else None)
+            date, warning = _parse_date(value, formats[index] if index < len(formats) else None)
         except rf.ValueProblem as exc:
             err(key, value, str(exc))
             continue
@@ -256,7 +306,7 @@ def _parse_row(values, formats, excel_row: int, cmap: rf.ColumnMap, parsed: Pars
     id_number = ""
     birth = None
     try:
-        parsed_id = parse_id_number(rf.cell_text(id_value))
+        parsed_id = parse_id_number(_cell_text(id_value))
     except IdNumberError as exc:
         err("id_number", id_value, str(exc))
     else:
@@ -287,7 +337,7 @@ def _parse_row(values, formats, excel_row: int, cmap: rf.ColumnMap, parsed: Pars
             if dates.get(key) and dates[key] <= birth:
                 err(key, raw(key)[0], label)
 
-    for key, parser in CHOICE_PARSERS.items():
+    for key, parser in _CHOICE_PARSERS.items():
         if key not in cmap.columns:
             continue
         value, _ = raw(key)
@@ -300,7 +350,7 @@ def _parse_row(values, formats, excel_row: int, cmap: rf.ColumnMap, parsed: Pars
         if key not in cmap.columns:
             continue
         value, _ = raw(key)
-        text = rf.cell_text(value)
+        text = _cell_text(value)
         limit = _max_length(Cadre, key)
         if len(text) > limit:
             err(key, value, f"{cmap.header(key)}不能超过{limit}个字符")
@@ -309,7 +359,7 @@ def _parse_row(values, formats, excel_row: int, cmap: rf.ColumnMap, parsed: Pars
 
     if "unit" in cmap.columns:
         value, _ = raw("unit")
-        name = rf.cell_text(value).replace("\u3000", " ").strip()
+        name = _cell_text(value).replace("\u3000", " ").strip()
         if len(name) > _max_length(OrgUnit, "name"):
             err("unit", value, f"单位名称不能超过{_max_length(OrgUnit, 'name')}个字符")
         values_out["unit"] = name
@@ -325,17 +375,17 @@ def _parse_row(values, formats, excel_row: int, cmap: rf.ColumnMap, parsed: Pars
         if level_key in cmap.columns:
             value, _ = raw(level_key)
             try:
-                record["level"] = rf.parse_education(value)
+                record["level"] = _parse_education(value)
             except rf.ValueProblem as exc:
                 err(level_key, value, str(exc))
         if degree_key in cmap.columns:
             value, _ = raw(degree_key)
-            record["degree"] = rf.cell_text(value)
+            record["degree"] = _cell_text(value)
             if len(record["degree"]) > _max_length(EducationRecord, "degree"):
                 err(degree_key, value, f"学位不能超过{_max_length(EducationRecord, 'degree')}个字符")
         if school_key in cmap.columns:
             value, _ = raw(school_key)
-            record["school"], record["major"] = rf.split_school_major(value)
+            record["school"], record["major"] = _split_school_major(value)
             for part in ("school", "major"):
                 if len(record[part]) > _max_length(EducationRecord, part):
                     err(school_key, value, f"院校或专业不能超过{_max_length(EducationRecord, part)}个字符")
@@ -346,7 +396,7 @@ def _parse_row(values, formats, excel_row: int, cmap: rf.ColumnMap, parsed: Pars
     for year, index in cmap.assessments.items():
         value = values[index] if index < len(values) else None
         try:
-            grade = rf.parse_assessment(value)
+            grade = _parse_assessment(value)
         except rf.ValueProblem as exc:
             parsed.errors.append(
                 rf.RowIssue(excel_row, cmap.headers[index], rf.display_value(value), str(exc), col=index)

@@ -19,7 +19,7 @@ from core.audit import audit
 from core.exceptions import ApplicationError
 
 from ..audit import AuditAction
-from ..bulk import fast_create
+from ..bulk import fast_create, insert_rows
 from ..models import Cadre, OrgUnit, Post, PostHistory, RankHistory
 from .common import history_user
 
@@ -306,4 +306,52 @@ def sync_positions_bulk(cadres: list[Cadre], *, user=None, method: str = "") -> 
     if rank_closes:
         bulk_update_with_history(rank_closes, RankHistory, ["end"], batch_size=500, default_user=user)
     fast_create(RankHistory, rank_creates, user=user)
+    return warnings
+
+
+def positions_open_bulk(entries: list[dict], *, user=None, method: str = "") -> dict[int, list[str]]:
+    """``sync_positions_bulk`` for new records (no open rows yet), from plain dicts: ``id``, ``unit_id``,
+    ``position_title``, ``position_start``, ``rank_level``, ``rank_start``. Same rules: a post-history row when
+    职务 and 任现职时间 are given (linked to the unit's post of that title when a seat is free, else a warning),
+    a rank row when 职务层次 and 任现职级时间 are. Rows in order, so seats go as ``sync_positions_bulk`` gives them."""
+    warnings: dict[int, list[str]] = defaultdict(list)
+    holders = [e for e in entries if e.get("position_title") and e.get("position_start")]
+    wanted = {(e["unit_id"], e["position_title"]) for e in holders if e.get("unit_id")}
+    posts: dict[tuple[int, str], Post] = {}
+    if wanted:
+        for post in Post.objects.filter(
+            unit_id__in={u for u, _ in wanted}, title__in={t for _, t in wanted}
+        ).select_related("unit"):
+            if (post.unit_id, post.title) in wanted:
+                posts[(post.unit_id, post.title)] = post
+    taken: dict[int, set[int]] = defaultdict(set)  # post id → seats
+    if posts:
+        for post_id, seat in PostHistory.objects.filter(
+            post_id__in=[p.pk for p in posts.values()], end__isnull=True
+        ).values_list("post_id", "seat"):
+            taken[post_id].add(seat)
+    unit_names = dict(OrgUnit.objects.filter(pk__in={e["unit_id"] for e in holders if e.get("unit_id")}).values_list("id", "name"))
+    post_rows = []
+    for e in holders:
+        post = posts.get((e["unit_id"], e["position_title"])) if e.get("unit_id") else None
+        seat = None
+        if post:
+            seats = taken[post.pk]
+            seat = next((s for s in range(1, post.headcount + 1) if s not in seats), None)
+            if seat is None:
+                warnings[e["id"]].append(f"{post}职数已满（{post.headcount}人），任职记录未关联职位")
+                post = None
+            else:
+                seats.add(seat)
+        post_rows.append({
+            "cadre_id": e["id"], "unit_id": e.get("unit_id"), "post_id": post.pk if post else None, "seat": seat,
+            "unit_name": unit_names.get(e.get("unit_id"), ""), "title": e["position_title"],
+            "level": e.get("rank_level") or "", "start": e["position_start"], "method": method,
+        })
+    insert_rows(PostHistory, post_rows, user=user)
+    rank_rows = [
+        {"cadre_id": e["id"], "level": e["rank_level"], "start": e["rank_start"]}
+        for e in entries if e.get("rank_level") and e.get("rank_start")
+    ]
+    insert_rows(RankHistory, rank_rows, user=user)
     return warnings
