@@ -135,7 +135,8 @@ def results_xlsx(*, session, result: dict) -> bytes:
     merged = [g for g in result["groups"] if g.get("merged")]
     if merged:
         xlsx.append(ws2, [])
-        xlsx.append(ws2, [f"不足 {result['min_group_ballots']} 票的类别并入“其他”：{'、'.join(merged[0]['merged'])}"])
+        xlsx.append(ws2, [f"“其他”合并了{'、'.join(merged[0]['merged'])}（不足 {result['min_group_ballots']} 票的类别不单独显示，"
+                           f"“其他”本身不足 {result['min_group_ballots']} 票时再并入票数最少的类别）"])
     return _save(wb)
 
 
