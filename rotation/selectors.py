@@ -125,6 +125,21 @@ def assessments_in(year: int) -> bool:
     return AnnualAssessment.objects.filter(year=year).exists()
 
 
+def people_for_moves(as_of: dt.date, cadre_ids, post_ids, links: list[rules.KinLink] | None = None):
+    """PersonFacts of the people a set of moves can touch: the movers, their kin on the roster and whoever holds the
+    posts involved (three queries however large the roster) — what a plan check needs instead of everyone."""
+    cadre_ids = set(cadre_ids)
+    links = kin_links() if links is None else links
+    ids = set(cadre_ids)
+    for link in links:
+        if link.cadre_id in cadre_ids or link.relative_id in cadre_ids:
+            ids |= {link.cadre_id, link.relative_id}
+    ids |= set(PostHistory.objects.filter(post_id__in=list(post_ids), end__isnull=True, is_secondment=False)
+               .values_list("cadre_id", flat=True))
+    people, _extras = roster_facts(as_of, Cadre.objects.filter(pk__in=list(ids), status="在职"))
+    return people
+
+
 def kin_links() -> list[rules.KinLink]:
     """Family records that point at another cadre of the roster, either way round (one query): the pair is
     unordered, so a link on the son's record constrains the father too."""

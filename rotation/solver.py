@@ -107,10 +107,20 @@ def level_violation(m: Mover, post: PostFacts) -> str:
     p = m.person
     kind = rules.person_move_type(p, post)
     if kind == "降职":
-        return f"{post.level}{post.title}低于现任{p.post_level}{p.post_title}，系统不建议降职"
+        return f"{post.job}（{post.level}）低于现任{p.job}（{p.post_level or '无职务层次'}），系统不建议降职"
     if kind == "提拔" and not m.allow_promotion:
-        return f"任{post.level}{post.title}属于提拔（现任{p.post_level or '无职务层次'}{p.post_title}），未列为提拔人选"
+        return f"任{post.job}（{post.level}）属于提拔（现任{p.job}，{p.post_level or '无职务层次'}），未列为提拔人选"
     return ""
+
+
+def reason_category(why: str) -> str:
+    """The kind of a hard-rule reason, for a summary of why someone stays."""
+    for needle, label in (("不符合任职资格", "不符合任职资格"), ("属于提拔", "属于提拔（未列为提拔人选）"),
+                          ("降职", "低于现任职务层次"), ("任职回避", "亲属任职回避"), ("回避", "地域回避"),
+                          ("未满", "离开原单位未满规定年限")):
+        if needle in why:
+            return label
+    return why
 
 
 def hard_violations(m: Mover, slot: Slot, ctx: Context) -> list[str]:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("due/export/", views.due_export, name="due-export"),
     path("plans/", views.plan_list, name="plans"),
     path("plans/new/", views.plan_create, name="plan-create"),
+    path("plans/from-roster/", views.roster_add, name="roster-add"),
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan-edit"),
     path("plans/<int:pk>/moves/", views.move_add, name="move-add"),

@@ -90,9 +90,13 @@ def suggestions_adopt(*, actor, plan: RotationPlan, suggestion_ids=None, everyth
         chosen = [by_id[sid] for sid in chosen_ids]
         chained = [s.cadre.name for s in chosen if s.pk not in set(wanted)]
         as_of = plan.effective_date or plan.as_of
-        people, _extras = selectors.roster_facts(as_of)
-        posts, holdings = selectors.post_facts()
         existing = list(plan.moves.all())
+        links_ = selectors.kin_links()
+        people = selectors.people_for_moves(
+            as_of, {s.cadre_id for s in chosen} | {m.cadre_id for m in existing},
+            {p for s in chosen for p in (s.from_post_id, s.to_post_id, *((overrides[s.pk][0].pk,) if s.pk in overrides else ()))
+             if p} | {p for m in existing for p in (m.from_post_id, m.to_post_id) if p}, links_)
+        posts, holdings = selectors.post_facts()
         in_plan = {m.cadre_id for m in existing}
         stale = _stale([s for s in chosen if s.pk not in overrides], people, holdings, in_plan)
         stale += [f"{s.cadre.name}已在本方案中" for s in chosen if s.pk in overrides and s.cadre_id in in_plan]
@@ -111,7 +115,7 @@ def suggestions_adopt(*, actor, plan: RotationPlan, suggestion_ids=None, everyth
         policy = plan.policy.as_rules()
         bad = [
             v.message for v in rules.plan_violations(
-                moves=facts, people=people, posts=posts, holdings=holdings, kin=rules.kin_pairs(selectors.kin_links()),
+                moves=facts, people=people, posts=posts, holdings=holdings, kin=rules.kin_pairs(links_),
                 left_units=selectors.left_units({f.cadre_id for f in facts}), eligibility=elig, scope_post_ids=set(),
                 policy=policy, as_of=as_of, with_scope=False,
             ) if v.indices & set(new_index)

@@ -93,7 +93,9 @@ def plan_report(plan: RotationPlan) -> dict:
     """The plan check: every violation in Chinese, the counts of the 交流比例 and the assessment basis note."""
     moves = list(plan.moves.all())
     as_of = plan.effective_date or plan.as_of
-    people, _extras = selectors.roster_facts(as_of)
+    links = selectors.kin_links()
+    people = selectors.people_for_moves(as_of, {m.cadre_id for m in moves},
+                                        {p for m in moves for p in (m.from_post_id, m.to_post_id) if p}, links)
     posts, holdings = selectors.post_facts()
     facts = [
         rules.MoveFacts(i, m.cadre_id, m.from_post_id, m.to_post_id, m.kind, m.move_type)
@@ -104,7 +106,7 @@ def plan_report(plan: RotationPlan) -> dict:
     eligibility = {k: v for k, v in elig_all.items() if k in pairs}
     scope = set(selectors.scope_posts(plan).values_list("pk", flat=True))
     errors = rules.validate_plan(
-        moves=facts, people=people, posts=posts, holdings=holdings, kin=rules.kin_pairs(selectors.kin_links()),
+        moves=facts, people=people, posts=posts, holdings=holdings, kin=rules.kin_pairs(links),
         left_units=selectors.left_units({m.cadre_id for m in moves}), eligibility=eligibility,
         scope_post_ids=scope, policy=plan.policy.as_rules(), as_of=as_of,
     )

@@ -160,10 +160,10 @@ def _stay_reason(i: int, result, slots, repaired, forbidden: list[int]) -> str:
             continue
         posts_seen.add(slots[jj].post.post_id)
         for why in result.excluded[(i, jj)][:1]:
-            kinds[why.split("：", 1)[0] if why.startswith("不符合任职资格") else why] += 1
+            kinds[solver.reason_category(why)] += 1
     if not kinds:
         return "范围内没有可任的空缺职位"
-    top = "；".join(f"{k}（{n}个职位）" for k, n in kinds.most_common(3))
+    top = "；".join(f"{k} {n} 个" for k, n in kinds.most_common(4))
     return f"范围内{len(posts_seen)}个职位均不可任：{top}"
 
 

@@ -78,14 +78,16 @@ def plan_detail(request, pk):
     if request.GET.get("part") == "move-form":  # htmx: the hand-made move form (its lists are long) on demand
         _need(permissions.can_edit_plan(request.user, plan))
         return render(request, "rotation/_move_form.html", {"plan": plan, "move_form": MoveForm()})
+    if request.GET.get("part") == "check":  # htmx: the plan check (whole post-plan state, eligibility) after the page
+        report = services.plan_report(plan) if plan.moves.exists() and plan.status != "executed" else None
+        return render(request, "rotation/_plan_check.html", {"plan": plan, "report": report})
     moves = list(selectors.plan_moves(plan))
-    report = services.plan_report(plan) if moves and plan.status != "executed" else None
     rows = selectors.suggestion_rows(plan)
     params = _suggestion_params(request)
     shown = selectors.filter_suggestions(rows, **params)
     user = request.user
     return render(request, "rotation/plan_detail.html", {
-        "plan": plan, "moves": moves, "report": report,
+        "plan": plan, "moves": moves, "check_pending": bool(moves) and plan.status != "executed",
         "suggestion_total": len(rows), "pending_total": sum(r.status == "pending" and r.to_post_id is not None for r in rows),
         "params": params, **paginate(request, shown, SUGGESTIONS_PER_PAGE), "shown_total": len(shown),
         "can_edit": permissions.can_edit_plan(user, plan),
