@@ -124,6 +124,7 @@ RULES: dict[str, frozenset] = {
     "rotation:suggestion-reject": STAFF_ONLY,
     "rotation:plan-transition": STAFF_ONLY,  # action "submit" in the fixture; approve/return are the leader's
     "rotation:plan-namelist": READERS,
+    "rotation:roster-add": STAFF_ONLY,  # POST: the roster's batch action (people into a draft plan)
     "rotation:secondments": READERS,
     "rotation:secondments-export": READERS,
     "rotation:secondment-create": READERS,  # the empty form is shown read-only; saving (POST) is staff only

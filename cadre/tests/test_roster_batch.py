@@ -30,7 +30,7 @@ def test_staff_sees_checkboxes_and_every_batch_action(staff_client, people):
     assert page.count('name="cadre"') == 3 and "data-select-page" in page
     assert reverse("documents:approval-forms-selected") in page and 'value="docx"' in page
     assert 'formaction="' + reverse("cadre:roster-export") in page
-    assert "roster-batch.js" in page
+    assert "roster-batch.js" in page and reverse("rotation:roster-add") in page
 
 
 @pytest.mark.parametrize("who", ["leader_user", "observer_user"])
