@@ -235,8 +235,8 @@ def compute_tally(
 
     ``mark_counts``: {(target_id, group_id, choice, valid): n}. A group with fewer than
     ``min_group_ballots`` returned ballots is not shown on its own: its marks are pooled into 其他, and when
-    其他 itself would hold fewer than the minimum the smallest shown groups are pooled with it
-    (the score still uses every group's own weight and mean, as the formula requires).
+    其他 itself would hold fewer than the minimum the smallest shown groups are pooled with it. The weighted
+    score is Σ weight × mean over the groups as shown, 其他 being one group (summed weight, pooled mean).
     """
     options = options_for(option_set)
     score_map = score_map or DEFAULT_SCORE_MAPS[option_set]
@@ -289,7 +289,14 @@ def compute_tally(
         if merged:
             rows.append({"name": MERGED_GROUP, **_cell(option_set, *pooled([g.id for g in merged]), score_map)})
         overall = _cell(option_set, *pooled([g.id for g in groups]), score_map)
-        score = weighted_score([(g.weight, mean_score(per_group[g.id][0], score_map)) for g in groups])
+        # the score is taken over the groups as shown: 其他 counts as one group (its summed weight, its pooled
+        # mean), so the score cannot be solved for the mean of a group too small to be shown
+        score_parts = [(g.weight, mean_score(per_group[g.id][0], score_map)) for g in groups if g.id in shown]
+        if merged:
+            score_parts.append(
+                (sum((g.weight for g in merged), Decimal(0)), mean_score(pooled([g.id for g in merged])[0], score_map))
+            )
+        score = weighted_score(score_parts)
         target_rows.append(
             {
                 "id": t.id,

@@ -56,9 +56,11 @@ def test_rates_and_weighted_score_target_a(evaluated):
     assert a["overall"]["valid"] == 13
     assert a["overall"]["excellent_rate"] == "0.3846"  # 5/13
     assert a["overall"]["competent_rate"] == "0.9231"  # 12/13
-    # 领导 (300+160)/5 = 92, 中层 (200+160+60)/5 = 84, 一般 240/3 = 80 → .3*92 + .5*84 + .2*80 = 85.60
-    assert _group(a, "中层干部")["mean_score"] == "84.00"  # 领导 92 and 一般 80 are pooled into 其他
-    assert a["score"] == "85.60"
+    # 中层 (200+160+60)/5 = 84; 领导 and 一般 are shown only as 其他 (see the next tests), which is scored as one
+    # group: (300+160 + 240)/8 = 87.5 with weight 30+20 → .5*84 + .5*87.5 = 85.75
+    assert _group(a, "中层干部")["mean_score"] == "84.00"
+    assert _group(a, "其他")["mean_score"] == "87.50"
+    assert a["score"] == "85.75"
 
 
 def test_blank_marks_and_score_target_b(evaluated):
@@ -67,7 +69,7 @@ def test_blank_marks_and_score_target_b(evaluated):
     assert (b["overall"]["valid"], b["overall"]["blank"], b["overall"]["invalid"]) == (11, 2, 0)
     assert b["overall"]["excellent_rate"] == "0.0909"  # 1/11
     assert b["overall"]["competent_rate"] == "0.8182"  # 9/11
-    # 领导 80 (4 valid, 1 blank), 中层 (0+320)/5 = 64, 一般 (100+60)/2 = 80 → 24 + 32 + 16 = 72.00
+    # 中层 (0+320)/5 = 64; 其他 = 领导 320/4 (1 blank) + 一般 (100+60)/2 → 480/6 = 80 → .5*64 + .5*80 = 72.00
     assert b["score"] == "72.00"
 
 
@@ -118,11 +120,11 @@ def test_revoked_codes_not_issued_but_paper_counts(make_session, vote, staff_use
 
 
 def test_weight_rescaled_when_group_has_no_valid_mark(make_session, vote, staff_user):
-    s = make_session(groups=(("领导班子成员", 40), ("一般干部", 60)))
+    s = make_session(groups=(("领导班子成员", 40), ("一般干部", 60)), min_group_ballots=1)
     services.session_open(actor=staff_user, session=s)
     vote(s, "领导班子成员", [{0: "优秀"}, {0: "称职"}])  # mean 90; 一般干部 none
     assert _target(_closed(s, staff_user), "张三")["score"] == "90.00"
-    both = make_session(groups=(("领导班子成员", 40), ("一般干部", 60)))
+    both = make_session(groups=(("领导班子成员", 40), ("一般干部", 60)), min_group_ballots=1)
     services.session_open(actor=staff_user, session=both)
     vote(both, "领导班子成员", [{0: "优秀"}, {0: "称职"}])
     vote(both, "一般干部", [{0: "基本称职"}])  # 60 → .4*90 + .6*60 = 72
@@ -164,12 +166,33 @@ def test_close_freezes_results_with_hash(evaluated, staff_user, vote):
     assert closed.status == SessionStatus.CLOSED
     assert closed.result_hash == rules.content_hash(closed.result) and len(closed.result_hash) == 64
     frozen = selectors.tally(closed)
-    assert _target(frozen, "张三")["score"] == "85.60"
+    assert _target(frozen, "张三")["score"] == "85.75"
     # tampering with the stored result is detected
     closed.result["targets"][0]["score"] = "99.00"
     closed.save(update_fields=["result"])
     with pytest.raises(ApplicationError, match="摘要不符"):
         selectors.tally(closed)
+
+
+def test_score_does_not_reveal_how_the_pooled_groups_split():
+    """Two sessions whose 其他 holds the same pooled marks, split differently between its groups, publish the same
+    result (except the turnout per group): no small group's mean can be solved from the score."""
+
+    def result(split):
+        groups = [rules.GroupInput(1, "甲", Decimal(50), 9, 9), rules.GroupInput(2, "乙", Decimal(30), 6, 6),
+                  rules.GroupInput(3, "丙", Decimal(20), 2, 2)]
+        marks = {(1, 1, "称职", True): 9}
+        for group_id, counts in split.items():
+            for option, n in counts.items():
+                marks[(1, group_id, option, True)] = n
+        return rules.compute_tally(option_set="评价", score_map={}, targets=[rules.TargetInput(1, "甲")], groups=groups,
+                                   mark_counts=marks, threshold_percent=Decimal(80), min_group_ballots=5)
+
+    a = result({2: {"优秀": 6}, 3: {"不称职": 2}})
+    b = result({2: {"优秀": 4, "不称职": 2}, 3: {"优秀": 2}})
+    assert [g["name"] for g in a["groups"]] == ["甲", "其他"]  # 丙 (2) pooled, and 乙 (6) with it to reach 5
+    assert a["targets"] == b["targets"] and a["groups"] == b["groups"]
+    assert a["targets"][0]["score"] == "77.50"  # .5*80 + .5*(600/8)
 
 
 def test_compute_tally_pure_empty_session():
