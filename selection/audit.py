@@ -40,6 +40,8 @@ class AuditAction(models.TextChoices):
     ANNOUNCEMENT_GENERATE = "selection.announcement.generate", "生成职位公告"
     APPLICATION_SAVE = "selection.application.save", "保存报名草稿"
     APPLICATION_SUBMIT = "selection.application.submit", "提交报名"
+    SNAPSHOT_CORRECT = "selection.application.snapshot_correct", "更正报名档案快照"
+    DOCUMENT_CORRECT = "selection.document.correct", "更正已印发文书"
     APPLICATION_WITHDRAW = "selection.application.withdraw", "撤回报名"
     APPLICATION_LATE_ENTRY = "selection.application.late_entry", "补报"
     NOMINATION_CREATE = "selection.nomination.create", "登记举荐（推荐）"

@@ -10,6 +10,7 @@ from cadre.models import Cadre, Post
 from core import roles
 
 from . import services, workflow
+from .snapshots import FACT_LABELS
 from .models import (
     Campaign,
     DeferAction,
@@ -263,6 +264,20 @@ class RespondForm(Bootstrap, forms.Form):
 class ReviewDecisionForm(Bootstrap, forms.Form):
     decision = forms.ChoiceField(label="审查结论", choices=ReviewDecision.choices)
     reason = forms.CharField(label="审查意见", max_length=500, required=False)
+
+
+class SnapshotCorrectForm(Bootstrap, forms.Form):
+    """Staff correct one fact of an application's snapshot (报名时档案快照), with a reason."""
+
+    field = forms.ChoiceField(label="更正项目", choices=[(k, v) for k, v in FACT_LABELS.items()])
+    value = forms.CharField(label="更正为", max_length=100, required=False)
+    reason = forms.CharField(label="更正理由", max_length=300)
+
+
+class DocumentCorrectForm(Bootstrap, forms.Form):
+    """An issued notice corrected as its next version."""
+
+    reason = forms.CharField(label="更正理由", max_length=300)
 
 
 class WaiverForm(forms.Form):

@@ -12,6 +12,7 @@ Split by stage, as selection.md walks them:
 - ``evaluation``: 民主测评 and 组织考察;
 - ``decision``: 讨论决定 and 任前公示 (党委会, 缓议, superior approval, the 公示 period, objections);
 - ``appointment``: 任职;
+- ``snapshot``: a snapshot fact corrected by hand, an issued notice corrected as its next version;
 - ``exports``: the Excel downloads (built and audited).
 
 Every service: keyword-only, an ``actor``, one ``transaction.atomic()``, the campaign row locked with
@@ -66,6 +67,7 @@ from .registration import (
     registration_close,
     suggestions_refresh,
 )
+from .snapshot import application_snapshot_correct, campaign_document_correct
 from .review import (
     post_cancel,
     reason_required,
@@ -90,6 +92,8 @@ from .scoring import (
 from .transitions import campaign_transition
 
 __all__ = [
+    "application_snapshot_correct",
+    "campaign_document_correct",
     "ACHIEVEMENTS_MAX",
     "EDITABLE_FIELDS",
     "InspectionList",

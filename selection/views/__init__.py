@@ -52,6 +52,8 @@ from .registration import (
     review_publish,
     review_return,
     review_submit,
+    document_correct,
+    snapshot_correct,
 )
 from .scoring import (
     evaluation_create,
@@ -72,7 +74,7 @@ __all__ = [
     "judge_absence", "judge_home", "judge_scores", "judges_set", "late_entry_create", "leader_inbox",
     "meeting_record", "members_set", "my_application", "my_application_respond", "my_application_withdraw",
     "my_applications", "nomination_create", "objection_create", "objection_resolve", "order_draw", "plan_edit",
-    "post_add", "post_cancel", "post_remove", "registration_extend", "review_approve", "review_decide",
+    "document_correct", "snapshot_correct", "post_add", "post_cancel", "post_remove", "registration_extend", "review_approve", "review_decide",
     "review_publish", "review_return", "review_submit", "review_waiver", "score_correct", "superior_approval",
     "transition", "written_scores",
 ]

@@ -83,7 +83,8 @@ def own_cadre(user) -> Cadre:
 
 
 def campaign_docs(campaign, *kinds):
-    qs = GeneratedDocument.objects.filter(subject_key=campaign.scope).order_by("kind", "-version", "-id")
+    qs = (GeneratedDocument.objects.filter(subject_key=campaign.scope).select_related("superseded_by")
+          .order_by("kind", "-version", "-id"))
     if kinds:
         qs = qs.filter(kind__in=kinds)
     return list(qs)

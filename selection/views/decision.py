@@ -13,7 +13,7 @@ from core.decorators import require
 from core.exceptions import ApplicationError
 from documents.models import DocumentKind
 
-from .. import gates, permissions, selectors, services, workflow
+from .. import gates, permissions, selectors, services, snapshots, workflow
 from ..forms import DeferralForm, ObjectionForm, ObjectionResolveForm, SuperiorApprovalForm, TransitionForm
 from ..models import InspectionConclusion, MeetingResult, MemberRole, Objection, VoteChoice
 from ..workflow import Stage
@@ -169,6 +169,8 @@ def publicity_context(request, campaign, ctx):
     people = list(gates.publicity_candidates(campaign).select_related("cadre", "campaign_post__post__unit")
                   .order_by("campaign_post__order", "rank", "id"))
     objections = list(selectors.objections(campaign))
+    if ctx["can_manage"]:
+        snapshots.changes(people)
     out = {
         "people": people, "objections": objections, "resolve_form": ObjectionResolveForm(),
         "notices": campaign_docs(campaign, DocumentKind.PRE_APPOINTMENT_NOTICE),

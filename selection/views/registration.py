@@ -8,17 +8,19 @@ from django.views.decorators.http import require_POST
 from core.decorators import require
 from documents.models import DocumentKind
 
-from .. import gates, permissions, selectors, services, workflow
-from ..forms import LateEntryForm, NominationForm, ReviewDecisionForm, TransitionForm
+from .. import gates, permissions, selectors, services, snapshots, workflow
+from ..forms import DocumentCorrectForm, LateEntryForm, NominationForm, ReviewDecisionForm, SnapshotCorrectForm, TransitionForm
 from ..models import AppStatus, CampaignPost
 from ..workflow import Stage
-from .common import application_in, call_service, campaign_docs, campaign_for, form_fail
+from .common import TABS, application_in, call_service, campaign_docs, campaign_for, form_fail
 
 
 # ----- 报名
 
 def registration_context(request, campaign, ctx):
     apps = list(selectors.applications_for(campaign))
+    if ctx["can_manage"]:
+        snapshots.changes(apps)  # 档案已变更 for staff
     by_post = {cp.pk: [] for cp in campaign.posts.all()}
     for a in apps:
         by_post.setdefault(a.campaign_post_id, []).append(a)
@@ -75,8 +77,12 @@ def late_entry_create(request, pk):
 # ----- 资格审查
 
 def review_context(request, campaign, ctx):
+    groups = selectors.review_queue(campaign)
+    if ctx["can_manage"]:
+        snapshots.changes([a for g in groups for a in g.rows])  # 档案已变更 for staff
     out = {
-        "groups": selectors.review_queue(campaign),
+        "groups": groups,
+        "snapshot_form": SnapshotCorrectForm(),
         "decision_form": ReviewDecisionForm(),
         "shortfalls": gates.shortfalls(campaign) if campaign.stage == Stage.REVIEW else [],
         "notices": campaign_docs(campaign, DocumentKind.QUALIFICATION_NOTICE),
@@ -164,3 +170,35 @@ def registration_extend(request, pk):
     return call_service(request, campaign, "registration", lambda: services.campaign_transition(
         actor=request.user, campaign=campaign, action="extend_registration", **move),
         f"报名已延长至 {new_end:%Y年%m月%d日}" if new_end else "报名已延长")
+
+
+@require(permissions.can_manage)
+@require_POST
+def snapshot_correct(request, pk, app):
+    """Staff correct one fact of an application's snapshot (with a reason, audited)."""
+    campaign = campaign_for(request, pk)
+    application = application_in(campaign, app)
+    form = SnapshotCorrectForm(request.POST)
+    if not form.is_valid():
+        form_fail(request, form)
+        return redirect("selection:section", pk=pk, section="review")
+    d = form.cleaned_data
+    return call_service(request, campaign, "review", lambda: services.application_snapshot_correct(
+        actor=request.user, application=application, field=d["field"], value=d["value"], reason=d["reason"]),
+        f"{application.cadre.name}的档案快照已更正")
+
+
+@require(permissions.can_manage)
+@require_POST
+def document_correct(request, pk, kind):
+    """An issued notice corrected as its next version (reason required); back to the page it was shown on."""
+    campaign = campaign_for(request, pk)
+    form = DocumentCorrectForm(request.POST)
+    section = request.POST.get("section", "")
+    section = section if section in dict(TABS) else "events"
+    if not form.is_valid():
+        form_fail(request, form)
+        return redirect("selection:section", pk=pk, section=section)
+    return call_service(request, campaign, section, lambda: services.campaign_document_correct(
+        actor=request.user, campaign=campaign, kind=kind, reason=form.cleaned_data["reason"]), "已生成更正后的新版本")
+
