@@ -228,6 +228,8 @@ RULES: dict[str, frozenset] = {
     "selection:nomination-create": STAFF_ONLY,
     "selection:late-entry-create": STAFF_ONLY,
     "selection:review-decide": STAFF_ONLY,
+    "selection:snapshot-correct": STAFF_ONLY,  # 档案快照 corrected by staff, with a reason
+    "selection:document-correct": STAFF_ONLY,  # an issued notice corrected as its next version
     "selection:review-submit": STAFF_ONLY,
     "selection:review-approve": LEADER_ONLY,
     "selection:review-return": LEADER_ONLY,
@@ -421,6 +423,8 @@ PARAMS.update({
     "selection:order-draw": lambda w: {"pk": w.campaign.pk, "cp": w.campaign_post.pk},
     "selection:judge-absence": lambda w: {"pk": w.campaign.pk, "judge": w.campaign_judge.pk},
     "selection:review-decide": lambda w: {"pk": w.campaign.pk, "app": w.application.pk},
+    "selection:snapshot-correct": lambda w: {"pk": w.campaign.pk, "app": w.application.pk},
+    "selection:document-correct": lambda w: {"pk": w.campaign.pk, "kind": "qualification_notice"},
     "selection:inspection-record": lambda w: {"pk": w.campaign.pk, "app": w.application.pk},
     "selection:deferral-resolve": lambda w: {"pk": w.campaign.pk, "app": w.application.pk},
     "selection:objection-resolve": lambda w: {"pk": w.campaign.pk, "objection": w.objection.pk},
