@@ -2,7 +2,10 @@
 through the cadre API — one audit row per read, none for masked or own-record reads."""
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -71,3 +74,10 @@ def test_masked_and_own_record_reads_are_not_audited(leader_user, observer_user,
         assert _api(user).get(reverse("cadre-list")).status_code == 200
     assert _api(candidate_user).get(reverse("cadre-me")).status_code == 200
     assert _rows("cadre.id_numbers_read") == []
+
+
+def test_the_export_lrmx_command_is_audited_too(tmp_path):
+    cadre = CadreFactory()
+    call_command("export_lrmx", cadre.id_number, str(tmp_path / "out.lrmx"), stdout=io.StringIO())
+    (row,) = _rows("documents.lrmx_export")
+    assert row.actor is None and row.object_id == str(cadre.pk)

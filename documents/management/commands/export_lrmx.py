@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from cadre.models import Cadre
 from cadre.services import validate_id_number
 from core.exceptions import ApplicationError
-from documents import lrmx
+from documents import lrmx, services
 
 
 class Command(BaseCommand):
@@ -29,4 +29,5 @@ class Command(BaseCommand):
             Path(file).write_bytes(data)
         except OSError as exc:
             raise CommandError(f"无法写入文件{file}：{exc.strerror}") from None
+        services.lrmx_export_record(actor=None, cadre=cadre)  # from the command line: no actor, still on record
         self.stdout.write(f"已导出{cadre.name}的LRMX文件：{file}（{len(data)}字节）")
