@@ -1,11 +1,14 @@
-"""Roster benchmark: import 10k rows, export 10k/100k (time + peak RSS), the roster list page at 100k cadres.
+"""Roster benchmark: import 10k rows beside its floor, export 10k/100k (time + peak RSS), the list page at 100k.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cadre_bench .venv/bin/python bench/roster.py [--quick]
 
 It creates (and at the end drops) its own database `test_<name of DATABASE_URL's database>` with Django's test
 database machinery, so the database named in DATABASE_URL itself is never touched. Each export runs in a fresh
 subprocess so that its peak RSS (resource.getrusage(RUSAGE_SELF).ru_maxrss) is its own.
-Targets: import 10k ≤ 10 s; export 100k ≤ 30 s and RSS growth 10k→100k < 50 MB; list page p95 < 150 ms, ≤ 10 queries.
+The import's floor is measured in the same run, on the same file: read every cell with python-calamine and COPY
+the rows as text into an unindexed staging table (no checks, no history, no indexes).
+Targets (issue #19): import 10k new rows ≤ 3 s and ≤ 5× the floor; re-import of the unchanged file ≤ 1.5 s;
+export 100k ≤ 30 s and RSS growth 10k→100k < 50 MB; list page p95 < 150 ms, ≤ 10 queries.
 """
 from __future__ import annotations
 
@@ -173,6 +176,47 @@ def run_child(limit: int, sort: str, env: dict) -> dict:
     return result
 
 
+def read_copy_floor(path: Path) -> tuple[int, float, float]:
+    """The floor of an import: every cell read by python-calamine, the rows COPYed as text into a temporary
+    staging table (no checks, no indexes, no history). Returns (rows, read seconds, total seconds)."""
+    import io
+
+    from django.db import connection, transaction
+    from python_calamine import CalamineWorkbook
+
+    t0 = time.perf_counter()
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("干部名册").to_python(skip_empty_area=False)
+    t_read = time.perf_counter() - t0
+    width = max(len(r) for r in rows)
+
+    def text(value) -> str:
+        if value == "" or value is None:
+            return "\\N"
+        return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(text(v) for v in row) + "\n")
+    buffer.seek(0)
+    with transaction.atomic(), connection.cursor() as cursor:
+        columns = ", ".join(f"c{i} text" for i in range(width))
+        cursor.execute(f"CREATE TEMP TABLE roster_floor ({columns}) ON COMMIT DROP")
+        cursor.cursor.copy_expert("COPY roster_floor FROM STDIN", buffer)
+    return len(rows), t_read, time.perf_counter() - t0
+
+
+def command_import(path: Path, env: dict) -> float:
+    """Wall time of `manage.py import_roster FILE` in a fresh process (Django's start-up included)."""
+    t0 = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "import_roster", str(path)], env=env, capture_output=True, text=True, cwd=ROOT
+    )
+    seconds = time.perf_counter() - t0
+    if out.returncode != 0:
+        raise RuntimeError(out.stdout[-2000:] + out.stderr[-2000:])
+    return seconds
+
+
 def per_row_import(rows_file: Path, actor) -> tuple[int, float]:
     """Baseline: the same rows through the per-record services (cadre_create → save + sync_current_position)."""
     from django.db import transaction
@@ -278,10 +322,13 @@ def main():
         build_xlsx(roster, 0, small)
         print(f"built {small}-row xlsx in {time.perf_counter() - t0:.1f} s ({roster.stat().st_size / 1e6:.1f} MB)")
 
+        floors = [read_copy_floor(roster) for _ in range(3)]  # the first also warms the file cache
+        floor_rows, t_floor_read, t_floor = min(floors, key=lambda f: f[2])
         t0 = time.perf_counter()
         report = import_roster(actor=staff, source=str(roster))
         t_import = time.perf_counter() - t0
         assert report.ok and report.created == small, report.errors[:3]
+        t_floor_after = read_copy_floor(roster)[2]
         t0 = time.perf_counter()
         report = import_roster(actor=staff, source=str(roster))
         t_again = time.perf_counter() - t0
@@ -295,11 +342,19 @@ def main():
         build_xlsx(baseline, big + 50000, baseline_rows, seed=7)
         n, t_rowwise = per_row_import(baseline, staff)
         per_row_10k = t_rowwise / n * small
+        second = tmp / "roster_more.xlsx"
+        build_xlsx(second, big + 100000, small, seed=3)  # other people: all new again
+        t_command = command_import(second, child_env)
+        floor_best = min(t_floor, t_floor_after)
         print()
-        print(f"IMPORT ({connection.vendor})")
-        print(f"  {small} rows, set-based, all new           {t_import:7.2f} s   (target ≤ 10 s)")
-        print(f"  {small} rows, re-import, all unchanged     {t_again:7.2f} s")
+        print(f"IMPORT ({connection.vendor}; load average {os.getloadavg()[0]:.1f})")
+        print(f"  floor: read (python-calamine) + COPY of {floor_rows} rows {floor_best:7.2f} s   (read alone {t_floor_read:.2f} s;"
+              f" before/after the import {t_floor:.2f}/{t_floor_after:.2f} s)")
+        print(f"  {small} rows, all new, import_roster()     {t_import:7.2f} s   = {t_import / floor_best:4.1f}× floor"
+              f"   (targets ≤ 3 s and ≤ 5× floor)")
+        print(f"  {small} rows, re-import, all unchanged     {t_again:7.2f} s   = {t_again / floor_best:4.1f}× floor   (target ≤ 1.5 s)")
         print(f"  {small} rows, preview (dry run)            {t_dry:7.2f} s")
+        print(f"  {small} other rows, all new, `manage.py import_roster` wall {t_command:5.2f} s (Django's start-up included)")
         print(f"  per-row services baseline: {n} rows in {t_rowwise:.2f} s → {per_row_10k:.1f} s per {small} rows")
         print(f"  ratio per-row / set-based                   {per_row_10k / t_import:7.1f} ×")
 

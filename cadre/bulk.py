@@ -2,6 +2,8 @@
 of rows, and their “+” history rows, in a few statements."""
 from __future__ import annotations
 
+import datetime as dt
+import io
 from enum import Enum
 
 from django.db import connection, models
@@ -82,12 +84,30 @@ def fast_create(model, objs: list, *, user, now=None):
             )
 
 
+def _copy_text(value) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            value = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        return value
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, Enum):
+        return _copy_text(value.value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
 def insert_rows(model, rows: list[dict], *, user, now=None) -> list[int]:
     """Insert one row per dict (attname → value; a field left out takes its default) and their “+” history rows;
-    return the new pks in the order of ``rows``. No model instances on PostgreSQL: one ``INSERT … SELECT * FROM
-    UNNEST(<one array per column>) RETURNING id`` per 5000 rows, and the history rows copied over in SQL
-    (``INSERT … SELECT … FROM <table> WHERE id = ANY(…)``), so no value travels twice. Elsewhere the instances go
-    through ``fast_create``. ``auto_now``/``auto_now_add`` fields take ``now``."""
+    return the new pks in the order of ``rows``. No model instances on PostgreSQL: the pks are taken from the
+    table's sequence, the rows go in by ``COPY … FROM STDIN`` (text format, built column by column), and the
+    history rows are copied over in SQL (``INSERT … SELECT … FROM <table> WHERE id = ANY(…)``), so no value
+    travels twice. Elsewhere the instances go through ``fast_create``. ``auto_now``/``auto_now_add`` fields take
+    ``now``."""
     if not rows:
         return []
     now = now or timezone.now()
@@ -99,25 +119,17 @@ def insert_rows(model, rows: list[dict], *, user, now=None) -> list[int]:
     history_model = model.history.model
     tracked = [history_model._meta.get_field(f.attname) for f in history_model.tracked_fields]
     quote = connection.ops.quote_name
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    table, pk = model._meta.db_table, model._meta.pk.column
 
-    def column(chunk, f):
+    def column(f) -> list[str]:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            return [now] * len(chunk)
+            return [_copy_text(now)] * len(rows)
         default = f.get_default()
-        if isinstance(default, Enum):
-            default = default.value
-        name = f.attname
-        values = [row.get(name, default) for row in chunk]
         if isinstance(f, models.FileField):
-            values = [f.get_prep_value(v) for v in values]
-        return values
+            return [_copy_text(f.get_prep_value(row.get(f.attname, default))) for row in rows]
+        name = f.attname
+        return [_copy_text(row.get(name, default)) for row in rows]
 
-    arrays = ", ".join(f"%s::{f.cast_db_type(connection)}[]" for f in fields)
-    sql = (
-        f"INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}) "
-        f"SELECT * FROM UNNEST({arrays}) RETURNING {pk}"
-    )
     columns = ", ".join(quote(f.column) for f in tracked)
     extra = ", ".join(
         quote(history_model._meta.get_field(n).column)
@@ -125,15 +137,19 @@ def insert_rows(model, rows: list[dict], *, user, now=None) -> list[int]:
     )
     history_sql = (
         f"INSERT INTO {quote(history_model._meta.db_table)} ({columns}, {extra}) "
-        f"SELECT {columns}, %s, '', '+', %s FROM {table} WHERE {pk} = ANY(%s)"
+        f"SELECT {columns}, %s, '', '+', %s FROM {quote(table)} WHERE {quote(pk)} = ANY(%s)"
     )
     user_id = user.pk if user is not None else None
-    ids: list[int] = []
     with connection.cursor() as wrapper:
         cursor = wrapper.cursor
-        for chunk in chunks(rows, 5000):
-            cursor.execute(sql, [column(chunk, f) for f in fields])
-            new = [pk for (pk,) in cursor.fetchall()]
-            cursor.execute(history_sql, [now, user_id, new])
-            ids += new
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, len(rows)]
+        )
+        ids = [value for (value,) in cursor.fetchall()]
+        lines = ["\t".join(values) for values in zip(map(str, ids), *(column(f) for f in fields))]
+        buffer = io.StringIO("\n".join(lines) + "\n")
+        cursor.copy_expert(
+            f"COPY {quote(table)} ({quote(pk)}, {', '.join(quote(f.column) for f in fields)}) FROM STDIN", buffer
+        )
+        cursor.execute(history_sql, [now, user_id, ids])
     return ids
