@@ -448,9 +448,10 @@ def structure_report(on: dt.date, *, unit_ids=None) -> dict:
 STRUCTURE_DIMS = ("年龄", "性别", "学历", "民族")
 
 
-def plan_structure(plan: RotationPlan, *, unit_id: int | None = None) -> dict:
-    """The teams of the plan's units (or one of them) before and after its moves, as of the plan's date: the
-    summaries, one label list per dimension shared by both sides, and a line per unit."""
+def plan_structure(plan: RotationPlan, *, unit_id: int | None = None, leaders_only: bool = True) -> dict:
+    """The teams (领导班子, or everyone with `leaders_only=False`) of the plan's units (or one of them) before and
+    after its moves, as of the plan's date: the summaries, one label list per dimension shared by both sides, and
+    a line per unit."""
     on = plan.effective_date or plan.as_of
     unit_ids = set(plan.units.values_list("pk", flat=True)) | set(
         plan.moves.values_list("to_post__unit_id", flat=True)
@@ -460,13 +461,13 @@ def plan_structure(plan: RotationPlan, *, unit_id: int | None = None) -> dict:
     members = members_on(on)  # whole roster: people may move in from outside the scope
     before_all, after_all = [], []
     for m in members:
-        if m.unit_id in unit_ids:
+        if m.unit_id in unit_ids and (m.is_leader or not leaders_only):
             before_all.append(m)
         mv = moves.get(m.cadre_id)
         if mv is not None:
             m = structure.Member(m.cadre_id, mv.to_post.unit_id, m.gender, m.age, m.education, m.ethnicity, m.party,
-                                 on, mv.to_post.kind == "领导职务", False)
-        if m.unit_id in unit_ids:
+                                 on, mv.to_post.kind == "领导职务" and mv.to_post.level in LEADERSHIP_LEVELS, False)
+        if m.unit_id in unit_ids and (m.is_leader or not leaders_only):
             after_all.append(m)
     pick = (lambda ms: [m for m in ms if m.unit_id == unit_id]) if unit_id else (lambda ms: ms)
     before, after = structure.summarize(pick(before_all), on), structure.summarize(pick(after_all), on)

@@ -211,3 +211,66 @@ def test_fallers_follow_the_seats():
     assert rules.fallers(items, 3) == [2, 1]  # C rejected: B (needs C's seat), then A (needs B's)
     assert rules.fallers(items, 1) == []
     assert rules.chains(items)[1] == (1, 2, 3)
+
+
+# ---------------------------------------------------------------- pages
+
+
+def test_plan_page_filters_paginates_and_loads_details_on_demand(chain, client, staff_user, observer_user):
+    plan, a, b, sa, sb, _posts = chain
+    extra = [_suggest(plan, a, None, None, score=1.0 + i) for i in range(30)]  # 留任 rows to fill pages
+    client.force_login(staff_user)
+    url = reverse("rotation:plan", args=[plan.pk])
+    html = client.get(url).content.decode()
+    assert "第1/2页，共32条" in html and "采纳全部（2条）" in html
+    assert "须交流：" not in html  # the explanations are not inline
+    html = client.get(url, {"reason": "chain"}).content.decode()
+    assert "筛选结果 2 条" in html and html.count('name="ids"') == 2
+    html = client.get(url, {"kind": "培养流"}).content.decode()
+    assert "没有符合条件的建议" in html
+    detail = client.get(reverse("rotation:suggestion", args=[plan.pk, sa.pk])).content.decode()
+    assert "交流链：与乙的建议一并采纳" in detail and "调整后采纳" in detail
+    html = client.get(url, {"unit": plan.units.first().pk, "status": "all"}).content.decode()
+    assert "甲" in html
+    client.force_login(observer_user)
+    detail = client.get(reverse("rotation:suggestion", args=[plan.pk, sa.pk])).content.decode()
+    assert "调整后采纳" not in detail
+    assert client.post(reverse("rotation:suggestions-adopt", args=[plan.pk]), {"all": "1"}).status_code == 403
+    assert len(extra) == 30
+
+
+def test_the_check_loads_after_the_page(chain, client, staff_user):
+    plan, a, b, sa, sb, _posts = chain
+    services.suggestions_adopt(actor=staff_user, plan=plan, suggestion_ids=[sa.pk])
+    client.force_login(staff_user)
+    url = reverse("rotation:plan", args=[plan.pk])
+    assert 'hx-get="' + url + '?part=check"' in client.get(url).content.decode()
+    check = client.get(url, {"part": "check"}).content.decode()
+    assert "交流比例" in check and "3 个" in check
+
+
+def test_due_list_is_paginated(world, client, staff_user, monkeypatch):
+    from rotation.views import due as due_views  # noqa: PLC0415 (the page size is patched for the test)
+
+    for i in range(3):
+        world.place(f"人{i}", world.post(world.finance, f"副局长{i}"), start=OLD)
+    monkeypatch.setattr(due_views, "DUE_PER_PAGE", 2)
+    client.force_login(staff_user)
+    html = client.get(reverse("rotation:due"), {"as_of": "2026-03-01"}).content.decode()
+    assert "第1/2页，共3条" in html
+    assert client.get(reverse("rotation:due"), {"as_of": "2026-03-01", "page": 2}).status_code == 200
+
+
+def test_plan_structure_before_and_after(world, client, staff_user):
+    p1, p2 = world.post(world.finance, "副局长"), world.post(world.town, "副镇长")
+    a = world.place("甲", p1, start=OLD, gender="女")
+    plan = _plan(staff_user, [world.finance, world.town])
+    services.move_add(actor=staff_user, plan=plan, cadre=a, to_post=p2, kind="任职期满交流")
+    from rotation import selectors  # noqa: PLC0415
+
+    town = selectors.plan_structure(plan, unit_id=world.town.pk)
+    assert (town["before"]["women"], town["after"]["women"]) == (0, 1)
+    assert set(town["labels"]) == {"年龄", "性别", "学历", "民族"}
+    client.force_login(staff_user)
+    html = client.get(reverse("rotation:plan-structure", args=[plan.pk])).content.decode()
+    assert "交流前后队伍结构" in html and 'data-side-chart="民族"' in html

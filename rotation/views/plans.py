@@ -118,12 +118,13 @@ def plan_structure(request, pk):
     _need(permissions.can_read(request.user))
     plan = get_object_or_404(RotationPlan.objects.select_related("policy"), pk=pk)
     unit = request.GET.get("unit") or ""
-    both = selectors.plan_structure(plan, unit_id=int(unit) if unit.isdigit() else None)
+    team = request.GET.get("team", "leaders") != "all"
+    both = selectors.plan_structure(plan, unit_id=int(unit) if unit.isdigit() else None, leaders_only=team)
     return render(request, "rotation/plan_structure.html", {
         "plan": plan, "both": both, "comparison": compare(both["before"], both["after"]),
         "charts": {dim: {"labels": both["labels"][dim], "before": both["before_values"][dim],
                          "after": both["after_values"][dim]} for dim in both["labels"]},
-        "unit_id": int(unit) if unit.isdigit() else None,
+        "unit_id": int(unit) if unit.isdigit() else None, "leaders_only": team,
     })
 
 

@@ -35,7 +35,7 @@ document.addEventListener("click", function (event) {
       color: palette,
       title: title ? { text: title, left: "center", textStyle: { fontSize: 13 } } : undefined,
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      grid: { left: 70, right: 40, top: title ? 30 : 10, bottom: 20 },
+      grid: { left: 70, right: 40, top: title ? 40 : 10, bottom: 20 },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r[0]; }), axisLabel: { width: 60, overflow: "truncate" } },
       series: [{ type: "bar", data: rows.map(function (r) { return r[1]; }), label: { show: true, position: "right" } }]
@@ -46,7 +46,7 @@ document.addEventListener("click", function (event) {
       color: palette,
       title: title ? { text: title, left: "center", textStyle: { fontSize: 13 } } : undefined,
       tooltip: { trigger: "axis" },
-      grid: { left: 40, right: 10, top: 30, bottom: 60 },
+      grid: { left: 40, right: 10, top: 45, bottom: 60 },
       xAxis: { type: "category", data: labels, axisLabel: { interval: 0, rotate: labels.length > 4 ? 30 : 0, hideOverlap: true } },
       yAxis: { type: "value", minInterval: 1, max: max },
       series: [{ type: "bar", data: values, label: { show: true, position: "top" } }]
