@@ -122,6 +122,9 @@ RULES: dict[str, frozenset] = {
     "rotation:suggest": STAFF_ONLY,
     "rotation:suggestion-accept": STAFF_ONLY,
     "rotation:suggestion-reject": STAFF_ONLY,
+    "rotation:suggestions-adopt": STAFF_ONLY,
+    "rotation:suggestion": READERS,  # one suggestion's explanation (htmx)
+    "rotation:plan-structure": READERS,
     "rotation:plan-transition": STAFF_ONLY,  # action "submit" in the fixture; approve/return are the leader's
     "rotation:plan-namelist": READERS,
     "rotation:roster-add": STAFF_ONLY,  # POST: the roster's batch action (people into a draft plan)
@@ -196,6 +199,7 @@ RULES: dict[str, frozenset] = {
     "rotation-plan-execute": STAFF_ONLY,
     "rotation-suggestion-accept": STAFF_ONLY,
     "rotation-suggestion-reject": STAFF_ONLY,
+    "rotation-plan-adopt": STAFF_ONLY,
     "rotation-secondment-list": READERS,
     "rotation-secondment-due-soon": READERS,
     "rotation-secondment-detail": READERS,
@@ -344,6 +348,9 @@ PARAMS = {
     "rotation:suggest": lambda w: {"pk": w.plan.pk},
     "rotation:suggestion-accept": lambda w: {"pk": w.plan.pk, "sid": w.suggestion.pk},
     "rotation:suggestion-reject": lambda w: {"pk": w.plan.pk, "sid": w.suggestion.pk},
+    "rotation:suggestions-adopt": lambda w: {"pk": w.plan.pk},
+    "rotation:suggestion": lambda w: {"pk": w.plan.pk, "sid": w.suggestion.pk},
+    "rotation:plan-structure": lambda w: {"pk": w.plan.pk},
     "rotation:plan-transition": lambda w: {"pk": w.plan.pk, "action": "submit"},
     "rotation:plan-namelist": lambda w: {"pk": w.plan.pk},
     "rotation:secondment": lambda w: {"pk": w.secondment.pk},
@@ -386,6 +393,7 @@ PARAMS = {
     "rotation-plan-execute": lambda w: {"pk": w.plan.pk},
     "rotation-suggestion-accept": lambda w: {"pk": w.suggestion.pk},
     "rotation-suggestion-reject": lambda w: {"pk": w.suggestion.pk},
+    "rotation-plan-adopt": lambda w: {"pk": w.plan.pk},
     "rotation-secondment-detail": lambda w: {"pk": w.secondment.pk},
     "ballot-session-detail": lambda w: {"pk": w.closed_session.pk},
     "ballot-session-tally": lambda w: {"pk": w.closed_session.pk},
