@@ -326,7 +326,8 @@ def appointment_data(campaign: Campaign, previous_posts: dict[int, str] | None =
     apps = _ordered([a for a in candidates if a.appointed_on])
     if not apps:
         raise ApplicationError("没有任职人员，不能生成任职通知。")
-    previous = {a.pk: snapshots.of(a).get("current_job", "") for a in apps}
+    # 免去 only a leadership post held at registration (a 科员 taking a first leadership post is not 免去 anything)
+    previous = {a.pk: snapshots.of(a).get("current_job", "") if snapshots.of(a).get("post_level") else "" for a in apps}
     if previous_posts:
         previous.update(previous_posts)
     appointments = [
