@@ -249,7 +249,7 @@ class PostViewSet(RecordViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
     list=extend_schema(
         summary="干部名册",
         description="按职务排序列出干部，含身份信息、现任职务、学历学位和年度考核。组织部工作人员看到完整身份证号，"
-        "领导小组成员和纪检监督人员看到脱敏号码（如 330502********3110）；干部本人只能看到自己的一条记录。"
+        "领导小组成员和纪检监督人员看到脱敏号码（如 330502********311*，出生日期只显示年月）；干部本人只能看到自己的一条记录。"
         "可按单位（含下级单位）、职务层次、性别、政治面貌、编制类型、学历和关键字 `q` 筛选，`ordering` 排序。",
         responses={200: CadreListSerializer(many=True), 403: DENIED},
     ),
