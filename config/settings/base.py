@@ -148,6 +148,8 @@ XLSX_MAX_ROWS = env.int("XLSX_MAX_ROWS", default=200_000)
 XLSX_MAX_CELLS = env.int("XLSX_MAX_CELLS", default=6_000_000)
 XLSX_MAX_ROW_INDEX = env.int("XLSX_MAX_ROW_INDEX", default=300_000)
 XLSX_MAX_COLUMN = env.int("XLSX_MAX_COLUMN", default=500)
+# a part inflating past 1 MB may not inflate more than this many times its compressed size (zip bombs: 1000×+)
+XLSX_MAX_RATIO = env.int("XLSX_MAX_RATIO", default=200)
 # Per-kind limits checked by core.uploads before a file is read (size, then content by magic bytes).
 LRMX_UPLOAD_MAX_BYTES = env.int("LRMX_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 # LRMX batch import: files per batch, the batch's total (the zip and what it inflates to), more files → Celery job
