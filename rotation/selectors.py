@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from assessment.models import TermReview
@@ -250,7 +252,6 @@ class SuggestionRow:
     from_job: str
     to_job: str
     to_post_id: int | None
-    due: list
     rules: tuple[str, ...]
     stay: str
     chain: tuple[str, ...] = ()
@@ -259,27 +260,38 @@ class SuggestionRow:
     move_type: str = ""
 
 
+def _int(value) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
+def _json_list(value) -> list:
+    if value in (None, ""):
+        return []
+    return json.loads(value) if isinstance(value, str) else list(value)
+
+
 def suggestion_rows(plan: RotationPlan) -> list[SuggestionRow]:
     """Every suggestion of the latest run, light (one query), with chains and fallers among the pending ones."""
     run = latest_run(plan)
     labels = dict(RotationSuggestion._meta.get_field("status").choices)
     rows, pending = [], []
-    qs = plan.suggestions.filter(run=run).order_by("-score", "id").values(
-        "id", "cadre_id", "cadre__name", "kind", "score", "status", "explanation", "to_post_id", "to_post__title",
-        "to_post__unit__name", "to_post__unit_id", "from_post__title", "from_post__unit__name", "from_post__unit_id",
+    # only the explanation's small keys (not its lists of excluded posts): extracted by the database
+    keys = {f"x_{k}": KT(f"explanation__{k}") for k in ("needs", "with", "rules", "stay", "from_job", "move_type", "from_unit")}
+    qs = plan.suggestions.filter(run=run).order_by("-score", "id").annotate(**keys).values(
+        "id", "cadre_id", "cadre__name", "kind", "score", "status", "to_post_id", "to_post__title",
+        "to_post__unit__name", "to_post__unit_id", "from_post__title", "from_post__unit__name", "from_post__unit_id", *keys,
     )
     for r in qs:
-        e = r["explanation"] or {}
-        from_job = (f"{r['from_post__unit__name']}{r['from_post__title']}" if r["from_post__title"] else e.get("from_job", ""))
+        from_job = (f"{r['from_post__unit__name']}{r['from_post__title']}" if r["from_post__title"] else r["x_from_job"] or "")
         row = SuggestionRow(
             r["id"], r["cadre_id"], r["cadre__name"], r["kind"], r["score"], r["status"], labels.get(r["status"], ""),
             from_job, f"{r['to_post__unit__name']}{r['to_post__title']}" if r["to_post_id"] else "", r["to_post_id"],
-            e.get("due", []), tuple(e.get("rules", ())), e.get("stay", ""),
-            units=(r["from_post__unit_id"] or e.get("from_unit"), r["to_post__unit_id"]), move_type=e.get("move_type", ""),
+            tuple(_json_list(r["x_rules"])), r["x_stay"] or "",
+            units=(r["from_post__unit_id"] or _int(r["x_from_unit"]), r["to_post__unit_id"]), move_type=r["x_move_type"] or "",
         )
         rows.append(row)
         if r["status"] == "pending" and r["to_post_id"]:
-            pending.append(rules.Link(r["id"], r["cadre_id"], e.get("needs"), tuple(e.get("with", ()))))
+            pending.append(rules.Link(r["id"], r["cadre_id"], _int(r["x_needs"]), tuple(_json_list(r["x_with"]))))
     names = {r.id: r.name for r in rows}
     chains = rules.chains(pending)
     by_id = {r.id: r for r in rows}
