@@ -7,6 +7,7 @@ from django.db import models
 
 class AuditAction(models.TextChoices):
     DOCUMENT_GENERATE = "document.generate", "生成文书"
+    DOCUMENT_ISSUE = "document.issue", "文书印发"
     # the LRMX import writes cadre records, and has always been stored under the cadre prefix
     LRMX_IMPORT = "cadre.lrmx_import", "导入LRMX文件"
     LRMX_BATCH_IMPORT = "documents.lrmx_batch_import", "批量导入LRMX文件"
