@@ -187,7 +187,17 @@ def _limits() -> dict:
         "cells": settings.XLSX_MAX_CELLS,
         "row_index": settings.XLSX_MAX_ROW_INDEX,
         "column": settings.XLSX_MAX_COLUMN,
+        "ratio": settings.XLSX_MAX_RATIO,
     }
+
+
+RATIO_FREE_BYTES = 1024 * 1024  # a part up to this size may inflate by any ratio (styles, empty sheets)
+
+
+def _ratio_error(what: str, limits: dict) -> ApplicationError:
+    return ApplicationError(
+        f"{what}中的内容解压后超过压缩大小的{limits['ratio']}倍（可能是“压缩炸弹”），已拒绝。", field="file"
+    )
 
 
 def _declared_total(infos) -> int:
@@ -197,7 +207,8 @@ def _declared_total(infos) -> int:
 def measure_xlsx(source, *, what: str = "Excel文件") -> XlsxMeasure:
     """Inflate every part of the .xlsx ``source`` (a path or a binary file object) chunk by chunk, counting, and
     raise ApplicationError (Chinese) as soon as a limit of settings ``XLSX_MAX_*`` is passed: the inflated size
-    (first the sum the central directory declares, then the bytes actually inflated), and in the parts holding rows
+    (first the sum the central directory declares, then the bytes actually inflated), the inflation ratio of each
+    part over 1 MB (declared, then counted against its compressed size), and in the parts holding rows
     the rows, the cells, the highest row index and column. Memory stays at a few chunks whatever the file holds; a
     ``<row r="20000000">`` is refused at the tag, before any reader walks 20 million rows. A file object is left at
     its start. Not a zip: ApplicationError too."""
@@ -221,6 +232,8 @@ def measure_xlsx(source, *, what: str = "Excel文件") -> XlsxMeasure:
             for info in infos:
                 if info.is_dir():
                     continue
+                if info.file_size > max(RATIO_FREE_BYTES, info.compress_size * limits["ratio"]):
+                    raise _ratio_error(what, limits)
                 _scan_part(archive, info, measure, limits, what)
     finally:
         if position is not None:
@@ -231,11 +244,14 @@ def measure_xlsx(source, *, what: str = "Excel文件") -> XlsxMeasure:
 def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, measure: XlsxMeasure, limits: dict, what: str) -> None:
     scan = _PartScan(measure, limits, what) if info.filename.lower().endswith(".xml") else None
     size = 0
+    most = max(RATIO_FREE_BYTES, info.compress_size * limits["ratio"])
     try:
         with archive.open(info) as stream:
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 measure.inflated_bytes += len(chunk)
+                if size > most:
+                    raise _ratio_error(what, limits)
                 if measure.inflated_bytes > limits["inflated"]:
                     raise ApplicationError(
                         f"{what}解压后超过{filesizeformat(limits['inflated'])}的上限（可能是“压缩炸弹”），已停止解压并拒绝。",

@@ -80,10 +80,19 @@ def test_a_sheet_inflating_past_the_limit_is_refused_while_inflating(staff_clien
     """A central directory that understates the sizes passes the first check; counting the inflated bytes stops
     the reading at the limit."""
     settings.XLSX_MAX_INFLATED_BYTES = 4 * 1024 * 1024
+    settings.XLSX_MAX_RATIO = 10**6  # this test is about the byte count (the ratio check would refuse it first)
     data = with_rows_appended(sample_xlsx().getvalue(), b"<!--" + b" " * (12 * 1024 * 1024) + b"-->")
     monkeypatch.setattr(uploads, "_declared_total", lambda infos: 0)  # as if the directory said "tiny"
     message = refused_quickly(data, staff_client, "压缩炸弹")
     assert "已停止解压" in message
+
+
+def test_a_part_inflating_far_beyond_its_compressed_size_is_refused(staff_client):
+    """290 MB of tiny tags in a 0.3 MB file stays under the byte limit, but no spreadsheet inflates 1000×."""
+    data = with_rows_appended(sample_xlsx().getvalue(), b"<x/>" * (64 * 1024 * 1024 // 4))
+    assert len(data) < 1024 * 1024
+    message = refused_quickly(data, staff_client, "超过压缩大小的200倍")
+    assert "压缩炸弹" in message
 
 
 def test_a_lying_central_directory_is_a_damaged_file(staff_client):
