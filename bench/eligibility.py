@@ -138,7 +138,7 @@ def main():
               f"then a full garbage collection {', '.join(f'{x:.2f}' for x in gc_times)} s, not counted) "
               f"for {pairs} (cadre, post) pairs, {len(q.captured_queries)} queries on this connection + "
               f"{len(worker_queries)} sent together on worker connections, "
-              f"peak RSS {rss_mb():.0f} MB")
+              f"peak RSS {rss_mb():.0f} MB (growth over the loaded roster {rss_mb() - rss_before:.0f} MB, target ≤ 400 MB)")
         print("  results: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
         # the floor: the rows the screen reads, fetched raw on one connection (no Python work on them)
         sqls = list(worker_queries) or [(x["sql"], None) for x in q.captured_queries[1:]]
@@ -193,7 +193,7 @@ def main():
         print(f"naive vs set-based on the subset: {len(naive) - mismatches}/{len(naive)} identical")
         speedup = extrapolated / set_time
         print(f"speed-up: {speedup:.0f}× (target ≥ 20×); set-based {'meets' if set_time <= 1.5 else 'MISSES'} the 1.5 s target")
-        print(f"peak RSS at end: {rss_mb():.0f} MB (growth over the loaded roster {rss_mb() - rss_before:.0f} MB, target ≤ 400 MB)")
+        print(f"peak RSS at end: {rss_mb():.0f} MB" + (" (after the per-person engine's screen, --engine)" if args.engine else ""))
         if mismatches:
             raise SystemExit("set-based and naive results differ")
     finally:

@@ -356,12 +356,14 @@ def main():
 
     from django.db import connection
 
-    from assessment.models import Ballot, BallotCode, CodeStatus
+    from assessment.models import Ballot, BallotCode, CodeStatus, PendingBallot
 
     connection.close()
     accepted = [r[3] for r in results if r[0] == "ballot" and r[1] == 201]
     # only this run's session: the demo data (seed_demo's finished campaign) holds ballots of its own
-    stored = Ballot.objects.filter(session__public_id=data["public_id"]).count()
+    # an open session keeps its returned ballots sealed in the pool (PendingBallot) until close
+    stored = (Ballot.objects.filter(session__public_id=data["public_id"]).count()
+              + PendingBallot.objects.filter(session__public_id=data["public_id"]).count())
     used = BallotCode.objects.filter(session__public_id=data["public_id"], status=CodeStatus.USED).count()
     report = summarize(results, wall)
     report["_meta"] = {"clients": args.clients, "workers": args.workers, "threads": args.threads, "seconds": round(wall, 1),

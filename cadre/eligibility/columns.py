@@ -66,7 +66,9 @@ def explain_many(ids, pf: PostFacts, as_of: dt.date, *, scope: str = "", strict_
     qs = Cadre.objects.filter(pk__in=ids)
     rs = RuleSetCache(posts=[pf.id], scope=scope).resolve(level_key(pf.level), pf.id)
     years = None if rs.params["common"]["ladder"]["on"] else int(rs.params["common"]["assessment"]["years"])
-    facts = {f.id: f for f in load_facts(qs, as_of=as_of, assessment_years=years, with_posts=rs.params["common"]["county"]["on"])}
+    facts = {f.id: f for f in load_facts(
+        qs, as_of=as_of, assessment_years=years, with_posts=rs.params["common"]["county"]["on"], ids=ids,
+    )}
     waivers = load_waivers(qs, post_ids=[pf.id], scope=scope) if (pf.id or scope) else {}
     checks = load_manual_checks(qs, post_ids=[pf.id], scope=scope)
     plan = Plan(rs)

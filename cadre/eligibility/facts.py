@@ -85,14 +85,16 @@ def active_cadres():
 
 def load_facts(
     cadres, *, as_of: dt.date, assessment_years: int | None = 3, with_posts: bool = False, concurrent: bool = False,
+    ids=None,
 ) -> list[CadreFacts]:
     """Everything the rules need for every cadre of the queryset, in five queries (six with post history).
 
     `assessment_years` limits the assessments read to the years before the as-of year the rule looks at
     (None: all years, for the 职级 ladder rule). `concurrent`: a whole-roster screen may send the queries
-    together (see `_fetch_all`).
+    together (see `_fetch_all`). `ids`: the ids of a small queryset, given as a list so that the history tables
+    are read through their cadre index (a page of rows) rather than joined against a subquery.
     """
-    ids_q = cadres.values("pk")
+    ids_q = list(ids) if ids is not None else cadres.values("pk")
     queries = {
         "cadres": cadres.order_by("rank_order", "id").values_list(
             "id", "name", "id_number", "gender", "birth_date", "staffing_type", "works_in_organ", "unit_id",
