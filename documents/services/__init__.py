@@ -100,7 +100,8 @@ def document_store(
     The file name is the content hash, so a second write of the same content is the same file.
 
     Versions: the new one replaces the latest (which is kept, marked 被第N版替代). When the latest was issued
-    the new one is a correction and needs ``reason``; without one nothing is stored (ApplicationError).
+    the new one is a correction and needs ``reason``; without one nothing is stored (ApplicationError). A
+    任免审批表 is a per-person form made on demand from the record: its next version needs no reason.
     ``issue`` (编号印发/公布) marks the stored document issued.
     """
     reason = (reason or "").strip()
@@ -115,7 +116,7 @@ def document_store(
             latest = (
                 GeneratedDocument.objects.filter(series=series, superseded_by__isnull=True).order_by("-version").first()
             )
-            if latest is not None and latest.issued_at and not reason:
+            if latest is not None and latest.issued_at and not reason and kind != DocumentKind.APPROVAL_FORM:
                 raise ApplicationError(f"{latest.title}第{latest.version}版已印发，文件不再改动；如需更正，请填写更正理由，"
                                        f"生成第{latest.version + 1}版。", field="reason")
             name = _file_name(kind, digest)
