@@ -35,3 +35,20 @@ def test_nomination_by_pinyin_initials(live_server, browser, staff_user):
     expect(page.locator("#id_id_number").first).to_have_value(yu.id_number)
     expect(page.locator("[data-person-lookup-chosen]").first).to_contain_text("已选：余建军")
     page.close()
+
+
+def test_cadre_select_gets_a_search_box(live_server, browser, staff_user):
+    """Every single <select name="cadre"> (here the 挂职 form) gets the lookup box that picks the option."""
+    yu = CadreFactory(name="余建军")
+    CadreFactory(name="王五")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    login(page, live_server.url, "staff")
+    page.goto(f"{live_server.url}/rotation/secondments/new/")
+    box = page.locator("[data-person-lookup] input[type=search]").first
+    expect(box).to_be_visible()
+    box.fill("yu jian jun")
+    option = page.locator("[data-person-lookup-results] button").first
+    expect(option).to_contain_text("余建军")
+    option.click()
+    expect(page.locator("select[name=cadre]")).to_have_value(str(yu.pk))
+    page.close()
