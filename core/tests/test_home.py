@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from cadre.audit import AuditAction as CadreAction
 from core.audit import audit
 from core.models import BackgroundJob
 from core.todos import Todo
@@ -28,9 +29,9 @@ def test_every_role_lands_on_its_home_page_not_the_roster(request, client, who):
 
 
 def test_observer_sees_recent_audit_entries_with_chinese_labels(client, observer_user, staff_user):
-    audit(actor=staff_user, action="admin.backgroundjob.update", summary="修改任务")
+    audit(actor=staff_user, action=CadreAction.DEMO_SEED, summary="生成演示数据：10 名干部")
     page = home(client, observer_user).content.decode()
-    assert "最近操作记录" in page and "后台修改：后台任务：修改任务" in page and "admin.backgroundjob.update<" not in page
+    assert "最近操作记录" in page and "生成演示数据：生成演示数据：10 名干部" in page and "demo.seed<" not in page
 
 
 def test_staff_sees_their_failed_and_running_jobs_only(client, staff_user, leader_user):
