@@ -25,7 +25,7 @@ from ..audit import AuditAction
 from ..bulk import chunks, fast_create, insert_rows
 from ..choices import RANK_ORDER
 from ..eligibility import roster_version_bump
-from ..models import AnnualAssessment, Cadre, EducationRecord, OrgUnit
+from ..models import AnnualAssessment, Cadre, EducationRecord, FamilyMember, OrgUnit
 from ..services import family_links_refresh, infer_unit_kind, sync_positions_bulk, unit_create
 from ..services.positions import positions_open_bulk
 from ..sortkeys import stroke_keys_bulk
@@ -190,8 +190,9 @@ def import_roster(*, actor, source, dry_run: bool = False, progress: ProgressFn 
         _count(report, plan, parsed.rows)
         created_ids = _write(plan, actor=actor, user=user, report=report)
         roster_version_bump()  # bulk writes send no signals: cached eligibility screens go stale after the commit
-        # family rows elsewhere that are these records (set-based over the imported ids)
-        family_links_refresh(actor=actor, cadre_ids=created_ids + [c.pk for _r, c, _ch in plan.updates])
+        # family rows elsewhere that are these records (set-based over the imported ids); none unlinked: nothing to do
+        if FamilyMember.objects.filter(relative_cadre__isnull=True).exists():
+            family_links_refresh(actor=actor, cadre_ids=created_ids + [c.pk for _r, c, _ch in plan.updates])
         audit(
             actor=actor,
             action=AuditAction.CADRE_IMPORT_ROSTER,

@@ -224,4 +224,5 @@ def fast_rows(source, title: str) -> Iterator[list]:
         if not isinstance(source, (str, bytes)) and hasattr(source, "seek"):
             source.seek(0)
     for row in rows:
-        yield [_fast_value(v) for v in row]
+        # most cells are text: keep them (a blank as None) without a call; the rest through _fast_value
+        yield [(v or None) if v.__class__ is str else _fast_value(v) for v in row]
