@@ -38,7 +38,7 @@ document.addEventListener("click", function (event) {
       grid: { left: 70, right: 40, top: title ? 40 : 10, bottom: 20 },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r[0]; }), axisLabel: { width: 60, overflow: "truncate" } },
-      series: [{ type: "bar", data: rows.map(function (r) { return r[1]; }), label: { show: true, position: "right" } }]
+      series: [{ type: "bar", data: rows.map(function (r) { return r[1]; }), barMaxWidth: 22, label: { show: true, position: "right" } }]
     };
   }
   function barOption(labels, values, title, max) {
@@ -49,7 +49,7 @@ document.addEventListener("click", function (event) {
       grid: { left: 40, right: 10, top: 45, bottom: 60 },
       xAxis: { type: "category", data: labels, axisLabel: { interval: 0, rotate: labels.length > 4 ? 30 : 0, hideOverlap: true } },
       yAxis: { type: "value", minInterval: 1, max: max },
-      series: [{ type: "bar", data: values, label: { show: true, position: "top" } }]
+      series: [{ type: "bar", data: values, barMaxWidth: 48, label: { show: true, position: "top" } }]
     };
   }
   document.querySelectorAll("[data-structure-chart]").forEach(function (el) {
