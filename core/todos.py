@@ -62,6 +62,7 @@ class Provider:
     roles: tuple[str, ...]  # core.roles names; the provider runs when the user holds one of them
     func: Callable[[object], Iterable[Todo]]
     cadre_only: bool = False  # runs for users linked to a 干部档案 (candidates), whatever their groups
+    order: int = 50  # sections sort by their first provider's order: work first (50), reminders after (90)
 
 
 @dataclass
@@ -77,11 +78,11 @@ class Section:
 REGISTRY: dict[str, Provider] = {}
 
 
-def register(name: str, *, section: str, roles: tuple[str, ...] = (), cadre_only: bool = False):
+def register(name: str, *, section: str, roles: tuple[str, ...] = (), cadre_only: bool = False, order: int = 50):
     """Decorator: ``@todos.register("selection.leader", section="待我审批", roles=(roles.LEADER,))``."""
 
     def decorator(func):
-        REGISTRY[name] = Provider(name, section, tuple(roles), func, cadre_only)
+        REGISTRY[name] = Provider(name, section, tuple(roles), func, cadre_only, order)
         return func
 
     return decorator
@@ -94,10 +95,10 @@ def _applies(provider: Provider, user, names: set[str]) -> bool:
 
 
 def sections_for(user) -> list[Section]:
-    """The user's to-do list, by section in registration order; sections with no item are left out."""
+    """The user's to-do list, by section (``order``, then registration order); empty sections are left out."""
     names = roles.role_names(user)
     sections: dict[str, Section] = {}
-    for provider in REGISTRY.values():
+    for provider in sorted(REGISTRY.values(), key=lambda p: p.order):
         if not _applies(provider, user, names):
             continue
         items = list(provider.func(user))

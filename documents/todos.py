@@ -11,7 +11,7 @@ from core.todos import Todo, register
 from .models import Notification
 
 
-@register("documents.reminders", section="提醒", roles=roles.ALL_ROLES)
+@register("documents.reminders", section="提醒", roles=roles.ALL_ROLES, order=90)
 def unread_reminders(user) -> list[Todo]:
     unread = Notification.objects.filter(user=user, is_read=False)
     oldest = unread.aggregate(oldest=Min("created_at"))["oldest"]

@@ -11,6 +11,8 @@ from cadre.audit import AuditAction as CadreAction
 from core.audit import audit
 from core.models import BackgroundJob
 from core.todos import Todo
+from documents.models import Notification
+from selection.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +65,10 @@ def test_waited_and_deadline_labels():
         assert item.waited_label == "4天" and item.days_left == 2
         assert Todo(title="t", url="/", since=today).waited_label == "今天"
         assert Todo(title="t", url="/").waited_label == "" and Todo(title="t", url="/").days_left is None
+
+
+def test_work_comes_before_reminders(client, leader_user):
+    f.campaign("plan_approval")
+    Notification.objects.create(user=leader_user, source="x", dedup_key="k", title="提醒一条")
+    page = home(client, leader_user).content.decode()
+    assert page.index("待我审批") < page.index("未读提醒")
