@@ -3,7 +3,8 @@
 Anonymity rules (evaluation.md) shape the ballot tables: a stored ``Ballot`` holds its session, its
 evaluator group and whether it was entered from paper — no code, no user, no IP, no user agent, no time and
 no sequential id (UUID primary keys). ``BallotCode`` keeps only a keyed hash of each code and is never linked
-to a ballot. Tallies are the only read path.
+to a ballot. While a session is open its ballots are ``PendingBallot`` rows with sealed marks; they become
+``Ballot`` rows, in random order, when it closes (``services.pool``). Tallies are the only read path.
 """
 import uuid
 
