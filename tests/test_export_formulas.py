@@ -5,6 +5,7 @@ import dataclasses
 import datetime as dt
 import inspect
 import io
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -13,7 +14,9 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from assessment.slips import Slip, slips_xlsx
+from cadre.roster.errors import write_error_copy
 from cadre.roster.export import write_roster
+from cadre.roster.formats import RowIssue
 from cadre.models import Cadre
 from cadre.tests.factories import CadreFactory, PostFactory
 from cadre.tests.test_eligibility import person
@@ -111,3 +114,37 @@ def test_assessment_code_list():
     slip = Slip(serial=1, code="ABCDEFGH", url="http://t/v", **({"group": EVIL} if "group" in slip_fields else {}))
     kwargs = {"group": group} if "group" in inspect.signature(slips_xlsx).parameters else {}
     assert_text_only(slips_xlsx(session=session, slips=[slip], **kwargs), EVIL, "=1+1测评")
+
+
+@pytest.mark.django_db
+def test_roster_export_title_with_a_unit_name(tmp_path):
+    CadreFactory(name="张三")
+    out = tmp_path / "r.xlsx"
+    write_roster(Cadre.objects.all(), out, title="=1+1单位干部花名册")
+    assert_text_only(out.read_bytes(), "=1+1单位干部花名册", "张三")
+
+
+def test_roster_error_copy(tmp_path):
+    """The import's error copy echoes the uploaded values: as text, never as formulas."""
+    wb = xlsx.write_only_workbook()
+    ws = wb.create_sheet("干部花名册")
+    xlsx.append(ws, ["序号", "姓名", "身份证号"])
+    xlsx.append(ws, [1, EVIL, "@bad"])
+    source = io.BytesIO(xlsx.to_bytes(wb))
+    out = tmp_path / "errors.xlsx"
+    write_error_copy(source, [RowIssue(row=2, column="身份证号", value="@bad", message="=1+1 格式不对", col=2)], out)
+    assert_text_only(out.read_bytes(), EVIL, "@bad")
+
+
+def test_every_spreadsheet_goes_through_the_shared_writer():
+    """No production module builds openpyxl cells or csv rows itself: core/xlsx.py is the one writer."""
+    root = Path(__file__).resolve().parent.parent
+    offenders = []
+    for path in root.glob("*/**/*.py"):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith((".venv/", "bench/", "tests/")) or "/tests/" in rel or rel == "core/xlsx.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "WriteOnlyCell(" in text or "csv.writer(" in text:
+            offenders.append(rel)
+    assert offenders == []

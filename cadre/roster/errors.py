@@ -1,13 +1,15 @@
-"""The error copy: the uploaded sheet again with erroneous cells highlighted and a 错误说明 column."""
+"""The error copy: the uploaded sheet again with erroneous cells highlighted and a 错误说明 column. Every text
+goes back as a text cell (core.xlsx): a value typed as a formula in the upload is never a live formula here."""
 from __future__ import annotations
 
 import io
 from collections import defaultdict
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from core import xlsx
 
 from . import formats as rf
 from .reading import cell_values, open_workbook, pick_sheet
@@ -53,7 +55,7 @@ def write_error_copy(source, issues: list[rf.RowIssue], dest) -> int:
             marked = {i.col for i in by_row.get(excel_row, []) if i.col is not None}
             for index in range(max(len(values), width)):
                 value = values[index] if index < len(values) else None
-                cell = WriteOnlyCell(ws, value=value)
+                cell = xlsx.cell(ws, value)
                 fmt = formats[index] if index < len(formats) else None
                 if fmt and fmt != "General":
                     cell.number_format = fmt
@@ -64,13 +66,13 @@ def write_error_copy(source, issues: list[rf.RowIssue], dest) -> int:
                     cell.font = Font(bold=True)
                 cells.append(cell)
             if excel_row == header_row:
-                note = WriteOnlyCell(ws, value="错误说明")
+                note = xlsx.cell(ws, "错误说明")
                 note.font = Font(bold=True, color="9C0006")
             else:
                 messages = [f"{i.column}：{i.message}" if i.column else i.message for i in by_row.get(excel_row, [])]
                 if file_level and excel_row == max(1, first_data - 2):
                     messages += [i.message for i in file_level]
-                note = WriteOnlyCell(ws, value="；".join(messages) or None)
+                note = xlsx.cell(ws, "；".join(messages) or None)
                 if messages:
                     note.font = ERROR_FONT
             note.alignment = Alignment(wrap_text=True, vertical="top")

@@ -12,11 +12,11 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
+from core import xlsx
 from core.privacy import mask_id_number
 from core.xlsx import cell_xml as _cell_xml  # noqa: F401 (pinned by test_roster_perf)
 from core.xlsx import row_xml, stream_rows_into_sheet
@@ -150,22 +150,15 @@ def write_roster(
     ws.merged_cells.add(f"A1:{get_column_letter(ncols)}1")
     ws.row_dimensions[1].height = 30
 
-    title_cell = WriteOnlyCell(ws, value=title)
-    title_cell.font = Font(name="宋体", size=16, bold=True)
-    title_cell.alignment = Alignment(horizontal="center", vertical="center")
-    ws.append([title_cell])
+    xlsx.append(  # the title carries a unit's name: a text cell, never a formula
+        ws, [title], font=Font(name="宋体", size=16, bold=True), alignment=Alignment(horizontal="center", vertical="center")
+    )
 
     header_font = Font(bold=True)
     header_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    header = []
-    for _key, text in columns:
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font = header_font
-        cell.alignment = header_align
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
-        header.append(cell)
-    ws.append(header)
+    xlsx.append(
+        ws, [text for _key, text in columns], font=header_font, alignment=header_align, fill=HEADER_FILL, border=BORDER
+    )
 
     frame = io.BytesIO()
     wb.save(frame)
