@@ -137,6 +137,12 @@ class BallotSubmitView(APIView):
         "浏览器信息和时间。同一测评码只能成功提交一次。按来源地址限流。",
         request=BallotIn, responses={201: MessageOut, 400: MessageOut, 429: MessageOut},
     )
+    def finalize_response(self, request, response, *args, **kwargs):
+        # no django.request log line for a refused vote either (see assessment.views.ballot.unlogged)
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response._has_been_logged = True
+        return response
+
     def post(self, request):
         data = _valid(BallotCheckIn, request.data)
         services.ballot_submit(session_id=data["session"], code=data["code"], marks=data["marks"])

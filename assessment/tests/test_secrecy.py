@@ -209,3 +209,12 @@ def test_a_vote_writes_no_log_line(voted, staff_user, caplog, client):
                 content_type="application/json")
     ours = [r for r in caplog.records if r.name.startswith(("assessment", "django.request", "django.server"))]
     assert ours == []
+
+
+def test_a_refused_vote_writes_no_log_line_either(voted, caplog, client):
+    caplog.set_level(logging.DEBUG)
+    api = client.post("/api/ballots/", {"session": str(voted.public_id), "code": "ABCDEFGHJK", "marks": {}},
+                      content_type="application/json")
+    page = client.post(reverse("assessment:ballot", args=[voted.public_id]), {"step": "submit", "code": "ABCDEFGHJK"})
+    assert api.status_code == 400 and page.status_code == 400
+    assert [r for r in caplog.records if r.name.startswith(("assessment", "django.request", "django.server"))] == []
