@@ -68,6 +68,7 @@ PUBLICITY_START = Input(
     "start_date", "公示开始日期", "date", False,
     "不填则从下一个工作日开始；公示期按工作日计算（法定节假日和调休按官方日历）",
 )
+SPEECH_DATE = Input("speech_date", "演讲日期", "date", False, "演讲和评委评分的日期；不填则为今天")
 APPOINTED_ON = Input("appointed_on", "任职日期", "date", True, "应在任前公示期满之后")
 APPOINTMENT_DOCUMENT_NO = Input("document_no", "聘任文件文号", "text", True, max_length=60)
 NEW_REGISTRATION_END = Input("new_end", "新的报名截止日期", "date", True, "不能早于今天")
@@ -79,7 +80,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     _forward("approve_plan", "批准方案", S.PLAN_APPROVAL, S.POSTING, (LEADER,), inputs=(PLAN_DOCUMENT_NO,)),
     _forward("publish_posts", "发布职位公告、开始报名", S.POSTING, S.REGISTRATION, (STAFF,)),
     _forward("close_registration", "报名截止", S.REGISTRATION, S.REVIEW, (SYSTEM, STAFF)),
-    _forward("start_speech", "资格审查结束，进入演讲", S.REVIEW, S.SPEECH, (STAFF,)),
+    _forward("start_speech", "资格审查结束，进入演讲", S.REVIEW, S.SPEECH, (STAFF,), inputs=(SPEECH_DATE,)),
     _forward("close_speech", "演讲评分结束", S.SPEECH, S.EVALUATION, (STAFF,)),
     _forward("close_evaluation", "民主测评结束，进入考察", S.EVALUATION, S.INSPECTION, (STAFF,)),
     _forward("finish_inspection", "考察结束，提交讨论决定", S.INSPECTION, S.DECISION, (STAFF,)),

@@ -111,7 +111,7 @@ def seed_speech(users: dict[str, User], today: dt.date, vacated: list[int], log=
     clock.on(day(22), review)
     clock.on(day(21), lambda: services.review_approve(actor=leader, campaign=c, note="党工委会议审定"))
     clock.on(day(21), lambda: services.review_publish(actor=staff, campaign=c), hour=15)
-    clock.on(day(18), lambda: services.speech_start(actor=staff, campaign=c))
+    clock.on(day(18), lambda: services.speech_start(actor=staff, campaign=c, speech_date=today))
     rng = random.Random(20261120)
 
     def speech():

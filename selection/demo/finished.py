@@ -108,7 +108,7 @@ def seed_finished(users: dict[str, User], log=print) -> tuple[Campaign | None, l
     clock.on(dt.date(2026, 7, 14), lambda: services.review_approve(actor=leader, campaign=c, note="党工委会议审定"))
     clock.on(dt.date(2026, 7, 14), lambda: services.review_publish(actor=staff, campaign=c, today=dt.date(2026, 7, 14)),
              hour=15)
-    clock.on(dt.date(2026, 7, 17), lambda: services.speech_start(actor=staff, campaign=c))
+    clock.on(dt.date(2026, 7, 17), lambda: services.speech_start(actor=staff, campaign=c, speech_date=dt.date(2026, 7, 20)))
 
     rng = random.Random(20260720)
 

@@ -278,6 +278,13 @@ def registration_extend(*, actor, campaign: Campaign, new_end: dt.date, reason: 
     return transition(actor=actor, campaign=campaign, action="extend_registration", note=reason, before=reopen)
 
 
-def speech_start(*, actor, campaign: Campaign, note: str = "") -> Campaign:
-    """资格审查 → 演讲 (gate: every application decided, list approved and published, no 差额 shortfall, judges)."""
-    return transition(actor=actor, campaign=campaign, action="start_speech", note=note)
+def speech_start(*, actor, campaign: Campaign, note: str = "", speech_date: dt.date | None = None) -> Campaign:
+    """资格审查 → 演讲 (gate: every application decided, list approved and published, no 差额 shortfall, judges).
+    Records the 演讲日期 (by default today), which the judges' sheets and notices show."""
+    day = speech_date or today()
+
+    def record_date(c: Campaign):
+        c.speech_date = day
+        c.save(update_fields=["speech_date"])
+
+    return transition(actor=actor, campaign=campaign, action="start_speech", note=note, before=record_date)

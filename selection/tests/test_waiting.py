@@ -5,6 +5,7 @@ from django.core import mail
 from documents.models import Notification
 from selection import services
 from selection.tests import factories as F
+from selection import workflow
 from selection.workflow import Stage
 
 pytestmark = pytest.mark.django_db
@@ -36,3 +37,14 @@ def test_the_judges_hear_that_scoring_has_begun_and_nobody_twice():
         assert note.title.endswith("演讲评分已开始") and f"/selection/judge/{c.pk}/" in note.link
     assert not Notification.objects.filter(user=w.leader, title__endswith="演讲评分已开始").exists()
     assert not mail.outbox  # the judges have no e-mail address: the bell only
+
+
+
+def test_starting_the_speeches_records_the_speech_date_the_sheets_show():
+    c = F.CampaignFactory(stage=Stage.SPEECH)
+    c.refresh_from_db()
+    assert c.speech_date == services.today()  # the default: the day the move was taken
+    note = Notification.objects.filter(user=c.world.judges[0].user).get()
+    assert f"演讲日期：{c.speech_date.year}年{c.speech_date.month}月{c.speech_date.day}日" in note.body
+    move = workflow.transition_for("start_speech", Stage.REVIEW)
+    assert [i.name for i in move.inputs] == ["speech_date"] and not move.inputs[0].required
