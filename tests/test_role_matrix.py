@@ -186,6 +186,7 @@ RULES: dict[str, frozenset] = {
     "eligibility-post-screen": READERS,
     "eligibility-waiver-create": LEADER_ONLY,
     "eligibility-waiver-revoke": LEADER_ONLY,
+    "eligibility-manual-check-create": STAFF_ONLY,
     # API: rotation
     "rotation-due": READERS,
     "rotation-plan-list": READERS,

@@ -216,3 +216,22 @@ def test_cached_screen_is_reused_and_invalidated_by_writes(staff_user, monkeypat
     assert K.roster_version() == version + 1
     assert len(S.post_screen(post, AS_OF, unit_id=c.unit_id)) == 1 and len(calls) == 4
     assert isinstance(S.post_screen(post, AS_OF).screen, C.Screen)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_manual_check_api_staff_only_both_ways(client, request, role):
+    client.force_login(request.getfixturevalue(role))
+    post = PostFactory(level="副科级", title="副局长")
+    c = person(rank="一级科员", birth=D(1990, 1, 1))
+    url = reverse("eligibility-manual-check-create")
+    body = {"cadre": c.pk, "post": post.pk, "passed": False, "reason": "考察发现问题"}
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == (201 if role == "staff_user" else 403)
+    assert EligibilityManualCheck.objects.filter(cadre=c).exists() == (role == "staff_user")
+    if role == "staff_user":
+        assert response.json()["passed"] is False
+        assert E.explain(c, post, AS_OF).result == R.RESULT_FAIL
+        screen = client.get(reverse("eligibility-post-screen", args=[post.pk]), {"as_of": "2026-06-30", "appointment": "降职"})
+        assert screen.status_code == 200 and screen.json()["count"] == 0
+        assert client.post(url, {"cadre": c.pk, "passed": True}, content_type="application/json").status_code == 400
