@@ -31,6 +31,7 @@ class Todo:
     deadline: dt.date | None = None
     note: str = ""
     urgent: bool = False
+    happened_at: dt.datetime | None = None  # an event (an audit entry): shown as its time, not as waiting
 
     @property
     def waited_days(self) -> int | None:
@@ -122,7 +123,7 @@ def recent_audit(user) -> list[Todo]:
         Todo(
             title=f"{action_label(e.action)}：{e.object_repr or e.summary}"[:120],
             url=f"{url}?action={e.action}",
-            since=e.created_at,
+            happened_at=e.created_at,
             note=(e.actor.get_full_name() or e.actor.username) if e.actor else "系统",
         )
         for e in events
