@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from cadre.idnumber import make_id_number
-from cadre.tests.factories import CadreFactory, FamilyMemberFactory
+from cadre.tests.factories import CadreFactory, FamilyMemberFactory, PostFactory
 from core.privacy import mask_birth_date, mask_data, mask_id_number, mask_id_numbers
 
 BIRTHS = [dt.date(1979, 4, 13), dt.date(1983, 11, 27), dt.date(1990, 2, 19)]
@@ -55,6 +55,13 @@ def responses(user, cadres) -> dict[str, str]:
     }
     for c in cadres:
         out[f"api detail {c.name}"] = json.dumps(api.get(reverse("cadre-detail", args=[c.pk])).json(), ensure_ascii=False)
+    post = PostFactory(level="副科级", title="副局长")
+    out["eligibility explain api"] = json.dumps(
+        api.get(reverse("eligibility-explain"), {"cadre": cadres[0].pk, "post": post.pk}).json(), ensure_ascii=False
+    )
+    out["eligibility screen api"] = json.dumps(
+        api.get(reverse("eligibility-post-screen", args=[post.pk]), {"page_size": 100}).json(), ensure_ascii=False
+    )
     web = Client()
     web.force_login(user)
     out["roster page"] = web.get(reverse("cadre:roster")).content.decode()
@@ -86,7 +93,7 @@ def test_staff_see_full_numbers_and_dates(staff_user, people):
     got = responses(staff_user, people)
     for c in people:
         assert c.id_number in got["api list"] and c.birth_date.isoformat() in got["api list"]
-        assert c.id_number in got["roster export"]
+        assert c.id_number in got["roster export"] and c.id_number in got["eligibility screen api"]
     assert RELATIVE_BIRTH.isoformat() in got[f"api detail {people[0].name}"]
 
 
