@@ -1,4 +1,4 @@
-"""任职资格 API: explain one cadre for one post, screen a post, grant/revoke waivers. Thin views."""
+"""任职资格 API: explain one cadre for one post, screen a post, grant/revoke waivers, record manual checks. Thin views."""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from core import roles
 
 from ...api.serializers import MaskedIdNumberField
-from ...models import Cadre, EligibilityWaiver, Post
+from ...models import Cadre, EligibilityManualCheck, EligibilityWaiver, Post
 from .. import rules as R
 from .. import selectors as S
 from .. import services
@@ -39,7 +39,7 @@ class ExplanationSerializer(serializers.Serializer):
     post_id = serializers.IntegerField(allow_null=True)
     post = serializers.CharField(help_text="职位")
     as_of = serializers.DateField(help_text="截止日期")
-    appointment = serializers.ChoiceField(choices=[R.NEW, R.TRANSFER], help_text="新任 / 转任")
+    appointment = serializers.ChoiceField(choices=list(R.APPOINTMENTS), help_text="新任 / 转任 / 降职（现任层次高于职位，不列为人选）")
     appointment_basis = serializers.CharField(help_text="按转任的依据，例如“现任正科级”“具有中级职称”")
     result = serializers.ChoiceField(choices=list(R.RESULTS), help_text="符合 / 符合（含放宽） / 不符合 / 待人工审核")
     rules = RuleResultSerializer(many=True)
@@ -113,7 +113,7 @@ class PostScreenApi(APIView):
         parameters=[
             AS_OF,
             OpenApiParameter("result", OpenApiTypes.STR, enum=list(R.RESULTS), description="结果"),
-            OpenApiParameter("appointment", OpenApiTypes.STR, enum=[R.NEW, R.TRANSFER], description="任职方式"),
+            OpenApiParameter("appointment", OpenApiTypes.STR, enum=list(R.APPOINTMENTS), description="任职方式"),
             OpenApiParameter("unit", OpenApiTypes.INT, description="工作单位ID"),
             OpenApiParameter("page", OpenApiTypes.INT, description="页码"),
         ],
@@ -129,8 +129,8 @@ class PostScreenApi(APIView):
         if result and result not in R.RESULTS:
             return Response({"detail": f"结果应为{'、'.join(R.RESULTS)}之一", "field": "result"}, status=400)
         appointment = params.get("appointment", "")
-        if appointment and appointment not in (R.NEW, R.TRANSFER):
-            return Response({"detail": "任职方式应为新任或转任", "field": "appointment"}, status=400)
+        if appointment and appointment not in R.APPOINTMENTS:
+            return Response({"detail": "任职方式应为新任、转任或降职", "field": "appointment"}, status=400)
         unit = params.get("unit") or None
         if unit is not None and not str(unit).isdigit():
             return Response({"detail": "工作单位ID应为整数", "field": "unit"}, status=400)
@@ -180,3 +180,39 @@ class WaiverRevokeApi(APIView):
         waiver = get_object_or_404(EligibilityWaiver.objects.select_related("cadre"), pk=pk)
         waiver = services.waiver_revoke(actor=request.user, waiver=waiver, reason=data.validated_data["reason"])
         return Response(WaiverOutputSerializer(waiver).data)
+
+
+class ManualCheckInputSerializer(serializers.Serializer):
+    cadre = serializers.IntegerField(help_text="干部ID")
+    post = serializers.IntegerField(required=False, allow_null=True, help_text="职位ID（空为通用或按 scope）")
+    scope = serializers.CharField(required=False, allow_blank=True, max_length=40, help_text="竞争上岗范围，例如 campaign:12")
+    passed = serializers.BooleanField(help_text="true 通过 / false 不通过")
+    reason = serializers.CharField(max_length=300, help_text="审核意见")
+
+
+class ManualCheckOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EligibilityManualCheck
+        fields = ["id", "cadre", "post", "scope", "rule", "passed", "reason", "recorded_by", "recorded_on"]
+
+
+class ManualCheckCreateApi(APIView):
+    @extend_schema(
+        summary="记录政治素质和品行人工审核结论",
+        description="组织部工作人员为某人（通用、某职位或某次竞争上岗）记录人工审核项通过或不通过及审核意见；再次记录覆盖原记录，记入审计日志。",
+        request=ManualCheckInputSerializer,
+        responses={201: ManualCheckOutputSerializer},
+        tags=["任职资格"],
+    )
+    def post(self, request):
+        if not roles.is_staff_member(request.user):
+            raise PermissionDenied("只有组织部工作人员可以记录人工审核结论")
+        data = ManualCheckInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        cadre = get_object_or_404(Cadre, pk=v["cadre"])
+        post = get_object_or_404(Post.objects.select_related("unit"), pk=v["post"]) if v.get("post") else None
+        check = services.manual_check_record(
+            actor=request.user, cadre=cadre, post=post, scope=v.get("scope") or "", passed=v["passed"], reason=v["reason"],
+        )
+        return Response(ManualCheckOutputSerializer(check).data, status=status.HTTP_201_CREATED)
