@@ -131,18 +131,18 @@ class BallotSubmitView(APIView):
     parser_classes = [JSONParser]
     renderer_classes = [JSONRenderer]
 
-    @extend_schema(
-        summary="提交选票（匿名）",
-        description="凭一次性测评码投票，无需登录。测评码与选票在同一事务中核销和保存；选票不记录测评码、账号、IP、"
-        "浏览器信息和时间。同一测评码只能成功提交一次。按来源地址限流。",
-        request=BallotIn, responses={201: MessageOut, 400: MessageOut, 429: MessageOut},
-    )
     def finalize_response(self, request, response, *args, **kwargs):
         # no django.request log line for a refused vote either (see assessment.views.ballot.unlogged)
         response = super().finalize_response(request, response, *args, **kwargs)
         response._has_been_logged = True
         return response
 
+    @extend_schema(
+        summary="提交选票（匿名）",
+        description="凭一次性测评码投票，无需登录。测评码与选票在同一事务中核销和保存；选票不记录测评码、账号、IP、"
+        "浏览器信息和时间。同一测评码只能成功提交一次。按来源地址限流。",
+        request=BallotIn, responses={201: MessageOut, 400: MessageOut, 429: MessageOut},
+    )
     def post(self, request):
         data = _valid(BallotCheckIn, request.data)
         services.ballot_submit(session_id=data["session"], code=data["code"], marks=data["marks"])
