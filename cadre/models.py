@@ -153,7 +153,9 @@ class Cadre(models.Model):
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     history = HistoricalRecords(
-        verbose_name="档案变更记录", excluded_fields=["updated_at", "rank_order", "unit_order", "pinyin_key", "stroke_key", "search_key"]
+        verbose_name="档案变更记录", excluded_fields=["updated_at", "rank_order", "unit_order", "pinyin_key", "stroke_key", "search_key"],
+        # the change log reads a record's rows by id; indexes on the copied columns only slowed every write (import)
+        no_db_index=["name", "id_number", "birth_date", "unit", "user"],
     )
 
     class Meta:
