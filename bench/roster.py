@@ -284,6 +284,7 @@ def main():
     parser.add_argument("--sort", default="position")
     parser.add_argument("--quick", action="store_true", help="smaller sizes (2k/20k) for a smoke run")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument("--import-only", action="store_true", help="measure the import and its floor only (no 100k fill, export or list page)")
     parser.add_argument("--launcher", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.launcher:
@@ -358,6 +359,8 @@ def main():
         print(f"  per-row services baseline: {n} rows in {t_rowwise:.2f} s → {per_row_10k:.1f} s per {small} rows")
         print(f"  ratio per-row / set-based                   {per_row_10k / t_import:7.1f} ×")
 
+        if args.import_only:
+            return
         t0 = time.perf_counter()
         from cadre.models import Cadre
 
