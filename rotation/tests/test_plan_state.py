@@ -274,3 +274,14 @@ def test_plan_structure_before_and_after(world, client, staff_user):
     client.force_login(staff_user)
     html = client.get(reverse("rotation:plan-structure", args=[plan.pk])).content.decode()
     assert "交流前后队伍结构" in html and 'data-side-chart="民族"' in html
+
+
+def test_api_adopt_and_reject(chain, client, staff_user, leader_user):
+    plan, a, b, sa, sb, _posts = chain
+    client.force_login(leader_user)
+    assert client.post(f"/api/rotation/plans/{plan.pk}/adopt/", {"all": True}, content_type="application/json").status_code == 403
+    client.force_login(staff_user)
+    r = client.post(f"/api/rotation/suggestions/{sb.pk}/reject/", {"reason": "暂缓"}, content_type="application/json")
+    assert r.status_code == 200 and [s["cadre_name"] for s in r.json()["fell"]] == ["甲"]
+    r = client.post(f"/api/rotation/plans/{plan.pk}/adopt/", {"all": True}, content_type="application/json")
+    assert r.status_code == 400 and "没有可采纳的建议" in r.content.decode()
