@@ -87,6 +87,10 @@ def main():
             t = time.perf_counter()
             call_command("seed_demo", size=args.size, seed=1, verbosity=0)
             print(f"seed_demo --size {args.size}: {time.perf_counter() - t:.1f} s")
+        # the planner's statistics, as autovacuum would have them after a bulk load (without them PostgreSQL
+        # estimates a few dozen rows per table and picks nested loops over 100 000 people)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         posts = list(
             Post.objects.filter(is_active=True, level__in=["正科级", "副科级"]).select_related("unit").order_by("-level", "id")
         )

@@ -114,6 +114,9 @@ def setup_data(size: int, n_codes: int) -> dict:
               f"loading {size} cadres with the test factories instead")
         call_command("flush", interactive=False, verbosity=0)  # what the failed loader left behind
         seed_with_factories(size)
+    if connections["default"].vendor == "postgresql":
+        with connections["default"].cursor() as cursor:  # statistics as autovacuum would have them after the load
+            cursor.execute("ANALYZE")
     staff = User.objects.create_user("load-staff", password="load-pass-123")
     staff.groups.add(Group.objects.get_or_create(name=roles.STAFF)[0])
     cadre_ids = list(Cadre.objects.values_list("pk", flat=True))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connections
-from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q
+from django.db.models import Count, Func, IntegerField, Q
 
 from ..choices import EDUCATION_RANK, RANK_GRADE
 from ..models import AnnualAssessment, Cadre, EducationRecord, OrgUnit, RankHistory, RewardPunishment
@@ -118,11 +118,11 @@ def _days(values, n: int, none: int) -> np.ndarray:
 
 
 def _fetch(queries: dict, *, concurrent: bool) -> dict:
-    """{name: rows} for value-list querysets, read raw (fetchall): in turn on this connection, or together on
-    worker connections for a big roster outside a transaction (`facts._fetch_all`)."""
+    """{name: rows} for value-list querysets, read raw (fetchall): in turn on this connection, or (`concurrent`,
+    a big roster) together on worker connections when outside a transaction on PostgreSQL (`facts._fetch_all`)."""
     first = next(iter(queries.values()))
     conn = connections[first.db]
-    if concurrent and conn.vendor == "postgresql" and not conn.in_atomic_block and first.count() >= F.CONCURRENT_FETCH_MIN_ROWS:
+    if concurrent and conn.vendor == "postgresql" and not conn.in_atomic_block:
         pool = ThreadPoolExecutor(max_workers=len(queries), thread_name_prefix="eligibility-columns")
         futures = {name: pool.submit(F._fetch_rows, *qs.query.sql_with_params(), first.db) for name, qs in queries.items()}
         pool.shutdown(wait=False)
@@ -159,18 +159,24 @@ class _Roster:
     def __init__(self, cadres, plans, as_of: dt.date, concurrent: bool):
         self.as_of = as_of
         a = as_of
+        # A big roster reads the history tables whole and drops other people's rows here: cheaper than joining
+        # every one of them with the roster's ids. A small one (a page, a campaign's applicants) joins.
+        big = cadres.count() >= F.CONCURRENT_FETCH_MIN_ROWS
         ids_q = cadres.values("pk")
-        ranks = RankHistory.objects.filter(cadre_id__in=ids_q, start__lte=a)
+
+        def mine(qs):
+            return qs if big else qs.filter(cadre_id__in=ids_q)
+
+        ranks = mine(RankHistory.objects.filter(start__lte=a))
         queries = {
-            "cadres": cadres.order_by("rank_order", "id").annotate(
-                _birth=Days("birth_date"), _rank_start=Days("rank_start"),
-                _has_ranks=Exists(RankHistory.objects.filter(cadre_id=OuterRef("pk"))),
-            ).values_list(
+            "cadres": cadres.order_by("rank_order", "id").annotate(_birth=Days("birth_date"), _rank_start=Days("rank_start"))
+            .values_list(
                 "id", "gender", "_birth", "staffing_type", "works_in_organ", "unit_id", "health", "title_level",
-                "rank_level", "_rank_start", "_has_ranks",
+                "rank_level", "_rank_start",
             ),
             "held": ranks.filter(Q(end__isnull=True) | Q(end__gte=a)).annotate(_start=Days("start"))
             .values_list("cadre_id", "level", "_start").order_by(),
+            "ranked": mine(RankHistory.objects.all()).values_list("cadre_id").distinct().order_by(),
         }
         self.tenure_specs = sorted({
             (ten[0], tuple(sorted(ten[1])) if ten[1] is not None else None)
@@ -186,26 +192,25 @@ class _Roster:
         for i, (years, accepted) in enumerate(self.assessment_specs):
             good = [g for g in accepted if g and g != "未定等次"] or ["-"]
             queries[f"grades{i}"] = (
-                AnnualAssessment.objects.filter(
-                    cadre_id__in=ids_q, year__gte=as_of.year - years, year__lt=as_of.year, grade__in=good,
-                ).values("cadre_id").annotate(n=Count("id")).filter(n=years).values_list("cadre_id").order_by()
+                mine(AnnualAssessment.objects.filter(year__gte=as_of.year - years, year__lt=as_of.year, grade__in=good))
+                .values("cadre_id").annotate(n=Count("id")).filter(n=years).values_list("cadre_id").order_by()
             )
         self.minimums = sorted({EDUCATION_RANK[e[0]] for p in plans for (_a, _t, e) in p.sections.values() if e is not None})
         if self.minimums:
             levels = [lv for lv, r in EDUCATION_RANK.items() if r >= self.minimums[0]]
             queries["educations"] = (
-                EducationRecord.objects.filter(cadre_id__in=ids_q, level__in=levels).values_list("cadre_id", "mode", "level").order_by()
+                mine(EducationRecord.objects.filter(level__in=levels)).values_list("cadre_id", "mode", "level").order_by()
             )
         kinds = sorted({k for p in plans if p.sanction for k in p.sanction})
         if kinds:
             queries["sanctions"] = (
-                RewardPunishment.objects.filter(cadre_id__in=ids_q, kind__in=kinds)
+                mine(RewardPunishment.objects.filter(kind__in=kinds))
                 .values_list("cadre_id", "kind", "name", "decided_on", "effect_start", "effect_end").order_by()
             )
-        results = _fetch(queries, concurrent=concurrent)
+        results = _fetch(queries, concurrent=concurrent and big)
         rows = results["cadres"]
         n = self.n = len(rows)
-        cols = list(zip(*rows)) if rows else [()] * 11
+        cols = list(zip(*rows)) if rows else [()] * 10
         self.ids = np.fromiter(cols[0], np.int64, n)
         self._sorter = np.argsort(self.ids)
         self._sorted = self.ids[self._sorter]
@@ -217,7 +222,9 @@ class _Roster:
         self.unit_ids = np.fromiter((u if u is not None else -1 for u in cols[5]), np.int64, n)
         self.health = _codes([h or "" for h in cols[7 - 1]], self.health_table)
         self.title = _codes([t or "" for t in cols[7]], self.title_table)
-        self._rank_held(results["held"], [r or "" for r in cols[8]], _days(cols[9], n, -1), np.fromiter(map(bool, cols[10]), bool, n))
+        has_rows = np.zeros(n, bool)
+        has_rows[self.position(r[0] for r in results["ranked"])] = True
+        self._rank_held(results["held"], [r or "" for r in cols[8]], _days(cols[9], n, -1), has_rows)
         self.runs = {}
         for i, spec in enumerate(self.tenure_specs):
             self.runs[spec] = self._islands(results[f"tenure{i}"])
@@ -227,7 +234,7 @@ class _Roster:
             ok[self.position(r[0] for r in results[f"grades{i}"])] = True
             self.passed_assessment[spec] = ok
         self.edu_ft, self.edu_pt = np.zeros(n, np.int64), np.zeros(n, np.int64)
-        edu = results.get("educations") or []
+        edu = self.mine(results.get("educations") or [])
         if edu:
             e_cid, e_mode, e_level = zip(*edu)
             e_idx = self.position(e_cid)
@@ -236,7 +243,7 @@ class _Roster:
             pt = np.fromiter(map("在职".__eq__, e_mode), bool, len(edu))
             self.edu_ft[e_idx[ft]] = e_rank[ft]
             self.edu_pt[e_idx[pt]] = e_rank[pt]
-        sanctions = results.get("sanctions") or []
+        sanctions = self.mine(results.get("sanctions") or [])
         where = self.position(r[0] for r in sanctions)
         self.sanction_rows = [
             (int(i), R.Sanction(kind, name, D.parse_date(decided), D.parse_date(start), D.parse_date(end)))
@@ -244,9 +251,22 @@ class _Roster:
         ]
 
     def position(self, cadre_ids) -> np.ndarray:
-        """Roster positions of cadre ids (every id is on the roster)."""
+        """Roster positions of the cadre ids that are on the roster (others are left out)."""
         ids = np.fromiter(cadre_ids, np.int64)
-        return self._sorter[np.searchsorted(self._sorted, ids)]
+        return self._sorter[self._at(ids)[self._on(ids)]]
+
+    def _at(self, ids: np.ndarray) -> np.ndarray:
+        return np.minimum(np.searchsorted(self._sorted, ids), max(self.n - 1, 0))
+
+    def _on(self, ids: np.ndarray) -> np.ndarray:
+        return self._sorted[self._at(ids)] == ids if self.n else np.zeros(len(ids), bool)
+
+    def mine(self, rows: list) -> list:
+        """The rows (cadre id first) of people on the roster."""
+        if not rows:
+            return rows
+        on = self._on(np.fromiter((r[0] for r in rows), np.int64, len(rows)))
+        return rows if on.all() else [r for r, keep in zip(rows, on) if keep]
 
     def _rank_held(self, held_rows, record_rank, record_start, has_rows):
         """The level held on the as-of date (dates.rank_on): the latest start, then the larger level name; a
@@ -254,6 +274,7 @@ class _Roster:
         n, a = self.n, self.as_of.toordinal()
         table = self.rank_table
         best = np.full(n, -1, np.int64)
+        held_rows = self.mine(held_rows)
         if held_rows:
             cid, level, start = zip(*held_rows)
             names = sorted(set(level))
@@ -273,6 +294,7 @@ class _Roster:
 
     def _islands(self, rows) -> tuple:
         """(positions, starts, ends) of the rank rows a tenure rule counts (ends INF when open)."""
+        rows = self.mine(rows)
         if not rows:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
         cid, start, end = zip(*rows)

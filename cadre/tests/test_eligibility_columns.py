@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from cadre import eligibility as E
 from cadre import services
 from cadre.eligibility import columns as C
+from cadre.eligibility import facts as F
 from cadre.eligibility import rules as R
 from cadre.models import AnnualAssessment, Cadre, EducationRecord, RankHistory, RewardPunishment
 from cadre.tests.factories import CadreFactory, OrgUnitFactory, PostFactory
@@ -136,8 +137,27 @@ def test_column_screen_query_count_is_constant(django_assert_num_queries):
     with django_assert_num_queries(len(small.captured_queries)):
         screen = C.screen_columns(E.active_cadres(), posts, AS_OF)
     assert len(screen.ids) == Cadre.objects.filter(status="在职").count()
-    # rule sets, cadres, ranks held on the day, the ranks a tenure rule counts, passing assessments, education,
-    # sanctions, unit kinds, waivers, manual checks
-    assert len(small.captured_queries) == 10
+    # rule sets, the roster's size, cadres, ranks held on the day, who has rank rows, the ranks a tenure rule
+    # counts, passing assessments, education, sanctions, unit kinds, waivers, manual checks
+    assert len(small.captured_queries) == 12
     with django_assert_num_queries(8):  # a page of rows: rule sets, five fact queries, waivers, manual checks
         screen.explanations(posts[0].pk, range(10))
+
+
+@pytest.mark.django_db
+def test_a_big_roster_reads_whole_tables_and_keeps_only_its_people(monkeypatch, leader_user):
+    """Above the size where the history tables are read whole, rows of people off the roster (retired, another
+    unit) are dropped here: the same answers as the joined reads."""
+    people = varied_roster(30, 11)
+    for c in people[::4]:
+        Cadre.objects.filter(pk=c.pk).update(status="退休")
+    posts = [PostFactory(level="正科级", title="局长"), PostFactory(level="副科级", title="副局长")]
+    by_id = {c.pk: c for c in Cadre.objects.all()}
+    joined = C.screen_columns(E.active_cadres(), posts, AS_OF)
+    monkeypatch.setattr(F, "CONCURRENT_FETCH_MIN_ROWS", 1)
+    whole = C.screen_columns(E.active_cadres(), posts, AS_OF)
+    assert list(whole.ids) == list(joined.ids) and len(whole.ids) == Cadre.objects.filter(status="在职").count()
+    for p in posts:
+        for name in ("appointment", "result", "manual_open"):
+            assert list(getattr(whole.posts[p.pk], name)) == list(getattr(joined.posts[p.pk], name))
+    assert assert_identical(whole, by_id, posts, AS_OF) == 2 * len(whole.ids)
