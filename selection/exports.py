@@ -20,10 +20,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
-from cadre.selectors import highest_education
 from core import xlsx
 
-from . import selectors
+from . import selectors, snapshots
 from .models import AppStatus, Campaign
 from .permissions import can_see_judge_scores
 
@@ -50,18 +49,6 @@ def age_on(birth: dt.date, on: dt.date) -> int:
 def birth_with_age(birth: dt.date, as_of: dt.date) -> str:
     """``1981.06（44岁）``: the age on the campaign's 资格计算基准日."""
     return f"{month_text(birth)}（{age_on(birth, as_of)}岁）"
-
-
-def education_level(cadre) -> str:
-    """The higher of 全日制 and 在职 学历 (from the prefetched ``educations``), '' when none."""
-    best = highest_education(cadre.educations.all())
-    return best.level if best else ""
-
-
-def current_job(cadre) -> str:
-    """现单位及职务 / 现任职务: the unit's full name and the post title."""
-    unit = cadre.unit.name if cadre.unit_id else ""
-    return f"{unit}{cadre.position_title}"
 
 
 def score(value: Decimal | None) -> float | None:
@@ -167,10 +154,10 @@ def registration_summary(campaign: Campaign) -> bytes:
         "campaign_post__order", "campaign_post_id", "submitted_at", "id"
     )
     for seq, a in enumerate(apps, 1):
-        c = a.cadre
+        c, p = a.cadre, snapshots.person(a)
         sheet.append([
-            seq, c.name, c.gender, birth_with_age(c.birth_date, campaign.as_of), education_level(c), current_job(c),
-            month_text(c.position_start), str(a.campaign_post.post), a.get_source_display(),
+            seq, p["name"], p["gender"], birth_with_age(p["birth_date"], campaign.as_of), p["education_level"],
+            p["current_job"], month_text(c.position_start), str(a.campaign_post.post), a.get_source_display(),
             a.review_decision or NOT_REVIEWED,
         ])
     return _save(wb)
@@ -195,9 +182,9 @@ def review_list(campaign: Campaign) -> bytes:
             label += f"（已取消：{g.campaign_post.cancel_reason}）"
         sheet.group(label)
         for seq, a in enumerate(g.rows, 1):
-            c = a.cadre
+            p = snapshots.person(a)
             sheet.append([
-                seq, c.name, c.gender, month_text(c.birth_date), education_level(c), current_job(c),
+                seq, p["name"], p["gender"], month_text(p["birth_date"]), p["education_level"], p["current_job"],
                 a.suggestion, a.review_decision or NOT_REVIEWED, a.review_reason,
             ])
     return _save(wb)
@@ -256,9 +243,9 @@ def inspection_list(campaign: Campaign) -> bytes:
     wb = Workbook(write_only=True)
     sheet = Sheet(wb, "考察对象名单", f"{campaign.title}考察对象名单", INSPECTION_COLUMNS)
     for seq, a in enumerate(selectors.inspection_targets(campaign), 1):
-        c = a.cadre
+        p = snapshots.person(a)
         sheet.append([
-            seq, c.name, c.gender, month_text(c.birth_date), education_level(c), current_job(c),
+            seq, p["name"], p["gender"], month_text(p["birth_date"]), p["education_level"], p["current_job"],
             str(a.campaign_post.post), score(a.composite_score), a.rank,
         ])
     return _save(wb)

@@ -71,6 +71,7 @@ def facts(cadre, *, educations, holdings) -> dict:
         "political_status": cadre.political_status,
         "native_place": cadre.native_place,
         "unit": unit_text,
+        "unit_name": unit.name if unit is not None else "",
         "post": cadre.position_title,
         "current_job": f"{unit_text}{cadre.position_title}",
         "post_level": level,
@@ -115,6 +116,24 @@ def take(cadre: Cadre, explanation=None, *, at: dt.datetime | None = None) -> di
     if at is not None:
         snap["taken_at"] = at.isoformat()
     return snap
+
+
+def person(app) -> dict:
+    """Name, gender, birth date, education level and ``现单位及职务`` (the unit's full name) of an application as
+    the lists and exports print them: from the snapshot (the live record for a draft)."""
+    if not app.snapshot:
+        c = app.cadre
+        return {"name": c.name, "gender": c.gender, "birth_date": c.birth_date,
+                "education_level": education_text(c.educations.all()).split("（")[0],
+                "current_job": f"{c.unit.name if c.unit_id else ''}{c.position_title}"}
+    snap = app.snapshot
+    birth = snap.get("birth")
+    return {
+        "name": snap.get("name", ""), "gender": snap.get("gender", ""),
+        "birth_date": dt.date.fromisoformat(birth) if birth else None,
+        "education_level": (snap.get("education") or "").split("（")[0],
+        "current_job": f"{snap.get('unit_name') or snap.get('unit', '')}{snap.get('post', '')}",
+    }
 
 
 def of(app) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .. import exports, permissions, services, workflow
+from .. import exports, permissions, services, snapshots, workflow
 from ..models import (
     Application,
     Campaign,
@@ -132,17 +132,24 @@ class EventOut(serializers.ModelSerializer):
 class PersonFields(serializers.Serializer):
     """The person of an application as the lists show them."""
 
-    cadre_name = serializers.CharField(source="cadre.name", read_only=True, label="姓名")
-    gender = serializers.CharField(source="cadre.gender", read_only=True, label="性别")
+    cadre_name = serializers.SerializerMethodField(label="姓名")
+    gender = serializers.SerializerMethodField(label="性别")
     birth_month = serializers.SerializerMethodField(label="出生年月")
     current_job = serializers.SerializerMethodField(label="现单位及职务")
     post_title = serializers.CharField(source="campaign_post.post.__str__", read_only=True, label="报名职位")
+    # the person as the campaign decided on them: the snapshot taken at submission (the record for a draft)
+
+    def get_cadre_name(self, obj) -> str:
+        return snapshots.person(obj)["name"]
+
+    def get_gender(self, obj) -> str:
+        return snapshots.person(obj)["gender"]
 
     def get_birth_month(self, obj) -> str:
-        return exports.month_text(obj.cadre.birth_date)
+        return exports.month_text(snapshots.person(obj)["birth_date"])
 
     def get_current_job(self, obj) -> str:
-        return exports.current_job(obj.cadre)
+        return snapshots.person(obj)["current_job"]
 
 
 APPLICATION_FORM_FIELDS = ["accept_adjustment", "achievements", "work_plan", "declaration"]
