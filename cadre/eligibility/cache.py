@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import replace
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -70,18 +71,37 @@ for _model in (Cadre, RankHistory, AnnualAssessment, EducationRecord, RewardPuni
     post_delete.connect(_on_write, sender=_model, dispatch_uid=f"eligibility_version_delete_{_model.__name__}")
 
 
+def _key(post: Post, rs, as_of: dt.date, scope: str, version: int) -> str:
+    digest = hashlib.sha1(rs.key.encode()).hexdigest()[:16]
+    return f"eligibility:screen:{post.pk}:{post.level}:{int(post.requires_full_time_education)}:{as_of}:{scope}:{digest}:{version}"
+
+
+def posts_screen_columns(posts, as_of: dt.date, *, scope: str = "") -> dict:
+    """{post id: Screen of that post against the active roster}: fresh cached screens, and one column screen of
+    every post that had none (stored one per post, so each post's page reads the same answer)."""
+    posts = list(posts)
+    if not posts:
+        return {}
+    rules = RuleSetCache(posts=[p.pk for p in posts], scope=scope)
+    use_cache = not connection.in_atomic_block
+    keys = {}
+    found = {}
+    if use_cache:
+        version = roster_version()
+        keys = {p.pk: _key(p, rules.resolve(level_key(p.level), p.pk), as_of, scope, version) for p in posts}
+        hits = cache.get_many(list(keys.values()))
+        found = {pid: hits[key] for pid, key in keys.items() if key in hits}
+    missing = [p for p in posts if p.pk not in found]
+    if missing:
+        both = screen_columns(active_cadres(), missing, as_of, scope=scope)
+        fresh = {p.pk: replace(both, posts={p.pk: both.posts[p.pk]}) for p in missing}
+        if use_cache:
+            cache.set_many({keys[pid]: screen for pid, screen in fresh.items()}, TIMEOUT)
+        found.update(fresh)
+    return found
+
+
 def post_screen_columns(post: Post, as_of: dt.date, *, scope: str = ""):
     """(Screen, PostColumns) of one post against the active roster, from the cache when it is fresh."""
-    rs = RuleSetCache(posts=[post.pk], scope=scope).resolve(level_key(post.level), post.pk)
-    use_cache = not connection.in_atomic_block
-    key = None
-    if use_cache:
-        digest = hashlib.sha1(rs.key.encode()).hexdigest()[:16]
-        key = f"eligibility:screen:{post.pk}:{post.level}:{int(post.requires_full_time_education)}:{as_of}:{scope}:{digest}:{roster_version()}"
-        hit = cache.get(key)
-        if hit is not None:
-            return hit, hit.posts[post.pk]
-    screen = screen_columns(active_cadres(), [post], as_of, scope=scope)
-    if key is not None:
-        cache.set(key, screen, TIMEOUT)
+    screen = posts_screen_columns([post], as_of, scope=scope)[post.pk]
     return screen, screen.posts[post.pk]

@@ -11,10 +11,9 @@ from core.exceptions import ApplicationError
 
 from ..models import Cadre, EligibilityManualCheck, EligibilityRuleSet, EligibilityWaiver, Post
 from . import rules as R
-from .cache import post_screen_columns
+from .cache import post_screen_columns, posts_screen_columns
 from .columns import APPT_INDEX, FAIL, MANUAL, RESULT_INDEX, screen_columns
 from .engine import Explanation, screen, today
-from .facts import active_cadres
 from .rulesets import LEVEL_RANK
 
 RESULT_ORDER = {r: i for i, r in enumerate(R.RESULTS)}
@@ -123,16 +122,10 @@ def posts_index(*, unit_id=None, level: str = "", vacancy: str = "", open_only: 
 
 
 def posts_index_counts(posts, as_of: dt.date) -> dict:
-    """{post id: counts} for a page of posts: one screen of the roster against all of them (the counts of each
-    post's own screen page, with no filter)."""
-    posts = list(posts)
-    if not posts:
-        return {}
-    screen_ = screen_columns(active_cadres(), posts, as_of)
-    everyone = np.arange(len(screen_.ids))
-    return {
-        p.pk: ScreenRows(screen_, p.pk, everyone).counts() for p in posts
-    }
+    """{post id: counts} for a page of posts, from the same cached screens as each post's own page (one column
+    screen of the roster against the posts that had none): the counts of that page without filters."""
+    screens = posts_screen_columns(posts, as_of)
+    return {pid: ScreenRows(screen_, pid, np.arange(len(screen_.ids))).counts() for pid, screen_ in screens.items()}
 
 
 def manual_checks_for(cadre: Cadre):
