@@ -385,7 +385,7 @@ def test_appointment_data_reads_the_snapshot_kind_and_date():
     Cadre.objects.filter(pk=new.cadre_id).update(position_title="副局长")
     data = notices.appointment_data(c)
     assert [(x.name, x.kind, x.is_new_promotion, x.previous_post) for x in data.appointments] == [
-        ("钱七", "新提任", True, "经发局科员"), ("孙八", "平职交流", False, "财政局副局长"),
+        ("钱七", "新提任", True, ""), ("孙八", "平职交流", False, "财政局副局长"),
         ("李九", "降职", False, "财政局局长"),
     ]
     assert data.issue_date == dt.date(2026, 9, 3) and data.addressee == "各部门、各单位"
