@@ -7,6 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from django.urls import reverse
+
 from cadre.models import Cadre
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
@@ -189,3 +191,33 @@ def test_a_notice_before_its_stage_is_refused_in_chinese(stage, kind, message):
     c = F.campaign(stage)
     with pytest.raises(ApplicationError, match=message):
         notices.require_stage(c, kind)
+
+
+# ------------------------------------------------------------------ the pages
+
+
+def test_staff_see_the_record_change_and_correct_through_the_page(client, staff, leader):
+    c = F.campaign(Stage.REVIEW)
+    app = F.application(F.posts_of(c)[0])
+    Cadre.objects.filter(pk=app.cadre_id).update(position_title="新职务")
+    url = reverse("selection:section", args=[c.pk, "review"])
+    client.force_login(staff)
+    page = client.get(url).content.decode()
+    assert "档案已变更" in page and "现为“新职务”" in page and "更正快照" in page
+    client.force_login(leader)
+    page = client.get(url).content.decode()
+    assert "档案已变更" not in page and "更正快照" not in page  # staff only
+    response = client.post(reverse("selection:snapshot-correct", args=[c.pk, app.pk]),
+                           {"field": "post", "value": "新职务", "reason": "核对"})
+    assert response.status_code == 403
+    client.force_login(staff)
+    response = client.post(reverse("selection:snapshot-correct", args=[c.pk, app.pk]),
+                           {"field": "post", "value": "新职务", "reason": ""})
+    app.refresh_from_db()
+    assert app.snapshot["post"] != "新职务"  # no reason: refused
+    client.post(reverse("selection:snapshot-correct", args=[c.pk, app.pk]),
+                {"field": "post", "value": "新职务", "reason": "任职文件已于报名前下发"})
+    app.refresh_from_db()
+    assert app.snapshot["post"] == "新职务"
+    page = client.get(url).content.decode()
+    assert "档案已变更" not in page and "快照已更正" in page
