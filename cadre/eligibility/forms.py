@@ -45,7 +45,7 @@ class ManualCheckForm(forms.Form):
     )
     passed = forms.TypedChoiceField(
         label="审核结论", choices=[("1", "通过"), ("0", "不通过")], coerce=lambda v: v == "1",
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     reason = forms.CharField(label="审核意见", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
