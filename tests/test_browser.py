@@ -145,7 +145,7 @@ def build_sample_records():
 
 
 def _row_names(page):
-    return page.locator("[data-cadre-row] td:nth-child(2) a").all_inner_texts()
+    return page.locator("[data-cadre-row] td a[href*='/cadre/']").all_inner_texts()
 
 
 def _xlsx_names(content: bytes) -> list[str]:
