@@ -134,6 +134,7 @@ def test_appointment_kind_follows_the_levels(seeded):
         clause = re.search(rf"聘任{app.snapshot['name']}同志为(.*?)；", text).group(1)
         assert post_title(app.campaign_post) in clause
         assert ("试用期" in clause) == (kind == "新提任"), clause
+        assert f"（{kind}" in clause, clause  # the kind is printed
         assert (app.probation_end is not None) == (kind == "新提任")
     assert kinds == {"新提任", "平职交流"}
 
