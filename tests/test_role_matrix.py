@@ -83,6 +83,7 @@ RULES: dict[str, frozenset] = {
     "cadre:roster-export": READERS,
     "cadre:cadre-create": STAFF_ONLY,
     "cadre:my-record": USERS,  # a user without a record sees the 未关联档案 page
+    "cadre:lookup": READERS,  # the person lookup (JSON): numbers masked for leaders and observers
     "cadre:cadre-detail": READERS,  # someone else's record: the candidate is refused (own record: see below)
     "cadre:cadre-photo": READERS,  # the record's photo, the record's rule (/media/ is never served)
     "cadre:cadre-edit": STAFF_ONLY,
