@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from cadre.models import FamilyMember, PostHistory
 from core.exceptions import ApplicationError
 from core.models import AuditEvent
-from rotation import rules, services
+from rotation import rules, selectors, services
 from rotation.models import PlanStatus, RotationSuggestion, SuggestionStatus
+from rotation.views import due as due_views
 
 from .conftest import AS_OF
 
@@ -250,8 +251,6 @@ def test_the_check_loads_after_the_page(chain, client, staff_user):
 
 
 def test_due_list_is_paginated(world, client, staff_user, monkeypatch):
-    from rotation.views import due as due_views  # noqa: PLC0415 (the page size is patched for the test)
-
     for i in range(3):
         world.place(f"人{i}", world.post(world.finance, f"副局长{i}"), start=OLD)
     monkeypatch.setattr(due_views, "DUE_PER_PAGE", 2)
@@ -266,8 +265,6 @@ def test_plan_structure_before_and_after(world, client, staff_user):
     a = world.place("甲", p1, start=OLD, gender="女")
     plan = _plan(staff_user, [world.finance, world.town])
     services.move_add(actor=staff_user, plan=plan, cadre=a, to_post=p2, kind="任职期满交流")
-    from rotation import selectors  # noqa: PLC0415
-
     town = selectors.plan_structure(plan, unit_id=world.town.pk)
     assert (town["before"]["women"], town["after"]["women"]) == (0, 1)
     assert set(town["labels"]) == {"年龄", "性别", "学历", "民族"}
@@ -285,3 +282,16 @@ def test_api_adopt_and_reject(chain, client, staff_user, leader_user):
     assert r.status_code == 200 and [s["cadre_name"] for s in r.json()["fell"]] == ["甲"]
     r = client.post(f"/api/rotation/plans/{plan.pk}/adopt/", {"all": True}, content_type="application/json")
     assert r.status_code == 400 and "没有可采纳的建议" in r.content.decode()
+
+
+def test_an_adjusted_adoption_takes_the_chosen_post_alone(chain, staff_user):
+    plan, a, b, sa, sb, (p1, p2, p3) = chain
+    adopted = services.suggestion_accept(actor=staff_user, suggestion=sa, to_post=p3, kind="培养流")
+    assert [(m.cadre_id, m.to_post_id, m.kind) for m in adopted.moves] == [(a.pk, p3.pk, "培养流")]
+    sa.refresh_from_db()
+    sb.refresh_from_db()
+    assert sa.status == SuggestionStatus.ADJUSTED and sb.status == SuggestionStatus.PENDING
+    with pytest.raises(ApplicationError, match="采纳后方案将有") as exc:  # 乙's suggested post went to 甲
+        services.suggestions_adopt(actor=staff_user, plan=plan, suggestion_ids=[sb.pk])
+    assert any("东林镇副镇长职数1人，方案执行后将有2人" in e for e in exc.value.errors), exc.value.errors
+    assert plan.moves.count() == 1
