@@ -71,7 +71,10 @@ def _resolve_units(rows: list[RosterRow]) -> tuple[dict, dict]:
 def _stored(rows: list[RosterRow]):
     """The stored records of the sheet's 身份证号 as plain values: cadre fields by number, education rows by
     (cadre, mode) and assessments by (cadre, year), each as (pk, values…)."""
-    names = [f.attname for f in Cadre._meta.concrete_fields]
+    present = set().union(*(r.values.keys() for r in rows)) | {"id", "id_number"}
+    if "unit" in present:
+        present.add("unit_id")
+    names = [f.attname for f in Cadre._meta.concrete_fields if f.attname in present]  # only the sheet's columns
     cadres: dict[str, dict] = {}
     for chunk in chunks([r.id_number for r in rows]):
         for values in Cadre.objects.filter(id_number__in=chunk).values(*names):
