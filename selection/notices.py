@@ -336,7 +336,7 @@ def appointment_data(campaign: Campaign, previous_posts: dict[int, str] | None =
                     kind=appointment_kind(a))
         for a in apps
     ]
-    names = "、".join(x.name for x in appointments[:3]) + ("等" if len(apps) > 1 else "")
+    names = "、".join(x.name for x in appointments[:3]) + ("等" if len(apps) > 3 else "")
     basis = f"经党工委会议研究，并报上级组织部门审批同意（{campaign.superior_approval_no}）" if campaign.superior_approval_no else "经党工委会议研究"
     probation = (
         f"；其中新提任人员试用期{campaign.probation_years}年" if any(x.is_new_promotion for x in appointments) else ""
