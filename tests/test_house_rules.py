@@ -156,3 +156,13 @@ def test_cycle_comment_detection():
     )
     found = [n.lineno for _f, n in _function_imports(ast.parse(source))]
     assert found == [2, 3]
+
+
+def test_no_template_comment_spans_lines():
+    """``{# … #}`` is one line only in Django: a multi-line one is printed on the page as text."""
+    bad = []
+    for path in (ROOT / "templates").rglob("*.html"):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if "{#" in line and "#}" not in line[line.index("{#"):]:
+                bad.append(f"{_rel(path)}:{n}")
+    assert not bad, "multi-line {# #} comments (use {% comment %}): " + ", ".join(bad)
