@@ -201,7 +201,10 @@ def read_roster(source, *, progress: ProgressFn | None = None) -> ParsedRoster:
         parsed.errors.append(rf.RowIssue(None, "文件", "", exc.message))
         return parsed
     try:
-        if not measure.error_cells:  # calamine reads error cells as blanks
+        # calamine reads error cells as blanks, and holds the sheet as one dense range (rows × columns): a few cells
+        # spread far apart (within the limits) would still take gigabytes there; the lxml reader streams
+        dense = measure.max_row_index * max(measure.max_column, 1) <= max(FAST_AREA, 2 * measure.cells)
+        if not measure.error_cells and dense:
             try:
                 return _read_rows(source, book, title, parsed, measure.rows, fast=True, progress=progress)
             except Unsure:
@@ -209,6 +212,9 @@ def read_roster(source, *, progress: ProgressFn | None = None) -> ParsedRoster:
         return _read_rows(source, book, title, parsed, measure.rows, fast=False, progress=progress)
     finally:
         book.close()
+
+
+FAST_AREA = 2_000_000  # cells of the dense range python-calamine may allocate whatever the sheet holds
 
 
 def _read_rows(source, book: SheetFile, title: str, parsed: ParsedRoster, estimated: int, *, fast: bool, progress) -> ParsedRoster:

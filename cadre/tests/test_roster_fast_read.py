@@ -88,3 +88,26 @@ def test_fast_and_careful_readers_report_the_same(monkeypatch, case):
     assert outcome(fast) == outcome(careful(monkeypatch, source))
     if expect_fast:
         assert fast.rows  # read fully by calamine (no fallback happened inside)
+
+
+def test_a_sparse_sheet_is_streamed_not_read_as_one_dense_range(monkeypatch):
+    """A cell far away (row 250,000, column 400: within the limits) would make calamine allocate 100 million
+    cells; the careful reader streams the rows instead and reports that row as any other."""
+    import io
+    import zipfile
+
+    data = xlsx(sample_rows()).getvalue()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                far = b'<row r="250000"><c r="OJ250000" t="inlineStr"><is><t>x</t></is></c></row>'
+                content = content.replace(b"</sheetData>", far + b"</sheetData>")
+            dst.writestr(info.filename, content)
+    used = spy_fast(monkeypatch)
+    out.seek(0)
+    parsed = read_roster(out)
+    assert not used
+    assert parsed.data_rows == 7 and {e.row for e in parsed.errors} == {250000}  # the far row: 姓名 … 不能为空
+    assert outcome(parsed) == outcome(careful(monkeypatch, out))
