@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
 
-from .. import permissions, selectors, services, solver, workflow
+from .. import permissions, rules, selectors, services, solver, workflow
 from ..forms import AcceptForm, MoveForm, PlanForm, ReasonForm
 from ..models import MoveKind, RotationMove, RotationPlan, RotationSuggestion, SuggestionStatus
 from ..structure import compare
@@ -82,14 +82,17 @@ def plan_detail(request, pk):
         report = services.plan_report(plan) if plan.moves.exists() and plan.status != "executed" else None
         return render(request, "rotation/_plan_check.html", {"plan": plan, "report": report})
     moves = list(selectors.plan_moves(plan))
-    rows = selectors.suggestion_rows(plan)
     params = _suggestion_params(request)
-    shown = selectors.filter_suggestions(rows, **params)
+    links, names = selectors.pending_links(plan)
+    chain_ids = {sid for sid, group in rules.chains(links).items() if len(group) > 1}
+    shown = selectors.suggestion_queryset(plan, **params, chain_ids=chain_ids)
+    pager = paginate(request, shown, SUGGESTIONS_PER_PAGE)
+    pager["page"].object_list = selectors.suggestion_page(plan, list(pager["page"].object_list), links, names)
     user = request.user
     return render(request, "rotation/plan_detail.html", {
         "plan": plan, "moves": moves, "check_pending": bool(moves) and plan.status != "executed",
-        "suggestion_total": len(rows), "pending_total": sum(r.status == "pending" and r.to_post_id is not None for r in rows),
-        "params": params, **paginate(request, shown, SUGGESTIONS_PER_PAGE), "shown_total": len(shown),
+        "suggestion_total": plan.suggestions.filter(run=selectors.latest_run(plan)).count(), "pending_total": len(links),
+        "params": params, **pager, "shown_total": pager["page"].paginator.count,
         "can_edit": permissions.can_edit_plan(user, plan),
         "actions": [(t.action, t.label) for t in workflow.actions_for(user, plan.status)],
         "scope_count": selectors.scope_posts(plan).count(),
