@@ -147,30 +147,6 @@ def suggestion_rows(plan: RotationPlan) -> list[SuggestionRow]:
     return rows
 
 
-def filter_suggestions(rows: list[SuggestionRow], *, unit_id: int | None = None, kind: str = "", reason: str = "",
-                       status: str = "", q: str = "") -> list[SuggestionRow]:
-    out = []
-    for r in rows:
-        if unit_id and unit_id not in r.units:
-            continue
-        if kind and r.kind != kind:
-            continue
-        if status and r.status != status:
-            continue
-        if q and q not in r.name and q not in r.from_job and q not in r.to_job:
-            continue
-        if reason == "stay" and r.to_post_id:
-            continue
-        if reason == "chain" and not r.chain:
-            continue
-        if reason in rules.RULE_NAMES and reason not in r.rules:
-            continue
-        if reason == "none" and r.rules:
-            continue
-        out.append(r)
-    return out
-
-
 def plan_suggestions(plan: RotationPlan):
     latest = plan.suggestions.order_by("-run").values_list("run", flat=True).first()
     return plan.suggestions.filter(run=latest or 0).select_related(

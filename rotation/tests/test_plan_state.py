@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
@@ -295,3 +297,21 @@ def test_an_adjusted_adoption_takes_the_chosen_post_alone(chain, staff_user):
         services.suggestions_adopt(actor=staff_user, plan=plan, suggestion_ids=[sb.pk])
     assert any("东林镇副镇长职数1人，方案执行后将有2人" in e for e in exc.value.errors), exc.value.errors
     assert plan.moves.count() == 1
+
+
+def test_plan_page_query_count_does_not_grow_with_the_suggestions(chain, client, staff_user):
+
+
+
+    plan, a, b, sa, sb, _posts = chain
+    client.force_login(staff_user)
+    url = reverse("rotation:plan", args=[plan.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, {"status": "all"})
+    for i in range(40):
+        _suggest(plan, a, None, None, score=1.0 + i)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url, {"status": "all"}).content.decode()
+    assert "共42条" in html
+    assert len(many.captured_queries) == len(few.captured_queries)
