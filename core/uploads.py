@@ -122,6 +122,8 @@ class _PartScan:
         self.carry = b""
         self.row = 0  # the current row index (a <row> without r is the next one)
         self.rows = 0
+        self.cells = 0
+        self.tags = 0  # "<" of every tag: a sheet padded with other elements is no spreadsheet
 
     def feed(self, chunk: bytes, *, last: bool = False) -> None:
         buffer = self.carry + chunk
@@ -132,6 +134,7 @@ class _PartScan:
             self.carry = buffer
             return
         text, self.carry = buffer[:cut], buffer[cut:]
+        self.tags += text.count(b"<")
         prefixed = b":row" in text or b":c" in text
         rows = (_ROW_ANY if prefixed else _ROW).findall(text)
         if rows:
@@ -148,6 +151,7 @@ class _PartScan:
         else:
             cells = text.count(b"<c ") + text.count(b"<c>") + text.count(b"<c/>")
         if cells:
+            self.cells += cells
             self.m.cells += cells
             self.m.error_cells += text.count(b't="e"') + text.count(b"t='e'")
             if self.m.cells > self.limits["cells"]:
@@ -191,6 +195,7 @@ def _limits() -> dict:
     }
 
 
+TAGS_PER_CELL, TAGS_SLACK = 24, 200_000  # a cell is a few tags (<c><is><t>… rich text a few more); plus the sheet's head
 RATIO_FREE_BYTES = 1024 * 1024  # a part up to this size may inflate by any ratio (styles, empty sheets)
 
 
@@ -261,6 +266,10 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, measure: XlsxMea
                     scan.feed(chunk)
             if scan is not None:
                 scan.feed(b"", last=True)
+                if scan.rows and scan.tags > TAGS_PER_CELL * scan.cells + TAGS_SLACK:
+                    raise ApplicationError(
+                        f"{what}的工作表中除单元格外还有大量其他内容，结构异常，可能是异常文件，已拒绝。", field="file"
+                    )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError, RuntimeError, zlib.error) as exc:
         raise UnreadableXlsx(f"{what}已损坏，无法打开，请在Excel中重新保存后再上传。", exc) from None
     if scan is not None and scan.rows:

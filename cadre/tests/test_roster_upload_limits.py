@@ -173,3 +173,11 @@ def test_inline_or_background_follows_the_counted_rows_not_the_dimension_claim(
     job = BackgroundJob.objects.get()
     assert job.status == "pending" and len(callbacks) == 1  # on the worker, not in the request
     assert job.total == 6
+
+
+def test_a_sheet_padded_with_other_elements_is_refused(staff_client, settings):
+    """Elements that are no rows or cells (after the last row, where no reader frees them) pass the byte and ratio
+    limits only when incompressible enough; counted tags against cells refuse them."""
+    settings.XLSX_MAX_RATIO = 10**6
+    data = with_rows_appended(sample_xlsx().getvalue(), b"<x/>" * 300_000)
+    refused_quickly(data, staff_client, "结构异常")
