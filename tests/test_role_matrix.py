@@ -90,6 +90,7 @@ RULES: dict[str, frozenset] = {
     "cadre:units": READERS,
     "cadre:unit-detail": READERS,
     "cadre:import": STAFF_ONLY,
+    "cadre:import-template": STAFF_ONLY,
     "cadre:import-preview": STAFF_ONLY,
     "cadre:import-confirm": STAFF_ONLY,
     "cadre:import-error-copy": STAFF_ONLY,
@@ -126,6 +127,7 @@ RULES: dict[str, frozenset] = {
     "rotation:suggestions-adopt": STAFF_ONLY,
     "rotation:suggestion": READERS,  # one suggestion's explanation (htmx)
     "rotation:plan-structure": READERS,
+    "rotation-plan-adopt": STAFF_ONLY,
     "rotation:plan-transition": STAFF_ONLY,  # action "submit" in the fixture; approve/return are the leader's
     "rotation:plan-namelist": READERS,
     "rotation:roster-add": STAFF_ONLY,  # POST: the roster's batch action (people into a draft plan)
@@ -201,7 +203,6 @@ RULES: dict[str, frozenset] = {
     "rotation-plan-execute": STAFF_ONLY,
     "rotation-suggestion-accept": STAFF_ONLY,
     "rotation-suggestion-reject": STAFF_ONLY,
-    "rotation-plan-adopt": STAFF_ONLY,
     "rotation-secondment-list": READERS,
     "rotation-secondment-due-soon": READERS,
     "rotation-secondment-detail": READERS,
@@ -222,6 +223,8 @@ RULES: dict[str, frozenset] = {
     "selection:campaign": READERS,  # an assigned judge works on the judge pages, not the campaign pages
     "selection:section": READERS,  # section "plan"
     "selection:transition": STAFF_ONLY,  # action close_registration (staff) in the 报名 stage
+    "selection:snapshot-correct": STAFF_ONLY,  # 档案快照 corrected by staff, with a reason
+    "selection:document-correct": STAFF_ONLY,  # an issued notice corrected as its next version
     "selection:plan-edit": STAFF_ONLY,
     "selection:members-set": STAFF_ONLY,
     "selection:post-add": STAFF_ONLY,
@@ -234,8 +237,6 @@ RULES: dict[str, frozenset] = {
     "selection:nomination-create": STAFF_ONLY,
     "selection:late-entry-create": STAFF_ONLY,
     "selection:review-decide": STAFF_ONLY,
-    "selection:snapshot-correct": STAFF_ONLY,  # 档案快照 corrected by staff, with a reason
-    "selection:document-correct": STAFF_ONLY,  # an issued notice corrected as its next version
     "selection:review-submit": STAFF_ONLY,
     "selection:review-approve": LEADER_ONLY,
     "selection:review-return": LEADER_ONLY,
@@ -353,6 +354,7 @@ PARAMS = {
     "rotation:suggestions-adopt": lambda w: {"pk": w.plan.pk},
     "rotation:suggestion": lambda w: {"pk": w.plan.pk, "sid": w.suggestion.pk},
     "rotation:plan-structure": lambda w: {"pk": w.plan.pk},
+    "rotation-plan-adopt": lambda w: {"pk": w.plan.pk},
     "rotation:plan-transition": lambda w: {"pk": w.plan.pk, "action": "submit"},
     "rotation:plan-namelist": lambda w: {"pk": w.plan.pk},
     "rotation:secondment": lambda w: {"pk": w.secondment.pk},
@@ -395,7 +397,6 @@ PARAMS = {
     "rotation-plan-execute": lambda w: {"pk": w.plan.pk},
     "rotation-suggestion-accept": lambda w: {"pk": w.suggestion.pk},
     "rotation-suggestion-reject": lambda w: {"pk": w.suggestion.pk},
-    "rotation-plan-adopt": lambda w: {"pk": w.plan.pk},
     "rotation-secondment-detail": lambda w: {"pk": w.secondment.pk},
     "ballot-session-detail": lambda w: {"pk": w.closed_session.pk},
     "ballot-session-tally": lambda w: {"pk": w.closed_session.pk},
@@ -427,14 +428,14 @@ PARAMS.update({
     )},
     "selection:section": lambda w: {"pk": w.campaign.pk, "section": "plan"},
     "selection:transition": lambda w: {"pk": w.campaign.pk, "action": "close_registration"},
+    "selection:snapshot-correct": lambda w: {"pk": w.campaign.pk, "app": w.application.pk},
+    "selection:document-correct": lambda w: {"pk": w.campaign.pk, "kind": "qualification_notice"},
     "selection:review-waiver": lambda w: {"pk": w.campaign.pk, "app": w.application.pk},
     "selection:post-remove": lambda w: {"pk": w.campaign.pk, "cp": w.campaign_post.pk},
     "selection:post-cancel": lambda w: {"pk": w.campaign.pk, "cp": w.campaign_post.pk},
     "selection:order-draw": lambda w: {"pk": w.campaign.pk, "cp": w.campaign_post.pk},
     "selection:judge-absence": lambda w: {"pk": w.campaign.pk, "judge": w.campaign_judge.pk},
     "selection:review-decide": lambda w: {"pk": w.campaign.pk, "app": w.application.pk},
-    "selection:snapshot-correct": lambda w: {"pk": w.campaign.pk, "app": w.application.pk},
-    "selection:document-correct": lambda w: {"pk": w.campaign.pk, "kind": "qualification_notice"},
     "selection:inspection-record": lambda w: {"pk": w.campaign.pk, "app": w.application.pk},
     "selection:deferral-resolve": lambda w: {"pk": w.campaign.pk, "app": w.application.pk},
     "selection:objection-resolve": lambda w: {"pk": w.campaign.pk, "objection": w.objection.pk},
