@@ -393,11 +393,8 @@ def cadre_lookup(*, query: str, id_numbers: bool = False, active_only: bool = Tr
     qs = Cadre.objects.filter(cond).select_related("unit")
     if active_only:
         qs = qs.filter(status=CadreStatus.ACTIVE)
-    rank = Case(
-        When(name=text, then=Value(0)),
-        When(name__startswith=text, then=Value(1)),
-        When(search_key__startswith=pinyin or "\x00", then=Value(2)),
-        default=Value(3),
-        output_field=IntegerField(),
-    )
+    whens = [When(name=text, then=Value(0)), When(name__startswith=text, then=Value(1))]
+    if pinyin:  # (no placeholder value otherwise: PostgreSQL refuses a NUL in a parameter)
+        whens.append(When(search_key__startswith=pinyin, then=Value(2)))
+    rank = Case(*whens, default=Value(3), output_field=IntegerField())
     return list(qs.annotate(match_rank=rank).order_by("match_rank", "stroke_key", "id")[:limit])

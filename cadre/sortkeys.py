@@ -184,9 +184,10 @@ QUERY_TOO_LONG = f"关键字最多{QUERY_MAX}个字，请缩短后再查询"
 
 
 def normalize_query(query: str | None) -> tuple[str, str]:
-    """(text, pinyin) of a search: all white space removed (``yu jian jun`` → ``yujianjun``); ``pinyin`` is the
+    """(text, pinyin) of a search: all white space and control characters removed (``yu jian jun`` → ``yujianjun``); ``pinyin`` is the
     lower-case text when it is letters only (then it is matched against ``search_key``), else ''. A query over
     QUERY_MAX characters is the caller's to refuse (QUERY_TOO_LONG)."""
-    text = "".join((query or "").split())
+    # white space and control characters go (PostgreSQL refuses a NUL in a query parameter)
+    text = "".join(ch for ch in "".join((query or "").split()) if ch.isprintable())
     pinyin = text.lower() if text and text.isascii() and text.isalpha() else ""
     return text, pinyin
