@@ -356,16 +356,15 @@ def test_one_campaign_through_all_stages_by_every_role(live_server, browser):
         assert session is not None
         click_and_wait(page, "a:has-text('发放测评码、开启/结束测评')")
         submit(page, "button:has-text('开始测评')")
-        codes = []
+        # codes for every evaluator group in one step, as an Excel list
         for group in session.groups.order_by("order", "id"):
-            page.select_option("select[name=group]", str(group.pk))
-            page.fill("input[name=count]", "2")
-            page.select_option("select[name=format]", "xlsx")
-            with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download:
-                page.click("button:has-text('生成并下载')")
-            sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
-            codes += [row[2] for row in sheet.iter_rows(min_row=3, values_only=True) if row[2]]
-        assert len(codes) == 6
+            page.fill(f"input[name=count_{group.pk}]", "2")
+        page.select_option("select[name=format]", "xlsx")
+        with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download:
+            page.click("button:has-text('生成测评票')")
+        sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+        codes = [row[2] for row in sheet.iter_rows(min_row=3, values_only=True) if row[2]]
+        assert len(codes) == 2 * session.groups.count() == 6
 
         # marks follow the person, not the ballot position (targets are listed in the speaking order drawn by lot,
         # which differs between runs): the ranking below is then the same in every run
@@ -405,7 +404,9 @@ def test_one_campaign_through_all_stages_by_every_role(live_server, browser):
         page = login(staff)
         section(page, "inspection")
         targets = list(Application.objects.filter(campaign=campaign(), is_inspection_target=True).order_by("rank", "id"))
-        assert len(targets) == 4  # 1 : 2 for one vacancy on each post
+        # 1 : 2 for one vacancy on each post, a tie at the cut-off included (rules.inspection_targets)
+        assert len(targets) >= 4 and all(sum(a.campaign_post_id == cp for a in targets) >= 2
+                                         for cp in {a.campaign_post_id for a in targets})
         for a in targets:
             form = f"form[action$='/inspection/{a.pk}/']"
             page.fill(f"{form} [name=a{a.pk}-talks_count]", "18")
