@@ -389,7 +389,8 @@ class TestAppointment:
     def test_holding_the_level(self):
         assert R.detect_appointment(current_rank="正科级", title_level="", post_grade=2) == (R.TRANSFER, "现任正科级")
         assert R.detect_appointment(current_rank="副科级", title_level="", post_grade=2) == (R.NEW, "")
-        assert R.detect_appointment(current_rank="正科级", title_level="", post_grade=1)[0] == R.TRANSFER
+        # a 正科 on a 副科 post is a 降职, never a candidate (spec/selection.md)
+        assert R.detect_appointment(current_rank="正科级", title_level="", post_grade=1)[0] == R.DEMOTION
 
     def test_equivalent_rank(self):
         assert R.detect_appointment(current_rank="二级主任科员", title_level="", post_grade=2) == (R.TRANSFER, "现任二级主任科员（相当于正科级）")
