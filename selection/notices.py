@@ -39,7 +39,7 @@ from documents.campaign_docs import (
 )
 
 from . import gates, rules, snapshots, workflow
-from .models import Application, Campaign, CampaignPost, PostStatus
+from .models import Application, Campaign, CampaignPost, MeetingResult, PostStatus
 from .workflow import Stage
 
 
@@ -58,6 +58,7 @@ NOTICE_STAGES = {
     "inspection_notice": (Stage.INSPECTION, "考察对象公示"),
     "pre_appointment_notice": (Stage.PUBLICITY, "任前公示"),
     "appointment_notice": (Stage.APPOINTMENT, "任职通知"),
+    "approval_forms": (Stage.DECISION, "干部任免审批表"),
 }
 
 
@@ -356,3 +357,28 @@ def appointment_data(campaign: Campaign, previous_posts: dict[int, str] | None =
         term_years=campaign.term_years,
         probation_years=campaign.probation_years,
     )
+
+
+# ------------------------------------------------------------------ 干部任免审批表 of the people decided on
+
+def approval_proposals(campaign: Campaign) -> dict[int, dict]:
+    """The 拟任/拟免 and 任免理由 of each person the 党委会 passed, for their 干部任免审批表: from the snapshot taken at
+    registration (the post then held, and the appointment kind from its level against the new post's)."""
+    require_stage(campaign, "approval_forms")
+    apps = _ordered(_with_people(gates.qualified(campaign).filter(meeting_result=MeetingResult.PASSED, ended_reason="")))
+    if not apps:
+        raise ApplicationError("还没有经党委会讨论通过的人选，不能生成干部任免审批表。")
+    out = {}
+    for a in apps:
+        snap = snapshots.of(a)
+        kind = appointment_kind(a)
+        post = post_title(a.campaign_post)
+        trial = f"，试用期{campaign.probation_years}年" if kind == rules.PROMOTION else ""
+        out[a.cadre_id] = {
+            "proposed": post,
+            "removed": snap.get("current_job", "") if snap.get("post_level") else "",
+            "reason": f"参加{campaign.title}，经民主测评、组织考察和党工委会议讨论决定，拟聘任为{post}"
+                      f"（{kind}{trial}），聘期{campaign.term_years}年。",
+            "reporting_unit": campaign.issuer,
+        }
+    return out

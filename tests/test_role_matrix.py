@@ -248,6 +248,7 @@ RULES: dict[str, frozenset] = {
     "selection:inspection-confirm": LEADER_ONLY,
     "selection:inspection-record": STAFF_ONLY,
     "selection:meeting": READERS,  # the record form; recording is the leaders' and staff's work
+    "selection:approval-forms": STAFF_ONLY,  # POST: the 任免审批表 of the people the 党委会 passed
     "selection:deferral-resolve": frozenset({STAFF, LEADER}),  # the observer only reads
     "selection:review-waiver": LEADER_ONLY,  # 放宽条件 is the leaders' decision
     "selection:superior-approval": STAFF_ONLY,
@@ -414,6 +415,7 @@ PARAMS.update({
         "selection:review-submit", "selection:review-approve", "selection:review-return", "selection:review-publish",
         "selection:registration-extend", "selection:score-correct", "selection:evaluation-create",
         "selection:written-scores", "selection:inspection-confirm", "selection:meeting", "selection:superior-approval",
+        "selection:approval-forms",
         "selection:objection-create", "selection:apply", "selection:eligibility-check", "selection:judge-scores",
         "selection-export:registrations", "selection-export:review", "selection-export:scores", "selection-export:inspection",
         "selection-campaign-detail", "selection-campaign-events", "selection-campaign-posts", "selection-campaign-members",

@@ -11,7 +11,7 @@ Split by stage, as selection.md walks them:
 - ``scoring``: 演讲 (lot, absences, scores, close, corrections, written scores, the composite ranking);
 - ``evaluation``: 民主测评 and 组织考察;
 - ``decision``: 讨论决定 and 任前公示 (党委会, 缓议, superior approval, the 公示 period, objections);
-- ``appointment``: 任职;
+- ``appointment``: 任职; ``approval_forms``: the 任免审批表 of the people decided on;
 - ``snapshot``: a snapshot fact corrected by hand, an issued notice corrected as its next version;
 - ``exports``: the Excel downloads (built and audited).
 
@@ -19,6 +19,7 @@ Every service: keyword-only, an ``actor``, one ``transaction.atomic()``, the cam
 ``select_for_update()`` where two people can race, an audit row, Celery work queued after commit.
 """
 from .appointment import appointment_execute
+from .approval_forms import approval_forms_issue
 from .base import SYSTEM, campaign_cancel, campaign_withdraw, lock, require_staff, require_work, today, transition
 from .campaign import (
     EDITABLE_FIELDS,
@@ -105,6 +106,7 @@ __all__ = [
     "application_save",
     "application_withdraw",
     "appointment_execute",
+    "approval_forms_issue",
     "auto_close_registrations",
     "auto_end_publicity",
     "campaign_cancel",

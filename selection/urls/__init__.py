@@ -39,6 +39,7 @@ urlpatterns = [
     path("<int:pk>/inspection/confirm/", views.inspection_confirm, name="inspection-confirm"),
     path("<int:pk>/inspection/<int:app>/", views.inspection_record, name="inspection-record"),
     path("<int:pk>/meeting/", views.meeting_record, name="meeting"),
+    path("<int:pk>/approval-forms/", views.approval_forms, name="approval-forms"),
     path("<int:pk>/deferral/<int:app>/", views.deferral_resolve, name="deferral-resolve"),
     path("<int:pk>/superior-approval/", views.superior_approval, name="superior-approval"),
     path("<int:pk>/objections/", views.objection_create, name="objection-create"),

@@ -32,6 +32,7 @@ from .candidates import (
     my_applications,
 )
 from .decision import (
+    approval_forms,
     deferral_resolve,
     meeting_record,
     objection_create,
@@ -72,7 +73,7 @@ __all__ = [
     "deferral_resolve", "eligibility_check", "evaluation_create", "export", "export_inspection",
     "export_registrations", "export_review", "export_scores", "inspection_confirm", "inspection_record",
     "judge_absence", "judge_home", "judge_scores", "judges_set", "late_entry_create", "leader_inbox",
-    "meeting_record", "members_set", "my_application", "my_application_respond", "my_application_withdraw",
+    "approval_forms", "meeting_record", "members_set", "my_application", "my_application_respond", "my_application_withdraw",
     "my_applications", "nomination_create", "objection_create", "objection_resolve", "order_draw", "plan_edit",
     "document_correct", "snapshot_correct", "post_add", "post_cancel", "post_remove", "registration_extend", "review_approve", "review_decide",
     "review_publish", "review_return", "review_submit", "review_waiver", "score_correct", "superior_approval",

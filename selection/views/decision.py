@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -226,3 +230,25 @@ def appointment_context(request, campaign, ctx):
         if can_appoint else None,
         "documents": campaign_docs(campaign),
     }
+
+
+@require(permissions.can_manage)
+@require_POST
+def approval_forms(request, pk):
+    """干部任免审批表 of the people the 党委会 passed, in one click: one PDF, or a zip of them."""
+    campaign = campaign_for(request, pk)
+    try:
+        documents = services.approval_forms_issue(actor=request.user, campaign=campaign)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("selection:section", pk=pk, section="decision")
+    if len(documents) == 1:
+        return redirect("documents:download", pk=documents[0].pk)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for doc in documents:
+            with doc.file.open("rb") as fh:
+                bundle.writestr(f"{doc.title}.pdf", fh.read())
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(f"{campaign.title}-干部任免审批表.zip")
+    return response
