@@ -3,6 +3,7 @@ check loads after the page, and the before/after charts draw."""
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 from django.contrib.auth.models import User
 
 from rotation.models import RotationMove
@@ -33,8 +34,8 @@ def test_plan_page_details_chain_adoption_and_charts(live_server, browser, staff
     click_and_wait(page, f"form[action$='/suggestions/{sa.pk}/accept/'] button")
     page.locator(".alert-success:has-text('含交流链一并采纳：乙')").wait_for()
     assert set(RotationMove.objects.values_list("cadre__name", flat=True)) == {"甲", "乙"}
-    page.locator("#plan-check .alert").wait_for()
-    assert "交流比例" in page.locator("#plan-check").inner_text()
+    # the check loads after the page (htmx): wait for its result, not the placeholder (also an .alert)
+    expect(page.locator("#plan-check")).to_contain_text("交流比例", timeout=60_000)
     page.goto(f"{live_server.url}/rotation/plans/{plan.pk}/structure/?team=all")
     page.locator("[data-side-chart='民族'] canvas").first.wait_for()
     assert page.locator("[data-side-chart] canvas").count() == 8  # 4 dimensions × before/after
