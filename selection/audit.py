@@ -67,7 +67,7 @@ class AuditAction(models.TextChoices):
     INSPECTION_RECORD = "selection.inspection.record", "登记考察情况"
     # 讨论决定, 任前公示, 任职
     MEETING_RECORD = "selection.meeting.record", "登记党委会讨论决定"
-    APPROVAL_FORMS = "selection.approval_forms", "生成干部任免审批表（竞争上岗）"
+    APPROVAL_FORMS = "selection.documents.approval_forms", "生成干部任免审批表（竞争上岗）"
     DEFERRAL_RESOLVE = "selection.deferral.resolve", "处理缓议人选"
     SUPERIOR_APPROVAL_RECORD = "selection.superior_approval.record", "登记上级审批结果"
     PUBLICITY_PERIOD = "selection.publicity.period", "确定任前公示期"

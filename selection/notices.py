@@ -58,7 +58,6 @@ NOTICE_STAGES = {
     "inspection_notice": (Stage.INSPECTION, "考察对象公示"),
     "pre_appointment_notice": (Stage.PUBLICITY, "任前公示"),
     "appointment_notice": (Stage.APPOINTMENT, "任职通知"),
-    "approval_forms": (Stage.DECISION, "干部任免审批表"),
 }
 
 
@@ -364,7 +363,8 @@ def appointment_data(campaign: Campaign, previous_posts: dict[int, str] | None =
 def approval_proposals(campaign: Campaign) -> dict[int, dict]:
     """The 拟任/拟免 and 任免理由 of each person the 党委会 passed, for their 干部任免审批表: from the snapshot taken at
     registration (the post then held, and the appointment kind from its level against the new post's)."""
-    require_stage(campaign, "approval_forms")
+    if workflow.stage_number(campaign.stage) < workflow.stage_number(Stage.DECISION) or campaign.stage == Stage.CANCELLED:
+        raise ApplicationError(f"尚未进入“讨论决定”阶段（当前为“{campaign.get_stage_display()}”），不能生成干部任免审批表。")
     apps = _ordered(_with_people(gates.qualified(campaign).filter(meeting_result=MeetingResult.PASSED, ended_reason="")))
     if not apps:
         raise ApplicationError("还没有经党委会讨论通过的人选，不能生成干部任免审批表。")
