@@ -1,12 +1,12 @@
 """干部任免审批表 of the people the 党委会 passed: 拟任/拟免 and 任免理由 with the appointment kind from the snapshot."""
 import io
-import subprocess
 import zipfile
 
 import pytest
 from django.urls import reverse
 
 from core.exceptions import ApplicationError
+from documents.selectors import approval_form_data, cadre_for_documents
 from selection import notices, services
 from selection.tests import factories as F
 from selection.workflow import Stage
@@ -28,10 +28,9 @@ def test_the_forms_carry_the_kind_and_the_probation_from_the_snapshot(client):
     with zipfile.ZipFile(io.BytesIO(response.content)) as bundle:
         names = bundle.namelist()
         assert len(names) == 2 and all(n.startswith("干部任免审批表-") for n in names)
-        pdf = bundle.read(names[0])
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-    text = "".join(text.split())  # the reason wraps inside its cell
-    assert "新提任" in text and "试用期1年" in text
+    winner = c.world.winners[0]
+    data = approval_form_data(cadre_for_documents(winner.cadre_id), notices.approval_proposals(c)[winner.cadre_id])
+    assert data["proposed"] == notices.post_title(winner.campaign_post) and "新提任，试用期1年" in data["reason"]
 
 
 def test_refused_before_the_meeting_and_for_anyone_but_staff(client):
