@@ -103,9 +103,14 @@ class Post(models.Model):
         return f"{self.unit.short_name or self.unit.name}{self.title}"
 
 
+# HISTORY_USER_NOTE: the change logs a roster import writes (cadre, education, assessment, post and rank history) keep
+# their history user without a database foreign key: the key was checked once per history row at commit (half of an
+# import's commit). Deleting a user still sets it to NULL (Django's SET_NULL of simple-history's field).
+
+
 class Cadre(models.Model):
     # identity
-    name = models.CharField("姓名", max_length=30, db_index=True)
+    name = models.CharField("姓名", max_length=30)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     id_number = models.CharField("身份证号", max_length=18, unique=True)
     birth_date = models.DateField("出生日期", db_index=True)
@@ -125,7 +130,8 @@ class Cadre(models.Model):
     photo = models.ImageField("照片", upload_to="photos/", blank=True)
     # current position (mirrors the open rows of post history and rank history)
     unit = models.ForeignKey(
-        OrgUnit, verbose_name="工作单位", null=True, blank=True, on_delete=models.PROTECT, related_name="cadres"
+        OrgUnit, verbose_name="工作单位", null=True, blank=True, on_delete=models.PROTECT, related_name="cadres",
+        db_index=False,  # cadre_unit_order (unit, rank_order) serves every lookup by unit
     )
     position_title = models.CharField("现任职务", max_length=50, blank=True)
     rank_level = models.CharField("职务层次", max_length=8, choices=RankLevel.choices, blank=True)
@@ -134,9 +140,9 @@ class Cadre(models.Model):
     rank_order = models.PositiveSmallIntegerField("职务排序", default=99, editable=False)
     # copy of unit.order (None without a unit) so that the roster's default sort runs on one index
     unit_order = models.PositiveIntegerField("单位排序", null=True, blank=True, editable=False)
-    pinyin_key = models.CharField("拼音排序键", max_length=100, blank=True, editable=False, db_index=True)
+    pinyin_key = models.CharField("拼音排序键", max_length=100, blank=True, editable=False)
     stroke_key = models.CharField(
-        "笔画排序键", max_length=STROKE_KEY_LENGTH, blank=True, editable=False, db_index=True
+        "笔画排序键", max_length=STROKE_KEY_LENGTH, blank=True, editable=False
     )
     # full pinyin without spaces and the initials (`yujianjun yjj`): the search and the person lookup
     search_key = models.CharField("拼音检索键", max_length=255, blank=True, editable=False)
@@ -156,6 +162,7 @@ class Cadre(models.Model):
         verbose_name="档案变更记录", excluded_fields=["updated_at", "rank_order", "unit_order", "pinyin_key", "stroke_key", "search_key"],
         # the change log reads a record's rows by id; indexes on the copied columns only slowed every write (import)
         no_db_index=["name", "id_number", "birth_date", "unit", "user"],
+        user_db_constraint=False,  # see HISTORY_USER_NOTE
     )
 
     class Meta:
@@ -170,6 +177,11 @@ class Cadre(models.Model):
             models.Index(fields=["status", "birth_date", "id"], name="cadre_roster_birth"),
             models.Index(fields=["status", "rank_level"], name="cadre_roster_rank_level"),
             models.Index(fields=["unit", "rank_order"], name="cadre_unit_order"),
+            # plain btrees (no varchar_pattern_ops twins: every search is a `contains`, which no btree serves):
+            # 姓名 by equality (lookups, family links), the two name sorts when no 状态 is chosen
+            models.Index(fields=["name"], name="cadre_name"),
+            models.Index(fields=["pinyin_key"], name="cadre_pinyin_key"),
+            models.Index(fields=["stroke_key"], name="cadre_stroke_key"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(gender__in=["男", "女"]), name="cadre_gender_valid"),
@@ -254,7 +266,7 @@ class EducationRecord(models.Model):
     level_text = models.CharField(
         "学历（原文）", max_length=30, blank=True, default="", db_default="", help_text="导入文件中的写法，例如省委党校研究生"
     )
-    history = HistoricalRecords(verbose_name="学历变更记录")
+    history = HistoricalRecords(verbose_name="学历变更记录", user_db_constraint=False)  # HISTORY_USER_NOTE
 
     class Meta:
         verbose_name = "学历学位"
@@ -288,7 +300,7 @@ class PostHistory(models.Model):
     method = models.CharField("任职方式", max_length=8, choices=AppointmentMethod.choices, blank=True)
     document_no = models.CharField("任职文号", max_length=60, blank=True, default="", db_default="")
     is_secondment = models.BooleanField("挂职", default=False)
-    history = HistoricalRecords(verbose_name="任职经历变更记录")
+    history = HistoricalRecords(verbose_name="任职经历变更记录", user_db_constraint=False)  # HISTORY_USER_NOTE
 
     class Meta:
         verbose_name = "任职经历"
@@ -326,7 +338,7 @@ class RankHistory(models.Model):
     start = models.DateField("起始时间")
     end = models.DateField("终止时间", null=True, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
-    history = HistoricalRecords(verbose_name="职级变更记录")
+    history = HistoricalRecords(verbose_name="职级变更记录", user_db_constraint=False)  # HISTORY_USER_NOTE
 
     class Meta:
         verbose_name = "职务层次经历"
@@ -346,7 +358,7 @@ class AnnualAssessment(models.Model):
     year = models.PositiveSmallIntegerField("年度")
     grade = models.CharField("考核结果", max_length=4, choices=AssessmentGrade.choices)
     reason = models.CharField("说明", max_length=200, blank=True, help_text="未定等次时填写原因")
-    history = HistoricalRecords(verbose_name="考核变更记录")
+    history = HistoricalRecords(verbose_name="考核变更记录", user_db_constraint=False)  # HISTORY_USER_NOTE
 
     class Meta:
         verbose_name = "年度考核"
