@@ -75,7 +75,7 @@ def test_session_list_query_count(client, staff_user, make_session, django_asser
     for _ in range(3):
         make_session()
     client.force_login(staff_user)
-    with django_assert_num_queries(5):  # session, user, roles, user.cadre (nav), session list — constant
+    with django_assert_num_queries(4):  # user (the session from the cache), roles, user.cadre (nav), session list — constant
         resp = client.get(reverse("assessment:session-list"))
     assert resp.content.decode().count("2026年度中层干部民主测评") == 3
 
