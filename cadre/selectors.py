@@ -5,15 +5,22 @@ Every list here runs a fixed number of queries whatever the number of rows (pinn
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from core.privacy import mask_id_number
 
 from .choices import EDUCATION_RANK, CadreStatus, EducationMode
+from .eligibility import roster_version
 from .filters import CadreFilter
 from .models import (
     AnnualAssessment,
@@ -28,6 +35,7 @@ from .models import (
     RewardPunishment,
     month_text,
 )
+from .permissions import can_search_id_number
 from .services import post_vacancies
 from .sortkeys import QUERY_MAX, normalize_query
 
@@ -66,6 +74,38 @@ def roster_search(*, user, params):
     return filterset, filterset.qs
 
 
+COUNT_TIMEOUT = 600
+
+
+class RosterPaginator(Paginator):
+    """The roster's paginator: its row count is cached under the roster version, today's date (the age bands),
+    the filters and whether the user may search by 身份证号. Counting every 在职 person took 10–45 ms of each
+    page at 100 000 cadres; the version changes after the commit of any write to records, units or education
+    (cadre.eligibility.cache), so a cached count is never one a fresh count would not give. Inside a
+    transaction (a caller's atomic block, a test) it counts, as the screen cache does."""
+
+    def __init__(self, object_list, per_page, *, user, params):
+        super().__init__(object_list, per_page)
+        self.user, self.params = user, params
+
+    def _count_key(self) -> str:
+        filters = sorted((k, v) for k, values in self.params.lists() for v in values if k not in ("page", "sort"))
+        digest = hashlib.sha1(repr(filters).encode()).hexdigest()[:20]
+        flag = int(can_search_id_number(self.user))
+        return f"cadre:roster:count:{roster_version()}:{timezone.localdate()}:{flag}:{digest}"
+
+    @cached_property
+    def count(self) -> int:
+        if connection.in_atomic_block:
+            return super().count
+        key = self._count_key()
+        value = cache.get(key)
+        if value is None:
+            value = super().count
+            cache.set(key, value, COUNT_TIMEOUT)
+        return value
+
+
 def highest_education(records) -> EducationRecord | None:
     """The higher of the 全日制 and 在职 records (全日制 wins a tie); None when neither has a 学历."""
     best = None
@@ -86,6 +126,32 @@ def education_text(records) -> str:
     if best is None:
         return ""
     return best.level if best.mode == EducationMode.FULL_TIME else f"{best.level}（在职）"
+
+
+def roster_rows(cadres, *, start: int, today: dt.date, full_ids: bool) -> list[dict]:
+    """The roster page's rows as plain text, ready to print: the table template only looks values up (a row
+    through template filters and `{% url %}` cost about 0.15 ms; 50 of them were a third of the page)."""
+    rows = []
+    for number, cadre in enumerate(cadres, start=start):
+        rows.append(
+            {
+                "number": number,
+                "pk": cadre.pk,
+                "url": reverse("cadre:cadre-detail", args=[cadre.pk]),
+                "name": cadre.name,
+                "status": "" if cadre.status == CadreStatus.ACTIVE else cadre.status,
+                "gender": cadre.gender,
+                "birth": f"{month_text(cadre.birth_date)[:7]}（{cadre.age_on(today)}岁）",
+                "ethnicity": cadre.ethnicity_name,
+                "political_status": cadre.political_status,
+                "job": cadre.current_job,
+                "rank_level": cadre.rank_level,
+                "position_start": month_text(cadre.position_start)[:7],
+                "education": education_text(cadre.educations.all()),
+                "id_number": cadre.id_number if full_ids else cadre.masked_id_number,
+            }
+        )
+    return rows
 
 
 # ---------------------------------------------------------------- one record

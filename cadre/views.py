@@ -38,21 +38,16 @@ def _is_htmx_fragment(request) -> bool:
 @require(permissions.can_view_roster)
 def roster(request):
     filterset, queryset = selectors.roster_search(user=request.user, params=request.GET)
-    paginator = Paginator(queryset, PAGE_SIZE)
+    paginator = selectors.RosterPaginator(queryset, PAGE_SIZE, user=request.user, params=request.GET)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    full_ids = permissions.can_see_full_id_number(request.user)
-    rows = []
-    for number, cadre in enumerate(page.object_list, start=page.start_index()):
-        rows.append(
-            {
-                "number": number,
-                "cadre": cadre,
-                "education": selectors.education_text(cadre.educations.all()),
-                "id_number": cadre.id_number if full_ids else cadre.masked_id_number,
-            }
-        )
+    rows = selectors.roster_rows(
+        page.object_list,
+        start=page.start_index(),
+        today=timezone.localdate(),
+        full_ids=permissions.can_see_full_id_number(request.user),
+    )
     context = {
         "filter": filterset,
         "page": page,

@@ -4,6 +4,9 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cadre.filters import AGE_BANDS, CadreFilter
@@ -212,8 +215,9 @@ def _roster_rows(n):
 @pytest.mark.parametrize("rows", [5, 40])
 def test_roster_query_count_is_constant(staff_client, django_assert_num_queries, rows):
     _roster_rows(rows)
-    # session, user, roles, unit choices, count, page rows, education prefetch, user.cadre (nav)
-    with django_assert_num_queries(8):
+    # user (the session comes from the cache), roles, unit choices, count (inside a transaction: not cached),
+    # page rows, education prefetch, user.cadre (nav)
+    with django_assert_num_queries(7):
         response = staff_client.get(reverse("cadre:roster"))
     assert response.content.decode().count("data-cadre-row=") == rows
 
@@ -226,7 +230,7 @@ def test_roster_query_count_with_filters(staff_client, django_assert_num_queries
     params = {"unit": first.unit_id, "include_sub": "on", "education": "研究生", "age_band": band, "sort": "pinyin"}
     expected = CadreFilter(params, queryset=Cadre.objects.all()).qs.count()
     assert expected >= 1
-    with django_assert_num_queries(10):  # + the chosen unit and the unit tree for 含下级单位
+    with django_assert_num_queries(9):  # + the chosen unit and the unit tree for 含下级单位
         response = staff_client.get(reverse("cadre:roster"), params)
     assert response.content.decode().count("data-cadre-row=") == expected
 
@@ -481,8 +485,8 @@ def _unit_tree_data(n_units):
 @pytest.mark.parametrize("n_units", [2, 12])
 def test_unit_tree_query_count_and_totals(staff_client, django_assert_num_queries, n_units):
     _unit_tree_data(n_units)
-    # session, user, roles, units (with cadre counts), posts with holders, user.cadre (nav)
-    with django_assert_num_queries(6):
+    # user, roles, units (with cadre counts), posts with holders, user.cadre (nav); the session is cached
+    with django_assert_num_queries(5):
         response = staff_client.get(reverse("cadre:units"))
     html = response.content.decode()
     assert html.count("data-unit-row=") == n_units + 1
@@ -503,14 +507,14 @@ def test_unit_detail_posts_holders_vacancies(role_client):
 
 def test_detail_query_count_does_not_grow_with_rows(staff_client, staff_user, django_assert_num_queries):
     cadre = _full_record(staff_user)
-    # record (1) + six prefetches + seven history tables + unit/post names for the change log + session/user/roles/nav
-    with django_assert_num_queries(19):
+    # record (1) + six prefetches + seven history tables + unit/post names for the change log + user/roles/nav (the session is cached)
+    with django_assert_num_queries(18):
         staff_client.get(reverse("cadre:cadre-detail", args=[cadre.pk]))
     for i in range(6):
         FamilyMemberFactory(cadre=cadre, relation="女儿", name=f"陈{i}")
         AssessmentFactory(cadre=cadre, year=2015 + i)
     cadre_update(actor=staff_user, cadre=cadre, data={"health": "良好", "native_place": "浙江安吉"})
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         response = staff_client.get(reverse("cadre:cadre-detail", args=[cadre.pk]))
     assert response.content.decode().count("<td>女儿</td>") == 6
 
@@ -524,7 +528,30 @@ def test_unit_detail_query_count_is_constant(staff_client, django_assert_num_que
         holder = CadreFactory(unit=unit, position_title=post.title)
         EducationFactory(cadre=holder)
         holder.post_history.create(unit=unit, post=post, seat=1, unit_name=unit.name, title=post.title, start=dt.date(2021, 1, 1))
-    # session, user, roles, unit, posts, open holdings, cadres, their education, child units, user.cadre (nav)
-    with django_assert_num_queries(10):
+    # user, roles, unit, posts, open holdings, cadres, their education, child units, user.cadre (nav); session cached
+    with django_assert_num_queries(9):
         response = staff_client.get(reverse("cadre:unit-detail", args=[unit.pk]))
     assert response.content.decode().count("data-post-row=") == 2 + extra_posts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_roster_count_is_cached_until_the_roster_changes(staff_user, django_assert_num_queries):
+    """Outside a transaction the roster's count comes from the cache under the roster version: the same
+    filters again count nothing; a new record (its commit bumps the version) is counted at once."""
+    client = Client()
+    client.force_login(staff_user)
+    _roster_rows(3)
+    url = reverse("cadre:roster")
+    first = client.get(url, {"gender": "男"})
+    males = Cadre.objects.filter(gender="男", status="在职").count()
+    assert first.context["page"].paginator.count == males
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url, {"gender": "男"})
+    assert again.context["page"].paginator.count == males
+    assert not [q for q in queries.captured_queries if "COUNT(*)" in q["sql"]]
+    CadreFactory(gender="男")
+    after = client.get(url, {"gender": "男"})
+    assert after.context["page"].paginator.count == males + 1
+    assert client.get(url, {"gender": "女"}).context["page"].paginator.count == Cadre.objects.filter(
+        gender="女", status="在职"
+    ).count()
