@@ -142,10 +142,11 @@ def insert_rows(model, rows: list[dict], *, user, now=None) -> list[int]:
     user_id = user.pk if user is not None else None
     with connection.cursor() as wrapper:
         cursor = wrapper.cursor
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, len(rows)]
-        )
-        ids = [value for (value,) in cursor.fetchall()]
+        # the sequence looked up once (pg_get_serial_sequence per row took most of the time), the pks as one array
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk])
+        (sequence,) = cursor.fetchone()
+        cursor.execute("SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)", [sequence, len(rows)])
+        (ids,) = cursor.fetchone()
         lines = ["\t".join(values) for values in zip(map(str, ids), *(column(f) for f in fields))]
         buffer = io.StringIO("\n".join(lines) + "\n")
         cursor.copy_expert(
