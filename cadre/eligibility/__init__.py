@@ -14,9 +14,9 @@ Other apps import only the names below (``from cadre.eligibility import explain,
 the package; writes go through ``cadre.services`` (``waiver_grant``, ``waiver_revoke``, ``rule_set_save``…).
 """
 from .cache import post_screen_columns, roster_version, roster_version_bump
-from .columns import Screen, explain_many, screen_columns
+from .columns import Screen, screen_columns
 from .dates import birth_cutoff, fmt_date, parse_date
-from .engine import Explanation, explain, screen, screen_level, today
+from .engine import Explanation, explain, explain_many, screen, screen_level, today
 from .facts import CadreFacts, PostFacts, active_cadres
 from .rules import (
     APPOINTMENTS,

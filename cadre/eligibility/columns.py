@@ -23,12 +23,12 @@ from django.db import connections
 from django.db.models import Count, Func, IntegerField, Q
 
 from ..choices import EDUCATION_RANK, RANK_GRADE
-from ..models import AnnualAssessment, Cadre, EducationRecord, OrgUnit, RankHistory, RewardPunishment
+from ..models import AnnualAssessment, EducationRecord, OrgUnit, RankHistory, RewardPunishment
 from . import dates as D
 from . import rules as R
-from .engine import Explanation, Plan, evaluate, screen, today
+from .engine import Explanation, Plan, explain_many, screen, today
 from . import facts as F
-from .facts import PostFacts, load_facts, load_manual_checks, load_waivers, manual_check_for
+from .facts import PostFacts, load_manual_checks, load_waivers
 from .rulesets import RuleSetCache, level_key
 
 APPT_INDEX = {a: i for i, a in enumerate(R.APPOINTMENTS)}
@@ -58,30 +58,6 @@ class Screen:
     def explanations(self, post_id, indices) -> list[Explanation]:
         ids = [int(self.ids[i]) for i in indices]
         return explain_many(ids, self.posts[post_id].post, self.as_of, scope=self.scope, strict_manual=self.strict_manual)
-
-
-def explain_many(ids, pf: PostFacts, as_of: dt.date, *, scope: str = "", strict_manual: bool | None = None) -> list[Explanation]:
-    """`engine.explain` for several people and one post, in the order of `ids`, in eight queries."""
-    if not ids:
-        return []
-    qs = Cadre.objects.filter(pk__in=ids)
-    rs = RuleSetCache(posts=[pf.id], scope=scope).resolve(level_key(pf.level), pf.id)
-    years = None if rs.params["common"]["ladder"]["on"] else int(rs.params["common"]["assessment"]["years"])
-    facts = {f.id: f for f in load_facts(
-        qs, as_of=as_of, assessment_years=years, with_posts=rs.params["common"]["county"]["on"], ids=ids,
-    )}
-    waivers = load_waivers(qs, post_ids=[pf.id], scope=scope) if (pf.id or scope) else {}
-    checks = load_manual_checks(qs, post_ids=[pf.id], scope=scope)
-    plan = Plan(rs)
-    out = []
-    for cid in ids:
-        merged = dict(waivers.get((cid, scope), {})) if scope else {}
-        merged.update(waivers.get((cid, pf.id), {}))
-        out.append(evaluate(
-            facts[cid], pf, plan, as_of, waivers=merged, strict_manual=strict_manual,
-            check=manual_check_for(checks, cid, pf.id, scope),
-        ))
-    return out
 
 
 def _codes(values, table: dict) -> np.ndarray:

@@ -21,6 +21,7 @@ from ..choices import LEADERSHIP_LEVELS, RANK_GRADE
 from ..models import Cadre, Post
 from . import dates as D
 from . import rules as R
+from .bundle import load_bundle
 from .facts import CadreFacts, PostFacts, load_facts, load_manual_checks, load_waivers, manual_check_for
 from .rulesets import RuleSet, RuleSetCache, level_key
 
@@ -306,25 +307,39 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def explain(cadre: Cadre, post: Post | None, as_of: dt.date | None = None, *, scope: str = "", level: str | None = None,
-            strict_manual: bool | None = None) -> Explanation:
-    """One person against one post (or, with post=None, the default rule set of `level`)."""
+def explain(cadre: Cadre | int, post: Post | None, as_of: dt.date | None = None, *, scope: str = "",
+            level: str | None = None, strict_manual: bool | None = None) -> Explanation:
+    """One person (a Cadre or its id) against one post (or, with post=None, the default rule set of `level`),
+    in one query (`explain_many`); Cadre.DoesNotExist for an unknown id."""
     as_of = as_of or today()
-    qs = Cadre.objects.filter(pk=cadre.pk)
-    if post is not None:
-        pf, lvl = PostFacts.of(post), level_key(post.level)
-    else:
-        pf, lvl = PostFacts.for_level(level), level
-    cache = RuleSetCache(posts=[pf.id], scope=scope)
-    rs = cache.resolve(lvl, pf.id)
-    facts = load_facts(qs, as_of=as_of, assessment_years=_years_needed([rs]), with_posts=rs.params["common"]["county"]["on"])
-    if not facts:
-        raise Cadre.DoesNotExist
-    waivers = load_waivers(qs, post_ids=[pf.id], scope=scope) if (pf.id or scope) else {}
-    merged = dict(waivers.get((cadre.pk, scope), {})) if scope else {}
-    merged.update(waivers.get((cadre.pk, pf.id), {}))
-    check = manual_check_for(load_manual_checks(qs, post_ids=[pf.id], scope=scope), cadre.pk, pf.id, scope)
-    return evaluate(facts[0], pf, rs, as_of, waivers=merged, strict_manual=strict_manual, check=check)
+    pf = PostFacts.of(post) if post is not None else PostFacts.for_level(level)
+    cadre_id = cadre if isinstance(cadre, int) else cadre.pk
+    return explain_many([cadre_id], pf, as_of, scope=scope, strict_manual=strict_manual)[0]
+
+
+def explain_many(ids, pf: PostFacts, as_of: dt.date, *, scope: str = "", strict_manual: bool | None = None) -> list[Explanation]:
+    """`explain` for several people and one post, in the order of `ids`, in one query (`bundle.load_bundle`:
+    the people, their history, waivers and manual checks, and the rule sets); Cadre.DoesNotExist for an unknown id."""
+    if not ids:
+        return []
+    found = load_bundle(ids, post_id=pf.id, scope=scope)
+    rs = found.rule_sets.resolve(level_key(pf.level), pf.id)
+    facts = {f.id: f for f in found.facts(
+        as_of=as_of, assessment_years=_years_needed([rs]), with_posts=rs.params["common"]["county"]["on"],
+    )}
+    plan = Plan(rs)
+    out = []
+    for cid in ids:
+        cf = facts.get(cid)
+        if cf is None:
+            raise Cadre.DoesNotExist
+        merged = dict(found.waivers.get((cid, scope), {})) if scope else {}
+        merged.update(found.waivers.get((cid, pf.id), {}))
+        out.append(evaluate(
+            cf, pf, plan, as_of, waivers=merged, strict_manual=strict_manual,
+            check=manual_check_for(found.checks, cid, pf.id, scope),
+        ))
+    return out
 
 
 def _years_needed(rule_sets) -> int | None:

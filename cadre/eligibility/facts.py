@@ -79,6 +79,10 @@ class PostFacts:
         return cls(None, f"{level}职位（默认规则）", None, "", LEVEL_RANK[level], "领导职务", False, False)
 
 
+# The record kinds the sanction rule may read (each rule set picks among them).
+SANCTION_KINDS = ("党纪处分", "政务处分", "组织处理")
+
+
 def active_cadres():
     return Cadre.objects.filter(status="在职")
 
@@ -104,7 +108,7 @@ def load_facts(
         "ranks": RankHistory.objects.filter(cadre_id__in=ids_q).values_list("cadre_id", "level", "start", "end").order_by(),
         "grades": AnnualAssessment.objects.filter(cadre_id__in=ids_q).values_list("cadre_id", "year", "grade", "reason").order_by(),
         "educations": EducationRecord.objects.filter(cadre_id__in=ids_q).values_list("cadre_id", "mode", "level").order_by(),
-        "sanctions": RewardPunishment.objects.filter(cadre_id__in=ids_q, kind__in=["党纪处分", "政务处分", "组织处理"])
+        "sanctions": RewardPunishment.objects.filter(cadre_id__in=ids_q, kind__in=list(SANCTION_KINDS))
         .values_list("cadre_id", "kind", "name", "decided_on", "effect_start", "effect_end").order_by(),
     }
     if assessment_years is not None:

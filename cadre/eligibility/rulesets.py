@@ -124,28 +124,38 @@ class RuleSetCache:
             q |= Q(post_id__in=post_ids)
         if scope:
             q |= Q(scope=scope, post__isnull=True)
+        self._load(EligibilityRuleSet.objects.filter(q).values_list("level", "post_id", "scope", "params"), scope)
+
+    @classmethod
+    def from_rows(cls, rows: Iterable, *, scope: str = "") -> RuleSetCache:
+        """The cache of rule-set rows already read as (level, post id, scope, params) (`bundle.load_bundle`)."""
+        cache = cls.__new__(cls)
+        cache._load(rows, scope)
+        return cache
+
+    def _load(self, rows, scope: str) -> None:
         self.scope = scope
         self.level_rows, self.post_rows, self.scope_rows = {}, {}, {}
-        for row in EligibilityRuleSet.objects.filter(q):
-            if row.post_id:
-                self.post_rows[row.post_id] = row
-            elif row.scope:
-                self.scope_rows[row.level] = row
+        for level, post_id, row_scope, params in rows:
+            if post_id:
+                self.post_rows[post_id] = params
+            elif row_scope:
+                self.scope_rows[level] = params
             else:
-                self.level_rows[row.level] = row
+                self.level_rows[level] = params
         self._resolved = {}
 
     def resolve(self, level: str, post_id=None) -> RuleSet:
         key = (level, post_id)
         if key not in self._resolved:
             params, sources = LEVEL_DEFAULTS[level], [f"{level}默认规则"]
-            for row, label in (
+            for row_params, label in (
                 (self.level_rows.get(level), f"{level}规则（已调整）"),
                 (self.post_rows.get(post_id) if post_id else None, "职位规则"),
                 (self.scope_rows.get(level), f"{self.scope}规则"),
             ):
-                if row is not None and row.params:
-                    params = deep_merge(params, row.params)
+                if row_params:
+                    params = deep_merge(params, row_params)
                     sources.append(label)
             self._resolved[key] = RuleSet(level, params if len(sources) > 1 else copy.deepcopy(params), tuple(sources))
         return self._resolved[key]

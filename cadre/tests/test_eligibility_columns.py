@@ -140,7 +140,7 @@ def test_column_screen_query_count_is_constant(django_assert_num_queries):
     # rule sets, the roster's size, cadres, ranks held on the day, who has rank rows, the ranks a tenure rule
     # counts, passing assessments, education, sanctions, unit kinds, waivers, manual checks
     assert len(small.captured_queries) == 12
-    with django_assert_num_queries(8):  # a page of rows: rule sets, five fact queries, waivers, manual checks
+    with django_assert_num_queries(1):  # a page of rows: the people, their history, waivers, checks and rule sets
         screen.explanations(posts[0].pk, range(10))
 
 

@@ -88,16 +88,25 @@ class ExplainApi(APIView):
             return Response({"detail": "请提供干部ID（cadre）和职位ID（post）"}, status=status.HTTP_400_BAD_REQUEST)
         as_of = S.parse_as_of(request.query_params.get("as_of"))
         if roles.can_read_roster(request.user):
-            cadre = get_object_or_404(Cadre, pk=cadre_id)
-            post = get_object_or_404(Post.objects.select_related("unit"), pk=post_id)
+            # The person is read with the explanation (one query); a missing person is reported before a missing post.
+            post = Post.objects.select_related("unit").filter(pk=post_id).first()
+            if post is None:
+                get_object_or_404(Cadre, pk=cadre_id)
+                post = get_object_or_404(Post.objects.select_related("unit"), pk=post_id)
+            try:
+                x = explain(cadre_id, post, as_of)
+            except Cadre.DoesNotExist:
+                get_object_or_404(Cadre, pk=cadre_id)
+                raise
+            full_ids = roles.is_staff_member(request.user) or Cadre.objects.filter(pk=cadre_id, user=request.user).exists()
         else:
             own = Cadre.objects.filter(user=request.user).first()
             if own is None or own.pk != cadre_id:
                 raise PermissionDenied("只能查询本人的任职资格")
-            cadre = own
             post = get_object_or_404(S.open_posts(), pk=post_id)
-        full_ids = roles.is_staff_member(request.user) or cadre.user_id == request.user.pk
-        return Response(ExplanationSerializer(explain(cadre, post, as_of).as_dict(), context={"full_ids": full_ids}).data)
+            x = explain(own, post, as_of)
+            full_ids = True  # their own record
+        return Response(ExplanationSerializer(x.as_dict(), context={"full_ids": full_ids}).data)
 
 
 class ScreenPagination(PageNumberPagination):
