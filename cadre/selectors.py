@@ -128,6 +128,20 @@ def education_text(records) -> str:
     return best.level if best.mode == EducationMode.FULL_TIME else f"{best.level}（在职）"
 
 
+ROSTER_PAGE_COLUMNS = (
+    "id", "name", "gender", "id_number", "birth_date", "ethnicity", "political_status", "position_title",
+    "rank_level", "position_start", "status", "unit_id", "unit__name", "unit__short_name",
+)
+
+
+def roster_page_queryset(queryset):
+    """The list page's rows: only the columns it shows (a cadre row has about 35), and the education records'
+    mode and level."""
+    return queryset.only(*ROSTER_PAGE_COLUMNS).prefetch_related(None).prefetch_related(
+        Prefetch("educations", queryset=EducationRecord.objects.only("id", "cadre_id", "mode", "level").order_by("mode"))
+    )
+
+
 def roster_rows(cadres, *, start: int, today: dt.date, full_ids: bool) -> list[dict]:
     """The roster page's rows as plain text, ready to print: the table template only looks values up (a row
     through template filters and `{% url %}` cost about 0.15 ms; 50 of them were a third of the page)."""
