@@ -1,5 +1,7 @@
 """Display helpers of the record pages."""
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from cadre.models import month_text
 
@@ -22,3 +24,31 @@ def page_url(context, number):
     """`?<filters>&page=N` keeping the current filters."""
     query = context.get("querystring") or ""
     return f"?{query}&page={number}" if query else f"?page={number}"
+
+
+ROW_START = '<tr data-cadre-row="{pk}">\n'
+CHECKBOX_CELL = (
+    '      <td class="text-center d-print-none"><input class="form-check-input" type="checkbox" name="cadre" '
+    'value="{pk}" form="roster-batch" aria-label="选择{name}" data-select-row></td>\n'
+)
+CELLS = (
+    '      <td class="text-center text-muted">{number}</td>\n'
+    '      <td><a href="{url}">{name}</a>{badge}</td>\n'
+    "      <td>{gender}</td>\n      <td>{birth}</td>\n      <td>{ethnicity}</td>\n      <td>{political_status}</td>\n"
+    '      <td class="text-wrap job-cell">{job}</td>\n      <td>{rank_level}</td>\n      <td>{position_start}</td>\n'
+    '      <td>{education}</td>\n      <td class="font-monospace small">{id_number}</td>\n    </tr>\n'
+)
+BADGE = ' <span class="badge text-bg-secondary">{}</span>'
+
+
+@register.simple_tag
+def roster_rows(rows, with_checkbox):
+    """The roster table's rows (selectors.roster_rows), one <tr> each, every value escaped. Built here rather than
+    by a {% for %} over twelve cells: the template engine took about 0.1 ms a row, a third of the page."""
+    template = ROW_START + (CHECKBOX_CELL if with_checkbox else "") + CELLS
+
+    def cells(row):
+        badge = format_html(BADGE, row["status"]) if row["status"] else ""
+        return {**row, "badge": badge}
+
+    return mark_safe("".join(format_html("    " + template, **cells(row)) for row in rows))

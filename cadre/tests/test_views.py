@@ -555,3 +555,13 @@ def test_roster_count_is_cached_until_the_roster_changes(staff_user, django_asse
     assert client.get(url, {"gender": "女"}).context["page"].paginator.count == Cadre.objects.filter(
         gender="女", status="在职"
     ).count()
+
+
+def test_roster_rows_escape_every_value(staff_client):
+    unit = OrgUnitFactory(name="单位<甲>", short_name="")
+    cadre = CadreFactory(unit=unit, position_title='"><script>alert(1)</script>', status="调离")
+    html = staff_client.get(reverse("cadre:roster"), {"status": "调离"}).content.decode()
+    assert "<script>alert(1)" not in html
+    assert "单位&lt;甲&gt;&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert f'<tr data-cadre-row="{cadre.pk}">' in html and '<span class="badge text-bg-secondary">调离</span>' in html
+    assert f'href="{reverse("cadre:cadre-detail", args=[cadre.pk])}"' in html
