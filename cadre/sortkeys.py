@@ -134,8 +134,14 @@ def name_syllables(name: str) -> list[str]:
     surname, given = split_name(name)
     if not surname:
         return []
-    tail = lazy_pinyin(given, style=Style.NORMAL, errors="default") if given else []
+    tail = _given_syllables(given) if given else ()
     return [s.lower() for s in [*_surname_syllables(surname), *tail] if s.strip()]
+
+
+@lru_cache(maxsize=65536)
+def _given_syllables(given: str) -> tuple[str, ...]:
+    """The given name's pinyin (a roster repeats given names far more often than whole names)."""
+    return tuple(lazy_pinyin(given, style=Style.NORMAL, errors="default"))
 
 
 def _pinyin_key(syllables: list[str]) -> str:

@@ -15,7 +15,7 @@ from core.uploads import UnreadableXlsx, XlsxMeasure, measure_xlsx
 
 from ..idnumber import IdNumberError, parse_id_number
 from ..models import Cadre, EducationRecord, OrgUnit
-from ..services import validate_id_number
+from ..services.cadres import check_id_number
 from . import formats as rf
 from .report import ParsedRoster, ProgressFn, RosterRow
 from .sheet import SheetFile, Unsure, fast_rows, open_sheet_file
@@ -319,9 +319,7 @@ def _parse_row(values, formats, excel_row: int, cmap: rf.ColumnMap, parsed: Pars
         if isinstance(id_value, float):
             warn("id_number", id_value, "身份证号以数字格式保存，可能已丢失末尾数字，请将该列设为文本")
         try:
-            id_number = validate_id_number(
-                parsed_id.number, gender=out.get("gender"), birth_date=dates.get("birth_date")
-            )
+            id_number = check_id_number(parsed_id, gender=out.get("gender"), birth_date=dates.get("birth_date"))
         except ApplicationError as exc:
             err("id_number", id_value, exc.message)
         else:

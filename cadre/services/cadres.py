@@ -11,7 +11,7 @@ from core.audit import audit
 from core.exceptions import ApplicationError
 
 from ..audit import AuditAction
-from ..idnumber import IdNumberError, parse_id_number
+from ..idnumber import IdNumber, IdNumberError, parse_id_number
 from ..models import Cadre
 from .common import history_user, save_changed_fields
 from .positions import sync_current_position
@@ -28,6 +28,11 @@ def validate_id_number(value: str, *, gender: str | None = None, birth_date: dt.
         parsed = parse_id_number(value)
     except IdNumberError as exc:
         raise ApplicationError(str(exc), field="id_number") from None
+    return check_id_number(parsed, gender=gender, birth_date=birth_date)
+
+
+def check_id_number(parsed: IdNumber, *, gender: str | None = None, birth_date: dt.date | None = None) -> str:
+    """``validate_id_number`` of a number already parsed (the roster import parses each number once)."""
     if gender and parsed.gender != gender:
         raise ApplicationError(f"身份证号第17位表示{parsed.gender}性，与性别「{gender}」不符", field="id_number")
     if birth_date:
