@@ -76,13 +76,15 @@ def _key(post: Post, rs, as_of: dt.date, scope: str, version: int) -> str:
     return f"eligibility:screen:{post.pk}:{post.level}:{int(post.requires_full_time_education)}:{as_of}:{scope}:{digest}:{version}"
 
 
-def posts_screen_columns(posts, as_of: dt.date, *, scope: str = "") -> dict:
+def posts_screen_columns(posts, as_of: dt.date, *, scope: str = "", rules: RuleSetCache | None = None) -> dict:
     """{post id: Screen of that post against the active roster}: fresh cached screens, and one column screen of
-    every post that had none (stored one per post, so each post's page reads the same answer)."""
+    every post that had none (stored one per post, so each post's page reads the same answer). `rules`: the rule
+    sets of these posts and scope when the caller has read them."""
     posts = list(posts)
     if not posts:
         return {}
-    rules = RuleSetCache(posts=[p.pk for p in posts], scope=scope)
+    if rules is None:
+        rules = RuleSetCache(posts=[p.pk for p in posts], scope=scope)
     use_cache = not connection.in_atomic_block
     keys = {}
     found = {}
@@ -101,7 +103,7 @@ def posts_screen_columns(posts, as_of: dt.date, *, scope: str = "") -> dict:
     return found
 
 
-def post_screen_columns(post: Post, as_of: dt.date, *, scope: str = ""):
+def post_screen_columns(post: Post, as_of: dt.date, *, scope: str = "", rules: RuleSetCache | None = None):
     """(Screen, PostColumns) of one post against the active roster, from the cache when it is fresh."""
-    screen = posts_screen_columns([post], as_of, scope=scope)[post.pk]
+    screen = posts_screen_columns([post], as_of, scope=scope, rules=rules)[post.pk]
     return screen, screen.posts[post.pk]

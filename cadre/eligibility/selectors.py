@@ -14,7 +14,7 @@ from . import rules as R
 from .cache import post_screen_columns, posts_screen_columns
 from .columns import APPT_INDEX, FAIL, MANUAL, RESULT_INDEX, screen_columns
 from .engine import Explanation, screen, today
-from .rulesets import LEVEL_RANK
+from .rulesets import LEVEL_RANK, RuleSetCache, level_key
 
 RESULT_ORDER = {r: i for i, r in enumerate(R.RESULTS)}
 CHUNK = 1000
@@ -24,9 +24,10 @@ class ScreenRows(Sequence):
     """The rows of a post's screen after filters, in display order; an explanation is built only when its row is
     read (a slice builds its rows together: one page, eight queries)."""
 
-    def __init__(self, screen, post_id, order: np.ndarray):
+    def __init__(self, screen, post_id, order: np.ndarray, rule_set=None):
         self.screen, self.post_id, self.order = screen, post_id, order
         self.columns = screen.posts[post_id]
+        self.rule_set = rule_set  # the post's resolved rule set (its sources are shown on the page)
 
     def __len__(self):
         return len(self.order)
@@ -81,8 +82,9 @@ def post_screen(
     version), filtered by result, appointment kind and unit; grouped 新任, 转任, 降职, then qualifying people first
     (符合, 符合（含放宽）, 待人工审核, 不符合), roster order inside. `result` 待人工审核 also finds people who
     meet every other condition while their manual item is open (the rows that say 另有…项待人工审核)."""
+    rules = RuleSetCache(posts=[post.pk], scope=scope)
     if cadres is None:
-        screen_, col = post_screen_columns(post, as_of, scope=scope)
+        screen_, col = post_screen_columns(post, as_of, scope=scope, rules=rules)
     else:
         screen_ = screen_columns(cadres, [post], as_of, scope=scope)
         col = screen_.posts[post.pk]
@@ -97,7 +99,7 @@ def post_screen(
         keep &= col.appointment == APPT_INDEX[appointment]
     idx = np.flatnonzero(keep)
     order = idx[np.lexsort((idx, col.result[idx], col.appointment[idx]))]
-    return ScreenRows(screen_, post.pk, order)
+    return ScreenRows(screen_, post.pk, order, rules.resolve(level_key(post.level), post.pk))
 
 
 def post_screen_counts(rows: ScreenRows) -> dict:
