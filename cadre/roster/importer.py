@@ -22,7 +22,7 @@ from simple_history.utils import bulk_update_with_history
 from core.audit import audit
 
 from ..audit import AuditAction
-from ..bulk import chunks, fast_create, insert_rows
+from ..bulk import chunks, fast_create, insert_rows, values_in
 from ..choices import RANK_ORDER
 from ..eligibility import roster_version_bump
 from ..models import AnnualAssessment, Cadre, EducationRecord, FamilyMember, OrgUnit
@@ -76,20 +76,16 @@ def _stored(rows: list[RosterRow]):
         present.add("unit_id")
     names = [f.attname for f in Cadre._meta.concrete_fields if f.attname in present]  # only the sheet's columns
     cadres: dict[str, dict] = {}
-    for chunk in chunks([r.id_number for r in rows]):
-        for values in Cadre.objects.filter(id_number__in=chunk).values(*names):
-            cadres[values["id_number"]] = values
+    for values in values_in(Cadre, "id_number", [r.id_number for r in rows], names):
+        record = dict(zip(names, values))
+        cadres[record["id_number"]] = record
+    ids = [c["id"] for c in cadres.values()]
     educations: dict[tuple[int, str], tuple] = {}
+    for pk, cadre_id, mode, *rest in values_in(EducationRecord, "cadre_id", ids, ["id", "cadre_id", "mode", *EDUCATION_FIELDS]):
+        educations[(cadre_id, mode)] = (pk, *rest)
     assessments: dict[tuple[int, int], tuple] = {}
-    for chunk in chunks([c["id"] for c in cadres.values()]):
-        for pk, cadre_id, mode, *rest in EducationRecord.objects.filter(cadre_id__in=chunk).values_list(
-            "id", "cadre_id", "mode", *EDUCATION_FIELDS
-        ):
-            educations[(cadre_id, mode)] = (pk, *rest)
-        for pk, cadre_id, year, grade in AnnualAssessment.objects.filter(cadre_id__in=chunk).values_list(
-            "id", "cadre_id", "year", "grade"
-        ):
-            assessments[(cadre_id, year)] = (pk, grade)
+    for pk, cadre_id, year, grade in values_in(AnnualAssessment, "cadre_id", ids, ["id", "cadre_id", "year", "grade"]):
+        assessments[(cadre_id, year)] = (pk, grade)
     return cadres, educations, assessments
 
 
