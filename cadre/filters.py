@@ -6,7 +6,9 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.contrib.postgres.fields import ArrayField
+from django.db import connections, models
+from django.db.models import Exists, Func, OuterRef, Q
 from django.utils import timezone
 
 from .choices import CadreStatus, Education, Gender, PoliticalStatus, RankLevel, StaffingType
@@ -69,6 +71,23 @@ def unit_with_descendants(unit_id: int) -> list[int]:
     return found
 
 
+class CharArray(Func):
+    """`string_to_array(text, NULL)`: the characters of a text, as migration 0012's GIN indexes store them."""
+
+    function = "string_to_array"
+    template = "%(function)s(%(expressions)s, NULL)"
+    output_field = ArrayField(models.TextField())
+
+
+def contains(field: str, text: str, *, chars: str = "") -> Q:
+    """`field` contains `text`; with `chars` (the field's CharArray alias) also "holds each of its characters", a
+    necessary condition the field's character index answers (one- and two-character queries included)."""
+    cond = Q(**{f"{field}__contains": text})
+    if chars:
+        cond &= Q(**{f"{chars}__contains": sorted(set(text))})
+    return cond
+
+
 class CadreFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="关键字",
@@ -122,9 +141,15 @@ class CadreFilter(django_filters.FilterSet):
         text, pinyin = normalize_query(value)
         if not text:
             return queryset
-        # the unit by its name through a subquery, not a join: the count then reads the cadre table alone
-        units = OrgUnit.objects.filter(name__contains=text).values("id")
-        cond = Q(name__contains=text) | Q(position_title__contains=text) | Q(unit_id__in=units)
+        indexed = connections[queryset.db].vendor == "postgresql"  # the GIN indexes of migration 0012
+        if indexed:
+            queryset = queryset.alias(name_chars=CharArray("name"), title_chars=CharArray("position_title"))
+        cond = contains("name", text, chars="name_chars" if indexed else "")
+        cond |= contains("position_title", text, chars="title_chars" if indexed else "")
+        # the units by name first (a small table), so that every branch of the OR is an index condition
+        unit_ids = list(OrgUnit.objects.filter(name__contains=text).values_list("id", flat=True))
+        if unit_ids:
+            cond |= Q(unit_id__in=unit_ids)
         if pinyin:  # full pinyin with or without spaces, or the initials, any case (search_key: `yujianjun yjj`)
             cond |= Q(search_key__contains=pinyin)
         if can_search_id_number(self.user) and re.fullmatch(r"[0-9]{4,17}[0-9Xx]?", text):

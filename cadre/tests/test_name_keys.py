@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from cadre import sortkeys as K
+from cadre.filters import CadreFilter
 from cadre.models import Cadre
 from cadre.tests.factories import CadreFactory
 
@@ -206,3 +207,17 @@ def test_rekey_migration_function(db):
 
 def test_migrate_leaves_nothing_to_make(db):
     call_command("makemigrations", "cadre", "--check", "--dry-run", verbosity=0)
+
+
+KEYWORD_PEOPLE = [("王伟", "副局长"), ("王丽丽", "科员"), ("李伟王", "局长"), ("欧阳娜", "王牌办主任"), ("张100%", "科_员")]
+
+
+@pytest.mark.parametrize("q", ["王", "伟", "王伟", "丽丽", "丽丽丽", "局长", "王牌", "阳娜", "%", "_", "0%", "科_", "伟王", "无此人"])
+def test_keyword_search_finds_exactly_the_people_whose_text_contains_it(staff_user, q):
+    """On PostgreSQL the keyword also goes through the character indexes (migration 0012): the rows found are
+    exactly those a plain `contains` finds, for one, two or repeated characters and LIKE's own % and _."""
+    people = [CadreFactory(name=name, position_title=title) for name, title in KEYWORD_PEOPLE]
+    filterset = CadreFilter({"q": q, "status": "在职"}, queryset=Cadre.objects.all(), request=type("R", (), {"user": staff_user}))
+    found = set(filterset.qs.values_list("pk", flat=True))
+    expected = {c.pk for c in people if q in c.name or q in c.position_title or q in (c.unit.name if c.unit_id else "")}
+    assert found == expected
