@@ -307,6 +307,21 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+_PLANS: dict = {}  # compiled plans of this process by their parameters (read only once built)
+PLANS_KEPT = 256
+
+
+def _plan(rules: RuleSetCache, level: str, post_id) -> Plan:
+    """The plan of a post's resolved rule set, compiled once per distinct set of parameters in this process."""
+    key = rules.params_key(level, post_id)
+    plan = _PLANS.get(key)
+    if plan is None:
+        if len(_PLANS) >= PLANS_KEPT:
+            _PLANS.clear()
+        plan = _PLANS[key] = Plan(rules.resolve(level, post_id))
+    return plan
+
+
 def explain(cadre: Cadre | int, post: Post | None, as_of: dt.date | None = None, *, scope: str = "",
             level: str | None = None, strict_manual: bool | None = None) -> Explanation:
     """One person (a Cadre or its id) against one post (or, with post=None, the default rule set of `level`),
@@ -323,11 +338,11 @@ def explain_many(ids, pf: PostFacts, as_of: dt.date, *, scope: str = "", strict_
     if not ids:
         return []
     found = load_bundle(ids, post_id=pf.id, scope=scope)
-    rs = found.rule_sets.resolve(level_key(pf.level), pf.id)
+    plan = _plan(found.rule_sets, level_key(pf.level), pf.id)
+    rs = plan.rule_set
     facts = {f.id: f for f in found.facts(
         as_of=as_of, assessment_years=_years_needed([rs]), with_posts=rs.params["common"]["county"]["on"],
     )}
-    plan = Plan(rs)
     out = []
     for cid in ids:
         cf = facts.get(cid)

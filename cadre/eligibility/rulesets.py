@@ -145,6 +145,11 @@ class RuleSetCache:
                 self.level_rows[level] = params
         self._resolved = {}
 
+    def params_key(self, level: str, post_id=None) -> tuple:
+        """What `resolve(level, post_id).params` is made of: equal keys resolve to equal parameters."""
+        rows = (self.level_rows.get(level), self.post_rows.get(post_id) if post_id else None, self.scope_rows.get(level))
+        return level, json.dumps(rows, sort_keys=True, ensure_ascii=False)
+
     def resolve(self, level: str, post_id=None) -> RuleSet:
         key = (level, post_id)
         if key not in self._resolved:

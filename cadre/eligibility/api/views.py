@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import roles
+from core.privacy import mask_id_number
 
 from ...api.serializers import MaskedIdNumberField
 from ...models import Cadre, EligibilityManualCheck, EligibilityWaiver, Post
@@ -43,6 +44,16 @@ class ExplanationSerializer(serializers.Serializer):
     appointment_basis = serializers.CharField(help_text="按转任的依据，例如“现任正科级”“具有中级职称”")
     result = serializers.ChoiceField(choices=list(R.RESULTS), help_text="符合 / 符合（含放宽） / 不符合 / 待人工审核")
     rules = RuleResultSerializer(many=True)
+
+
+def explanation_data(x, *, full_ids: bool) -> dict:
+    """`ExplanationSerializer(x.as_dict(), context={"full_ids": …}).data` without the serializer's field walk: the
+    explanation's dict holds the serializer's types already (str, int, None, bool, the as-of date as text), so
+    only the 身份证号 is masked (the documented shape stays `ExplanationSerializer`)."""
+    data = x.as_dict()
+    if not full_ids:
+        data["id_number"] = mask_id_number(data["id_number"])
+    return data
 
 
 class WaiverInputSerializer(serializers.Serializer):
@@ -106,7 +117,7 @@ class ExplainApi(APIView):
             post = get_object_or_404(S.open_posts(), pk=post_id)
             x = explain(own, post, as_of)
             full_ids = True  # their own record
-        return Response(ExplanationSerializer(x.as_dict(), context={"full_ids": full_ids}).data)
+        return Response(explanation_data(x, full_ids=full_ids))
 
 
 class ScreenPagination(PageNumberPagination):
