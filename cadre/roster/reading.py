@@ -1,11 +1,10 @@
 """Reading a roster workbook: open and check the file, then parse and check every row without touching the
-database. Streaming (``sheet``: one lxml pass over the sheet; openpyxl for the workbook parts); the rules of
-each cell are in ``formats``; formats.md is the specification."""
+database. Streaming (``sheet``: one lxml pass over the sheet; openpyxl for the workbook parts); the checks of
+each row are in ``rows``, the rules of each cell in ``formats``; formats.md is the specification."""
 from __future__ import annotations
 
 import zipfile
 from collections import defaultdict
-from functools import lru_cache
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -13,63 +12,10 @@ from openpyxl import load_workbook
 from core.exceptions import ApplicationError
 from core.uploads import UnreadableXlsx, XlsxMeasure, measure_xlsx
 
-from ..idnumber import IdNumberError, parse_id_number
-from ..models import Cadre, EducationRecord, OrgUnit
-from ..services.cadres import check_id_number
 from . import formats as rf
-from .report import ParsedRoster, ProgressFn, RosterRow
+from .report import ParsedRoster, ProgressFn
+from .rows import RowLayout, parse_row
 from .sheet import SheetFile, Unsure, fast_rows, open_sheet_file
-
-# Cadre fields a roster column sets as text, and the choice columns with their parsers
-TEXT_FIELDS = ("native_place", "birthplace", "grew_up_place", "position_title", "professional_title", "health", "note")
-CHOICE_PARSERS = {
-    "ethnicity": rf.parse_ethnicity,
-    "political_status": rf.parse_political_status,
-    "staffing_type": rf.parse_staffing_type,
-    "rank_level": rf.parse_rank_level,
-    "title_level": rf.parse_title_level,
-}
-_CHOICE_PARSERS = {}  # memoized, filled below
-
-
-@lru_cache(maxsize=None)
-def _max_length(model, name: str) -> int:
-    return model._meta.get_field(name).max_length
-
-
-def _memo(parser):
-    """``parser`` (a pure cell parser of ``formats``) remembering its answer, or its ValueProblem's message, per
-    (type, value, extra args): a roster repeats the same dates, 民族, 学历 … thousands of times."""
-    cache: dict = {}
-
-    def call(value, *extra):
-        key = (type(value), value, *extra)
-        try:
-            ok, out = cache[key]
-        except KeyError:
-            try:
-                ok, out = True, parser(value, *extra)
-            except rf.ValueProblem as exc:
-                ok, out = False, str(exc)
-            if len(cache) > 100_000:
-                cache.clear()
-            cache[key] = (ok, out)
-        except TypeError:  # an unhashable value
-            return parser(value, *extra)
-        if ok:
-            return out
-        raise rf.ValueProblem(out)
-
-    return call
-
-
-_parse_gender = _memo(rf.parse_gender)
-_parse_date = _memo(rf.parse_date)
-_parse_education = _memo(rf.parse_education)
-_parse_assessment = _memo(rf.parse_assessment)
-_cell_text = _memo(rf.cell_text)
-_split_school_major = _memo(rf.split_school_major)
-_CHOICE_PARSERS.update({key: _memo(parser) for key, parser in CHOICE_PARSERS.items()})
 
 
 # --- opening the file -----------------------------------------------------------------------------------------
@@ -239,9 +185,10 @@ def _read_rows(source, book: SheetFile, title: str, parsed: ParsedRoster, estima
                     _check_header(cmap, excel_row, parsed)
                     if parsed.errors:
                         return parsed
+                    layout = RowLayout.of(cmap)
                 continue
             parsed.data_rows += 1
-            _parse_row(values, formats, excel_row, cmap, parsed)
+            parse_row(values, formats, excel_row, layout, parsed)
             if progress and parsed.data_rows % 500 == 0:
                 progress("正在检查", excel_row, estimated)
         if not any_cell:
@@ -265,156 +212,6 @@ def _check_header(cmap: rf.ColumnMap, excel_row: int, parsed: ParsedRoster):
         parsed.warnings.append(rf.RowIssue(excel_row, header, header, "列名重复，只读取第一列", col=index))
     for index, header in cmap.unknown:
         parsed.warnings.append(rf.RowIssue(excel_row, header, header, "无法识别的列，已忽略", col=index))
-
-
-def _parse_row(values, formats, excel_row: int, cmap: rf.ColumnMap, parsed: ParsedRoster):
-    errors_before = len(parsed.errors)
-
-    def raw(key):
-        index = cmap.columns.get(key)
-        return (values[index] if index is not None and index < len(values) else None), index
-
-    def err(key, value, message, index=None):
-        if index is None:
-            index = cmap.columns.get(key)
-        parsed.errors.append(rf.RowIssue(excel_row, cmap.header(key), rf.display_value(value), message, col=index))
-
-    def warn(key, value, message, index=None):
-        if index is None:
-            index = cmap.columns.get(key)
-        parsed.warnings.append(rf.RowIssue(excel_row, cmap.header(key), rf.display_value(value), message, col=index))
-
-    out: dict = {}
-    for key, parser in (("name", rf.clean_name), ("gender", _parse_gender)):
-        value, _ = raw(key)
-        try:
-            out[key] = parser(value)
-        except rf.ValueProblem as exc:
-            err(key, value, str(exc))
-
-    dates: dict = {}
-    for key in rf.DATE_KEYS:
-        if key not in cmap.columns:
-            continue
-        value, index = raw(key)
-        try:
-            date, warning = _parse_date(value, formats[index] if index < len(formats) else None)
-        except rf.ValueProblem as exc:
-            err(key, value, str(exc))
-            continue
-        if warning:
-            warn(key, value, warning)
-        dates[key] = date
-    if "birth_date" in dates and dates["birth_date"] is None:
-        err("birth_date", None, "出生年月不能为空")
-
-    id_value, _ = raw("id_number")
-    id_number = ""
-    birth = None
-    try:
-        parsed_id = parse_id_number(_cell_text(id_value))
-    except IdNumberError as exc:
-        err("id_number", id_value, str(exc))
-    else:
-        if isinstance(id_value, float):
-            warn("id_number", id_value, "身份证号以数字格式保存，可能已丢失末尾数字，请将该列设为文本")
-        try:
-            id_number = check_id_number(parsed_id, gender=out.get("gender"), birth_date=dates.get("birth_date"))
-        except ApplicationError as exc:
-            err("id_number", id_value, exc.message)
-        else:
-            birth = parsed_id.birth_date
-            if parsed_id.converted_from_15:
-                warn("id_number", id_value, f"15位身份证号已转换为18位：{id_number}")
-
-    values_out: dict = {"name": out.get("name"), "gender": out.get("gender"), "id_number": id_number, "birth_date": birth}
-    for key in ("work_start_date", "party_join_date", "position_start", "rank_start"):
-        if key in dates:
-            values_out[key] = dates[key]
-    if birth:
-        for key, label in (
-            ("work_start_date", "参加工作时间不能早于出生日期"),
-            ("party_join_date", "入党时间不能早于出生日期"),
-            ("position_start", "任现职时间不能早于出生日期"),
-            ("rank_start", "任现职级时间不能早于出生日期"),
-        ):
-            if dates.get(key) and dates[key] <= birth:
-                err(key, raw(key)[0], label)
-
-    for key, parser in _CHOICE_PARSERS.items():
-        if key not in cmap.columns:
-            continue
-        value, _ = raw(key)
-        try:
-            values_out[key] = parser(value)
-        except rf.ValueProblem as exc:
-            err(key, value, str(exc))
-
-    for key in TEXT_FIELDS:
-        if key not in cmap.columns:
-            continue
-        value, _ = raw(key)
-        text = _cell_text(value)
-        limit = _max_length(Cadre, key)
-        if len(text) > limit:
-            err(key, value, f"{cmap.header(key)}不能超过{limit}个字符")
-            continue
-        values_out[key] = text
-
-    if "unit" in cmap.columns:
-        value, _ = raw("unit")
-        name = _cell_text(value).replace("\u3000", " ").strip()
-        if len(name) > _max_length(OrgUnit, "name"):
-            err("unit", value, f"单位名称不能超过{_max_length(OrgUnit, 'name')}个字符")
-        values_out["unit"] = name
-
-    if values_out.get("position_title") and "position_start" in cmap.columns and not values_out.get("position_start"):
-        warn("position_start", None, "填写了职务但未填任现职时间，任职经历不会更新")
-    if values_out.get("rank_level") and "rank_start" in cmap.columns and not values_out.get("rank_start"):
-        warn("rank_start", None, "填写了职务层次但未填任现职级时间，职级经历不会更新")
-
-    educations: dict = {}
-    for mode, (level_key, degree_key, school_key) in rf.EDUCATION_KEYS.items():
-        record: dict = {}
-        if level_key in cmap.columns:
-            value, _ = raw(level_key)
-            try:
-                record["level"] = _parse_education(value)
-            except rf.ValueProblem as exc:
-                err(level_key, value, str(exc))
-        if degree_key in cmap.columns:
-            value, _ = raw(degree_key)
-            record["degree"] = _cell_text(value)
-            if len(record["degree"]) > _max_length(EducationRecord, "degree"):
-                err(degree_key, value, f"学位不能超过{_max_length(EducationRecord, 'degree')}个字符")
-        if school_key in cmap.columns:
-            value, _ = raw(school_key)
-            record["school"], record["major"] = _split_school_major(value)
-            for part in ("school", "major"):
-                if len(record[part]) > _max_length(EducationRecord, part):
-                    err(school_key, value, f"院校或专业不能超过{_max_length(EducationRecord, part)}个字符")
-        if any(record.values()):
-            educations[mode] = record
-
-    assessments: dict = {}
-    for year, index in cmap.assessments.items():
-        value = values[index] if index < len(values) else None
-        try:
-            grade = _parse_assessment(value)
-        except rf.ValueProblem as exc:
-            parsed.errors.append(
-                rf.RowIssue(excel_row, cmap.headers[index], rf.display_value(value), str(exc), col=index)
-            )
-            continue
-        if grade:
-            assessments[year] = grade
-
-    if len(parsed.errors) == errors_before:
-        parsed.rows.append(RosterRow(excel_row, id_number, values_out, educations, assessments))
-    elif id_number:
-        # keep the number so that a duplicate in another row is still reported on both rows
-        parsed.rows.append(RosterRow(excel_row, id_number, {}, {}, {}))
-        parsed.rows[-1].values["_invalid"] = True
 
 
 def _check_duplicates(parsed: ParsedRoster):
