@@ -34,7 +34,7 @@ from ..models import (
     RewardPunishment,
     RosterVersion,
 )
-from .columns import screen_columns
+from .columns import Recent, screen_columns
 from .facts import active_cadres
 from .rulesets import RuleSetCache, level_key
 
@@ -91,16 +91,34 @@ def posts_screen_columns(posts, as_of: dt.date, *, scope: str = "", rules: RuleS
     if use_cache:
         version = roster_version()
         keys = {p.pk: _key(p, rules.resolve(level_key(p.level), p.pk), as_of, scope, version) for p in posts}
-        hits = cache.get_many(list(keys.values()))
-        found = {pid: hits[key] for pid, key in keys.items() if key in hits}
+        for pid, key in keys.items():
+            screen = SCREENS.get(key)
+            if screen is not None:
+                found[pid] = screen
+        wanted = [key for pid, key in keys.items() if pid not in found]
+        hits = cache.get_many(wanted) if wanted else {}
+        for pid, key in keys.items():
+            if key in hits:
+                found[pid] = _keep(key, hits[key])
     missing = [p for p in posts if p.pk not in found]
     if missing:
         both = screen_columns(active_cadres(), missing, as_of, scope=scope)
         fresh = {p.pk: replace(both, posts={p.pk: both.posts[p.pk]}) for p in missing}
         if use_cache:
             cache.set_many({keys[pid]: screen for pid, screen in fresh.items()}, TIMEOUT)
+            fresh = {pid: _keep(keys[pid], screen) for pid, screen in fresh.items()}
         found.update(fresh)
     return found
+
+
+# Screens read from the cache are kept in this process under their key (which names the roster version): the
+# next request for the same post, date and version skips fetching and unpickling the columns.
+SCREENS = Recent(16)
+
+
+def _keep(key: str, screen):
+    screen.memo_key = key  # the pages of its explanations are kept under the same key (Screen.explanations)
+    return SCREENS.put(key, screen)
 
 
 def post_screen_columns(post: Post, as_of: dt.date, *, scope: str = "", rules: RuleSetCache | None = None):

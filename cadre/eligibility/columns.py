@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -56,8 +57,45 @@ class Screen:
     posts: dict  # post id → PostColumns
 
     def explanations(self, post_id, indices) -> list[Explanation]:
+        """The explanations of the rows at `indices`. A screen read from the cache carries its cache key
+        (`memo_key`, which names the roster version): the rows of a page are then kept in this process and
+        read again under the same key, as the screen itself is."""
         ids = [int(self.ids[i]) for i in indices]
+        key = getattr(self, "memo_key", None)
+        if key is None or len(ids) > EXPLAINED_MAX_ROWS:
+            return self._explain(post_id, ids)
+        memo_key = (key, post_id, tuple(ids))
+        rows = EXPLAINED.get(memo_key)
+        if rows is None:
+            rows = EXPLAINED.put(memo_key, tuple(self._explain(post_id, ids)))
+        return list(rows)
+
+    def _explain(self, post_id, ids) -> list[Explanation]:
         return explain_many(ids, self.posts[post_id].post, self.as_of, scope=self.scope, strict_manual=self.strict_manual)
+
+
+class Recent:
+    """The last `size` values by key, in this process (least recently read dropped first)."""
+
+    def __init__(self, size: int):
+        self.size, self.items = size, OrderedDict()
+
+    def get(self, key):
+        value = self.items.get(key)
+        if value is not None:
+            self.items.move_to_end(key)
+        return value
+
+    def put(self, key, value):
+        self.items[key] = value
+        self.items.move_to_end(key)
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
+        return value
+
+
+EXPLAINED = Recent(64)  # pages of explanations of cached screens
+EXPLAINED_MAX_ROWS = 500  # an export's chunks are not kept
 
 
 def _codes(values, table: dict) -> np.ndarray:
