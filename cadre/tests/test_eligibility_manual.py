@@ -218,6 +218,26 @@ def test_cached_screen_is_reused_and_invalidated_by_writes(staff_user, monkeypat
     assert isinstance(S.post_screen(post, AS_OF).screen, C.Screen)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_kept_screens_and_pages_follow_the_roster_version(staff_user, monkeypatch):
+    """A screen read from the cache, and the explanations of its pages, are kept in the process under the cache
+    key: read again for the same version, answered anew after a write."""
+    post = PostFactory(level="副科级", title="副局长")
+    c = person(rank="一级科员", birth=D(1990, 1, 1))
+    calls = []
+    real = C.explain_many
+    monkeypatch.setattr(C, "explain_many", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first = S.post_screen(post, AS_OF)[0:50]
+    with CaptureQueriesContext(connection) as again:
+        second = S.post_screen(post, AS_OF)[0:50]
+    assert second == first and len(calls) == 1
+    assert not any("cadre_cadre" in q["sql"] for q in again.captured_queries)  # neither the screen nor the rows
+    services.manual_check_record(actor=staff_user, cadre=c, passed=False, reason="考察发现问题")
+    assert S.post_screen(post, AS_OF)[0].result == R.RESULT_FAIL and len(calls) > 1
+    answered = len(calls)
+    assert S.post_screen(post, AS_OF)[0].result == R.RESULT_FAIL and len(calls) == answered
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_manual_check_api_staff_only_both_ways(client, request, role):
