@@ -104,6 +104,18 @@ def test_post_screen_filters_and_pagination(client, staff_user, world, django_as
 
 
 @pytest.mark.django_db
+def test_explain_api_reads_the_person_in_one_query(client, staff_user, world, django_assert_num_queries):
+    client.force_login(staff_user)
+    url = reverse("eligibility-explain")
+    params = {"cadre": world["old"].pk, "post": world["post"].pk, "as_of": "2026-06-30"}
+    assert client.get(url, params).json()["result"] == "不符合"  # the session is read once, then from the cache
+    # the user, their groups, the post, then the person with their history, waivers, manual checks and rule sets
+    with django_assert_num_queries(4):
+        response = client.get(url, params)
+    assert response.json()["result"] == "不符合" and response.json()["id_number"] == world["old"].id_number
+
+
+@pytest.mark.django_db
 def test_post_export_has_reasons_column(client, observer_user, world):
     client.force_login(observer_user)
     response = client.get(reverse("eligibility:post-export", args=[world["post"].pk]), {"as_of": "2026-06-30"})
