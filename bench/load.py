@@ -1,12 +1,12 @@
 """Mixed load against a real gunicorn server on 127.0.0.1: roster pages, eligibility checks and ballots.
 
-    .venv/bin/python bench/load.py [--seconds 30] [--clients 12] [--size 2000] [--workers 3] [--threads 1] [--sqlite]
+    .venv/bin/python bench/load.py [--seconds 30] [--clients 12] [--size 2000] [--workers 12] [--threads 1] [--sqlite]
 
 What it does, bounded in time and size (only 127.0.0.1; its own database, dropped at the end):
 1. creates a PostgreSQL database `cadre_load_bench` (or, with --sqlite or when PostgreSQL is not reachable, a
    temporary SQLite file), migrates it and loads `seed_demo --size N` (units, posts, N cadres, demo users);
 2. opens a 民主测评 session on 5 cadres and issues one-time codes (enough for every ballot the run can send);
-3. starts gunicorn as docker-compose does (config/gunicorn.py, 3 sync workers; Redis as the cache when a Redis
+3. starts gunicorn as docker-compose does (config/gunicorn.py, 12 sync workers, the app preloaded; Redis as the cache when a Redis
    answers on 127.0.0.1:6379 — its database 15, flushed — else each worker's own locmem cache) on a free port
    with a throw-away settings module (DEBUG off, ballot throttle off, axes off — every client comes from
    127.0.0.1) and waits until it answers; then opens the "who qualifies" page of each open post once (the cold
@@ -297,7 +297,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--clients", type=int, default=12)
     ap.add_argument("--size", type=int, default=2000, help="cadres loaded by seed_demo")
-    ap.add_argument("--workers", type=int, default=3, help="gunicorn workers (docker-compose: GUNICORN_WORKERS=3)")
+    ap.add_argument("--workers", type=int, default=12, help="gunicorn workers (docker/start-web.sh: GUNICORN_WORKERS=12)")
     ap.add_argument("--threads", type=int, default=1, help="> 1: gthread workers with this many threads")
     ap.add_argument("--no-redis", action="store_true", help="locmem cache per worker even when Redis answers")
     ap.add_argument("--sqlite", action="store_true", help="a temporary SQLite file instead of PostgreSQL")
