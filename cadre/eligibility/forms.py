@@ -17,18 +17,33 @@ VACANCY_CHOICES = [("", "全部"), ("有空缺", "有空缺"), ("无空缺", "�
 LEVEL_CHOICES = [("", "列入竞争上岗的职位"), ("正科", "全部正科级职位"), ("副科", "全部副科级职位")]
 
 
+class ListedChoiceIterator(forms.models.ModelChoiceIterator):
+    """The choices of a short list (units) read by one plain query: Django's iterator() would open a server-side
+    cursor on PostgreSQL (DECLARE, FETCH, CLOSE) for a few dozen rows."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    iterator = ListedChoiceIterator
+
+
 class ScreenFilterForm(forms.Form):
     as_of = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     result = forms.ChoiceField(label="结果", choices=RESULT_CHOICES, required=False)
     appointment = forms.ChoiceField(label="任职方式", choices=APPOINTMENT_CHOICES, required=False)
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label="工作单位", queryset=OrgUnit.objects.filter(is_active=True), required=False, empty_label="全部单位",
         widget=forms.Select(attrs={"class": "form-select form-select-sm", "data-autosubmit": ""}),
     )
 
 
 class IndexFilterForm(forms.Form):
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label="单位", queryset=OrgUnit.objects.filter(is_active=True), required=False, empty_label="全部单位",
         widget=forms.Select(attrs={"class": "form-select form-select-sm", "data-autosubmit": ""}),
     )
