@@ -1,7 +1,7 @@
 """The Excel roster (干部花名册): one sheet layout for import and export (formats.md).
 
 Modules: ``formats`` (layout and cell parsers, pure), ``sheet`` (a streaming sheet reader), ``reading`` (open
-and check a workbook, parse every row), ``report`` (what an import reports), ``importer`` (the set-based write),
+and check a workbook, parse every row), ``rows`` (the checks of each row), ``report`` (what an import reports), ``importer`` (the set-based write),
 ``errors`` (the error copy), ``export`` (the streamed export), ``selection`` (the rows a batch action applies to), ``jobs`` (the background work), ``forms`` and
 ``views`` (the pages). The BackgroundJob rows are created by ``cadre.services`` (roster_import_start, …).
 

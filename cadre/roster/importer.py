@@ -3,11 +3,12 @@
     report = import_roster(actor=user, source="roster.xlsx", dry_run=True)   # preview: errors or counts
     report = import_roster(actor=user, source="roster.xlsx")                 # writes only when no error
 
-Reading is in ``reading``. Writing is set-based: the stored records are compared as plain values (one query per
-2000 rows and table, no model instances), new records go in from plain dicts with their “+” history rows
-(``cadre.bulk.insert_rows``: one ``INSERT … UNNEST`` per 5000 rows on PostgreSQL, the history copied in SQL), their
-post and rank rows through ``cadre.services.positions.positions_open_bulk``; changed records are loaded as
-instances and written with django-simple-history's bulk helpers and ``sync_positions_bulk``. Name keys come from
+Reading is in ``reading`` (the checks of each row in ``rows``). Writing is set-based: the stored records are
+compared as plain values (``cadre.bulk.values_in``: one query per table on PostgreSQL, no model instances), new
+records go in from plain dicts with their “+” history rows (``cadre.bulk.insert_rows``: one ``COPY`` per table on
+PostgreSQL, the pks taken from the sequence first, the history copied in SQL), their post and rank rows through
+``cadre.services.positions.positions_open_bulk``; changed records are loaded as instances and written with
+django-simple-history's bulk helpers and ``sync_positions_bulk``. Name keys come from
 ``cadre.sortkeys.stroke_keys_bulk`` (each distinct name once). One audit row per import.
 """
 from __future__ import annotations
