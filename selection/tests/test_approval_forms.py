@@ -1,5 +1,6 @@
 """干部任免审批表 of the people the 党委会 passed: 拟任/拟免 and 任免理由 with the appointment kind from the snapshot."""
 import io
+import subprocess
 import zipfile
 
 import pytest
@@ -28,6 +29,12 @@ def test_the_forms_carry_the_kind_and_the_probation_from_the_snapshot(client):
     with zipfile.ZipFile(io.BytesIO(response.content)) as bundle:
         names = bundle.namelist()
         assert len(names) == 2 and all(n.startswith("干部任免审批表-") for n in names)
+        pdfs = [bundle.read(n) for n in names]
+    for pdf in pdfs:
+        # pdftotext in reading order keeps the 任免理由 cell together; `-layout` interleaves a wrapped line with
+        # the cell's label column ("新提" / "理 由" / "任"), which is how this check once failed under CI
+        text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+        assert "（新提任，试用期1年）" in "".join(text.split())
     winner = c.world.winners[0]
     data = approval_form_data(cadre_for_documents(winner.cadre_id), notices.approval_proposals(c)[winner.cadre_id])
     assert data["proposed"] == notices.post_title(winner.campaign_post) and "新提任，试用期1年" in data["reason"]
