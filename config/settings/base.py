@@ -70,7 +70,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 # Django's form renderer with its input/select/option templates built in Python (same HTML, a fraction of the time)
-FORM_RENDERER = "core.forms_renderer.FastWidgetRenderer"
+FORM_RENDERER = "core.renderer.FastWidgetRenderer"
 # sessions read from the cache (Redis in production), written through to the database: one query less a request
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 WSGI_APPLICATION = "config.wsgi.application"

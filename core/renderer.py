@@ -3,7 +3,7 @@
 Django renders every widget, and every <option> of a <select>, through a template include: about 0.15 ms an
 option, 6 ms for the roster's filter form of a dozen fields (a quarter of the whole page). The HTML here is
 exactly what Django's templates `django/forms/widgets/{input-type}.html`, `select.html`, `select_option.html`
-and `attrs.html` produce (tests/test_forms_renderer.py compares both on every widget the project uses); any
+and `attrs.html` produce (tests/test_renderer.py compares both on every widget the project uses); any
 other template, or one the project overrides, goes through the template engine as before.
 """
 from __future__ import annotations

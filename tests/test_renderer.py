@@ -1,4 +1,4 @@
-"""core.forms_renderer builds Django's input, select and option widgets in Python: the HTML must be Django's own,
+"""core.renderer builds Django's input, select and option widgets in Python: the HTML must be Django's own,
 byte for byte, for every widget and value the project's forms use."""
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from cadre.filters import CadreFilter
 from cadre.tests.factories import OrgUnitFactory
-from core import forms_renderer
-from core.forms_renderer import FastWidgetRenderer
+from core import renderer as renderer_module
+from core.renderer import FastWidgetRenderer
 
 DJANGO = DjangoTemplates()
 FAST = FastWidgetRenderer()
@@ -92,13 +92,13 @@ def test_the_roster_filter_form_renders_as_django_does(staff_user):
 
 def test_a_template_that_is_not_djangos_own_goes_through_the_engine(monkeypatch):
     """An app that overrides a widget template (found before Django's by the renderer's loaders) wins."""
-    renderer = FastWidgetRenderer()
-    renderer._own["django/forms/widgets/text.html"] = False
+    overridden = FastWidgetRenderer()
+    overridden._own["django/forms/widgets/text.html"] = False
 
     def fail(widget):
         raise AssertionError("built in Python")
 
-    monkeypatch.setattr(forms_renderer, "_input", fail)
-    assert forms.TextInput().render("q", "x", renderer=renderer) == forms.TextInput().render("q", "x", renderer=DJANGO)
+    monkeypatch.setattr(renderer_module, "_input", fail)
+    assert forms.TextInput().render("q", "x", renderer=overridden) == forms.TextInput().render("q", "x", renderer=DJANGO)
     with pytest.raises(AssertionError):
         forms.TextInput().render("q", "x", renderer=FastWidgetRenderer())
