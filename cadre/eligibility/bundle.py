@@ -25,12 +25,13 @@ from ..models import (
     EligibilityRuleSet,
     EligibilityWaiver,
     OrgUnit,
+    Post,
     PostHistory,
     RankHistory,
     RewardPunishment,
 )
 from . import rules as R
-from .facts import SANCTION_KINDS, CadreFacts
+from .facts import SANCTION_KINDS, CadreFacts, PostFacts
 from .rulesets import RuleSetCache
 
 VENDORS = ("postgresql", "sqlite")
@@ -43,12 +44,12 @@ def _day(value):
 
 def _tables() -> dict:
     return {m.__name__: m._meta.db_table for m in (
-        Cadre, OrgUnit, RankHistory, AnnualAssessment, EducationRecord, RewardPunishment, PostHistory,
+        Cadre, OrgUnit, Post, RankHistory, AnnualAssessment, EducationRecord, RewardPunishment, PostHistory,
         EligibilityWaiver, EligibilityManualCheck, EligibilityRuleSet,
     )}
 
 
-def _sql(vendor: str, n: int, post_id, scope: str) -> tuple[str, list]:
+def _sql(vendor: str, n: int, post_id, scope: str, with_post: bool = False) -> tuple[str, list]:
     """The query and the parameters that do not depend on the people (those are appended by the caller)."""
     if vendor == "postgresql":
         agg, arr, text, jsonb = "json_agg", "json_build_array", "::text", "{}"
@@ -77,6 +78,12 @@ def _sql(vendor: str, n: int, post_id, scope: str) -> tuple[str, list]:
         check_params.append(scope)
         rule_params.append(scope)
     params += waiver_params + check_params + rule_params
+    post = "NULL"
+    if with_post:
+        post = (f"(SELECT {arr}(p.id, p.title, p.unit_id, pu.name, pu.short_name, p.level, p.kind, "
+                f"p.requires_full_time_education, p.is_open_for_competition){text} FROM {t['Post']} p "
+                f"JOIN {t['OrgUnit']} pu ON pu.id = p.unit_id WHERE p.id = %s)")
+        params.append(post_id)
     marks = ", ".join(["%s"] * n)
     sql = f"""SELECT
  {arr}(c.id, c.name, c.id_number, c.gender, c.birth_date, c.staffing_type, c.works_in_organ, c.unit_id, u.name,
@@ -92,7 +99,8 @@ def _sql(vendor: str, n: int, post_id, scope: str) -> tuple[str, list]:
        f'w.cadre_id = c.id AND w.revoked_at IS NULL AND ({waiver_where})')},
  {rows('m.post_id, m.scope, m.passed, m.reason, m.recorded_on', f'{t["EligibilityManualCheck"]} m',
        f'm.cadre_id = c.id AND ({check_where})')},
- {rows('g.level, g.post_id, g.scope, ' + jsonb.format('g.params'), f'{t["EligibilityRuleSet"]} g', rule_where)}
+ {rows('g.level, g.post_id, g.scope, ' + jsonb.format('g.params'), f'{t["EligibilityRuleSet"]} g', rule_where)},
+ {post}
 FROM {t["Cadre"]} c LEFT JOIN {t["OrgUnit"]} u ON u.id = c.unit_id
 WHERE c.id IN ({marks})
 ORDER BY c.rank_order, c.id"""
@@ -118,6 +126,7 @@ class Bundle(NamedTuple):
     checks: dict  # as facts.load_manual_checks
     users: dict  # cadre id → user id (None without an account)
     rule_sets: RuleSetCache
+    post: PostFacts | None = None  # with_post: the post (None when it does not exist or nobody was found)
 
     def facts(self, *, as_of: dt.date, assessment_years: int | None, with_posts: bool) -> list[CadreFacts]:
         """`facts.load_facts` of these people: assessments of the years before the as-of year the rule looks at
@@ -150,20 +159,21 @@ class Bundle(NamedTuple):
         return out
 
 
-def load_bundle(ids, *, post_id=None, scope: str = "") -> Bundle:
+def load_bundle(ids, *, post_id=None, scope: str = "", with_post: bool = False) -> Bundle:
     """One query: the people of `ids` (missing ones left out), their waivers and manual checks for `post_id` and
-    `scope`, and the rule-set rows of the post, the levels and the scope (see the module docstring)."""
+    `scope`, and the rule-set rows of the post, the levels and the scope (see the module docstring); `with_post`:
+    the post's facts as well."""
     ids = list(ids)
     alias = router.db_for_read(Cadre)
     conn = connections[alias]
-    sql, params = _sql(conn.vendor, len(ids), post_id, scope)
+    sql, params = _sql(conn.vendor, len(ids), post_id, scope, with_post)
     with conn.cursor() as cursor:
         cursor.execute(sql, params + ids)
         fetched = cursor.fetchall()
-    people, users, rule_rows = [], {}, None
+    people, users, rule_rows, post = [], {}, None, None
     waivers: dict = defaultdict(dict)
     checks = {}
-    for record, ranks, grades, educations, sanctions, posts, person_waivers, person_checks, rule_sets in fetched:
+    for record, ranks, grades, educations, sanctions, posts, person_waivers, person_checks, rule_sets, post_row in fetched:
         record = json.loads(record)
         cid = record[0]
         users[cid] = record[-1]
@@ -175,8 +185,11 @@ def load_bundle(ids, *, post_id=None, scope: str = "") -> Bundle:
             checks[(cid, mpost or mscope)] = (passed, R.manual_check_text(passed=passed, reason=reason, recorded_on=_date(on)))
         if rule_rows is None:
             rule_rows = [(level, rpost, rscope, params) for level, rpost, rscope, params in _loads(rule_sets)]
+            if post_row:
+                pid, title, unit_id, unit_name, short_name, level, kind, full_time, is_open = json.loads(post_row)
+                post = PostFacts(pid, f"{short_name or unit_name}{title}", unit_id, unit_name, level, kind, bool(full_time), bool(is_open))
     if rule_rows is None:  # nobody found: the rule sets are still read (an empty answer needs none, but stay exact)
         rules = RuleSetCache(posts=[post_id] if post_id else [], scope=scope)
     else:
         rules = RuleSetCache.from_rows(rule_rows, scope=scope)
-    return Bundle(people, waivers, checks, users, rules)
+    return Bundle(people, waivers, checks, users, rules, post)

@@ -337,7 +337,21 @@ def explain_many(ids, pf: PostFacts, as_of: dt.date, *, scope: str = "", strict_
     the people, their history, waivers and manual checks, and the rule sets); Cadre.DoesNotExist for an unknown id."""
     if not ids:
         return []
-    found = load_bundle(ids, post_id=pf.id, scope=scope)
+    return _explain_found(load_bundle(ids, post_id=pf.id, scope=scope), ids, pf, as_of, scope, strict_manual)
+
+
+def explain_ids(cadre_id: int, post_id: int, as_of: dt.date) -> Explanation:
+    """`explain` of a person and a post given by their ids, the post read in the same query: Cadre.DoesNotExist
+    for an unknown person, then Post.DoesNotExist for an unknown post."""
+    found = load_bundle([cadre_id], post_id=post_id, with_post=True)
+    if not found.people:
+        raise Cadre.DoesNotExist
+    if found.post is None:
+        raise Post.DoesNotExist
+    return _explain_found(found, [cadre_id], found.post, as_of, "", None)[0]
+
+
+def _explain_found(found, ids, pf: PostFacts, as_of: dt.date, scope: str, strict_manual) -> list[Explanation]:
     plan = _plan(found.rule_sets, level_key(pf.level), pf.id)
     rs = plan.rule_set
     facts = {f.id: f for f in found.facts(

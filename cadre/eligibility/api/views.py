@@ -18,7 +18,7 @@ from ...models import Cadre, EligibilityManualCheck, EligibilityWaiver, Post
 from .. import rules as R
 from .. import selectors as S
 from .. import services
-from ..engine import explain
+from ..engine import explain, explain_ids
 
 
 class RuleResultSerializer(serializers.Serializer):
@@ -99,15 +99,13 @@ class ExplainApi(APIView):
             return Response({"detail": "请提供干部ID（cadre）和职位ID（post）"}, status=status.HTTP_400_BAD_REQUEST)
         as_of = S.parse_as_of(request.query_params.get("as_of"))
         if roles.can_read_roster(request.user):
-            # The person is read with the explanation (one query); a missing person is reported before a missing post.
-            post = Post.objects.select_related("unit").filter(pk=post_id).first()
-            if post is None:
-                get_object_or_404(Cadre, pk=cadre_id)
-                post = get_object_or_404(Post.objects.select_related("unit"), pk=post_id)
+            # The person and the post are read with the explanation (one query); a missing person is reported
+            # before a missing post, with get_object_or_404's messages.
             try:
-                x = explain(cadre_id, post, as_of)
-            except Cadre.DoesNotExist:
+                x = explain_ids(cadre_id, post_id, as_of)
+            except (Cadre.DoesNotExist, Post.DoesNotExist):
                 get_object_or_404(Cadre, pk=cadre_id)
+                get_object_or_404(Post, pk=post_id)
                 raise
             full_ids = roles.is_staff_member(request.user) or Cadre.objects.filter(pk=cadre_id, user=request.user).exists()
         else:
