@@ -5,6 +5,7 @@ A package of the cadre app (its models, EligibilityRuleSet and EligibilityWaiver
 - ``rules`` pure rule functions and ``dates`` their calendar arithmetic (no ORM, no clock);
 - ``rulesets`` the spec's defaults per level and the overrides stored per level, post or campaign;
 - ``facts`` what the rules read, loaded set-based; ``engine`` applies a rule set to facts (explain, screen);
+- ``bundle`` what the explanations of a few people for one post read, in one query (explain, a page of rows);
 - ``columns`` the whole-roster screen column-stored and evaluated set-wise (numpy), explanations built when read;
 - ``cache`` screens of one post cached per as-of date, rule set and roster version (``roster_version_bump``);
 - ``services`` writes (rule sets, waivers; re-exported by ``cadre.services``), ``selectors`` reads for pages;

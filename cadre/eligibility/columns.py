@@ -9,7 +9,7 @@ so the decisions are the per-person path's. People with a waiver or a recorded m
 turn on the 职级 ladder or the 县处级 rule, go through the per-person path itself (`engine`).
 
 `Screen.explanations(post_id, indices)` builds the full explanations of the rows asked for with that path
-(`explain_many`), in a fixed number of queries: a page of 50 rows reads 50 people, not the roster.
+(`engine.explain_many`), in one query: a page of 50 rows reads 50 people, not the roster.
 """
 from __future__ import annotations
 
