@@ -1,4 +1,16 @@
+from django.apps import apps
+
 from . import roles as role_defs
+
+
+def has_own_record(user) -> bool:
+    """Whether the user's account is linked to a cadre record (the nav's 我的档案): an EXISTS, not the whole
+    35-column record that `user.cadre` would load on every page; the loaded record when there is one already."""
+    if not user.is_authenticated:
+        return False
+    if "cadre" in user._state.fields_cache:
+        return user._state.fields_cache["cadre"] is not None
+    return apps.get_model("cadre", "Cadre").objects.filter(user_id=user.pk).exists()
 
 
 def roles(request):
@@ -11,5 +23,5 @@ def roles(request):
         "is_candidate": role_defs.CANDIDATE in names,
         "is_observer": role_defs.OBSERVER in names,
         "can_read_roster": bool(names & {role_defs.STAFF, role_defs.LEADER, role_defs.OBSERVER}),
+        "has_own_record": has_own_record(request.user),
     }
-

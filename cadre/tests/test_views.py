@@ -565,3 +565,9 @@ def test_roster_rows_escape_every_value(staff_client):
     assert "单位&lt;甲&gt;&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert f'<tr data-cadre-row="{cadre.pk}">' in html and '<span class="badge text-bg-secondary">调离</span>' in html
     assert f'href="{reverse("cadre:cadre-detail", args=[cadre.pk])}"' in html
+
+
+def test_nav_links_my_record_only_for_an_account_with_one(role_client, candidate_user):
+    my_record = f'href="{reverse("cadre:my-record")}"'
+    assert my_record in role_client("candidate").get(reverse("home")).content.decode()
+    assert my_record not in role_client("staff").get(reverse("cadre:roster")).content.decode()
