@@ -216,8 +216,8 @@ def _roster_rows(n):
 def test_roster_query_count_is_constant(staff_client, django_assert_num_queries, rows):
     _roster_rows(rows)
     # user (the session comes from the cache), roles, unit choices, count (inside a transaction: not cached),
-    # page rows, education prefetch, user.cadre (nav)
-    with django_assert_num_queries(7):
+    # page rows with each mode's 学历, whether the user has a record (nav)
+    with django_assert_num_queries(6):
         response = staff_client.get(reverse("cadre:roster"))
     assert response.content.decode().count("data-cadre-row=") == rows
 
@@ -230,7 +230,7 @@ def test_roster_query_count_with_filters(staff_client, django_assert_num_queries
     params = {"unit": first.unit_id, "include_sub": "on", "education": "研究生", "age_band": band, "sort": "pinyin"}
     expected = CadreFilter(params, queryset=Cadre.objects.all()).qs.count()
     assert expected >= 1
-    with django_assert_num_queries(9):  # + the chosen unit and the unit tree for 含下级单位
+    with django_assert_num_queries(8):  # + the chosen unit and the unit tree for 含下级单位
         response = staff_client.get(reverse("cadre:roster"), params)
     assert response.content.decode().count("data-cadre-row=") == expected
 
@@ -571,3 +571,16 @@ def test_nav_links_my_record_only_for_an_account_with_one(role_client, candidate
     my_record = f'href="{reverse("cadre:my-record")}"'
     assert my_record in role_client("candidate").get(reverse("home")).content.decode()
     assert my_record not in role_client("staff").get(reverse("cadre:roster")).content.decode()
+
+
+def test_roster_education_column_shows_the_higher_of_both_modes(staff_client):
+    both = CadreFactory(name="甲学历")
+    EducationFactory(cadre=both, mode="全日制", level="大学本科")
+    EducationFactory(cadre=both, mode="在职", level="研究生")
+    tie = CadreFactory(name="乙学历")
+    EducationFactory(cadre=tie, mode="全日制", level="大学本科")
+    EducationFactory(cadre=tie, mode="在职", level="大学本科")
+    CadreFactory(name="丙学历")
+    html = staff_client.get(reverse("cadre:roster"), {"q": "学历"}).content.decode()
+    rows = {m.group(1): m.group(2) for m in re.finditer(r'>([甲乙丙]学历)</a>.*?<td>([^<]*)</td>\s*<td class="font-monospace', html, re.S)}
+    assert rows == {"甲学历": "研究生（在职）", "乙学历": "大学本科", "丙学历": ""}
