@@ -11,6 +11,8 @@ from django.db import connections, models
 from django.db.models import Exists, Func, OuterRef, Q
 from django.utils import timezone
 
+from core.filters import ListedChoiceIterator
+
 from .choices import CadreStatus, Education, Gender, PoliticalStatus, RankLevel, StaffingType
 from .models import Cadre, EducationRecord, OrgUnit
 from .permissions import can_search_id_number
@@ -88,21 +90,8 @@ def contains(field: str, text: str, *, chars: str = "") -> Q:
     return cond
 
 
-class FetchedChoiceIterator(django_filters.fields.ModelChoiceIterator):
-    """The choices read with one plain query: Django's iterator() opens a server-side cursor on PostgreSQL
-    (DECLARE, FETCH, CLOSE: three round trips on every roster page for a few dozen units)."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        if self.field.null_label is not None:
-            yield (self.field.null_value, self.field.null_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
-
-
 class UnitChoiceField(django_filters.fields.ModelChoiceField):
-    iterator = FetchedChoiceIterator
+    iterator = ListedChoiceIterator
 
 
 class UnitFilter(django_filters.ModelChoiceFilter):

@@ -38,7 +38,9 @@ def _is_htmx_fragment(request) -> bool:
 @require(permissions.can_view_roster)
 def roster(request):
     filterset, queryset = selectors.roster_search(user=request.user, params=request.GET)
-    paginator = selectors.RosterPaginator(selectors.roster_page_queryset(queryset), PAGE_SIZE, user=request.user, params=request.GET)
+    paginator = selectors.RosterPaginator(
+        selectors.roster_page_queryset(queryset), PAGE_SIZE, user=request.user, params=request.GET
+    )
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -5,6 +5,8 @@ import copy
 
 from django import forms
 
+from core.filters import ListedChoiceIterator
+
 from ..choices import StaffingType, UnitKind
 from ..models import OrgUnit, Post
 from . import rules as R
@@ -15,17 +17,6 @@ APPOINTMENT_CHOICES = [("", "全部（按新提任、转任、降职分组）"),
 INDEX_LEVEL_CHOICES = [("", "全部层次"), ("正科级", "正科级"), ("副科级", "副科级")]
 VACANCY_CHOICES = [("", "全部"), ("有空缺", "有空缺"), ("无空缺", "无空缺")]
 LEVEL_CHOICES = [("", "列入竞争上岗的职位"), ("正科", "全部正科级职位"), ("副科", "全部副科级职位")]
-
-
-class ListedChoiceIterator(forms.models.ModelChoiceIterator):
-    """The choices of a short list (units) read by one plain query: Django's iterator() would open a server-side
-    cursor on PostgreSQL (DECLARE, FETCH, CLOSE) for a few dozen rows."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
 
 
 class UnitChoiceField(forms.ModelChoiceField):

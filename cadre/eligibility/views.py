@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font
 
 from core import roles, xlsx
 from core.exceptions import ApplicationError
+from core.links import SLOT, reverse_each
 
 from ..models import Cadre, EligibilityManualCheck, EligibilityRuleSet, EligibilityWaiver, Post
 from . import rules as R
@@ -98,7 +99,6 @@ GROUP_HEADINGS = {
     R.DEMOTION: "降职（现任层次高于本职位，不列为人选）",
 }
 BADGES = {R.RESULT_OK: "success", R.RESULT_OK_WAIVED: "primary", R.RESULT_MANUAL: "warning"}  # else danger
-_ID = 987654321  # stands for the person's id in the detail link, reversed once a page
 # One row of the post_screen.html table (with the group heading row before it where the appointment kind changes).
 ROW_HTML = (
     "\n    {}\n    <tr>\n"
@@ -120,7 +120,7 @@ def _screen_cells(page, post, as_of) -> list:
     """The rows of a post's screen as HTML (`ROW_HTML`), made here rather than by template tags (a page of 50 rows
     would otherwise resolve some 2 000 lookups, 50 URL reversals and 100 includes): the group heading where the
     appointment kind changes, the failing and waived lines, the open manual items, the recorded manual checks."""
-    link = reverse("eligibility:explain", args=[_ID, post.pk]).replace(str(_ID), "{}")
+    link = reverse_each("eligibility:explain", args=[SLOT, post.pk])
     link += f"?as_of={as_of:%Y-%m-%d}"
     out, previous = [], object()
     for n, x in enumerate(page.object_list, page.start_index()):

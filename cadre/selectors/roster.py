@@ -10,14 +10,15 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import OuterRef, Prefetch, Subquery
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from core.links import SLOT, reverse_each
 from core.privacy import mask_id_number
 
 from ..choices import EDUCATION_RANK, ETHNICITY_NAME, CadreStatus, EducationMode
 from ..eligibility import roster_version
+from ..eligibility.dates import age_on
 from ..filters import CadreFilter
 from ..models import Cadre, EducationRecord, month_text
 from ..permissions import can_search_id_number
@@ -111,7 +112,6 @@ def education_text(records) -> str:
     return best.level if best.mode == EducationMode.FULL_TIME else f"{best.level}（在职）"
 
 
-URL_PLACEHOLDER = 987654321987
 ROSTER_PAGE_COLUMNS = (
     "id", "name", "gender", "id_number", "birth_date", "ethnicity", "political_status", "position_title",
     "rank_level", "position_start", "status", "unit_id", "unit__name", "unit__short_name",
@@ -142,22 +142,20 @@ def roster_rows(cadres, *, start: int, today: dt.date, full_ids: bool) -> list[d
     """The roster page's rows as plain text, ready to print (cadre_tags.roster_rows writes them out): a row through
     template filters and `{% url %}` cost about 0.15 ms, and 50 of them were a third of the page. `cadres`: the
     page of roster_page_queryset, with each mode's 学历 in the row."""
-    # one reverse() for the page: the record's address with a placeholder number, filled in per row
-    url = reverse("cadre:cadre-detail", args=[URL_PLACEHOLDER])
+    url = reverse_each("cadre:cadre-detail", args=[SLOT])
     rows = []
     for number, c in enumerate(cadres, start=start):
         birth = c["birth_date"]
-        age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))  # as Cadre.age_on
         unit = (c["unit__short_name"] or c["unit__name"]) if c["unit_id"] else ""
         rows.append(
             {
                 "number": number,
                 "pk": c["id"],
-                "url": url.replace(str(URL_PLACEHOLDER), str(c["id"])),
+                "url": url.format(c["id"]),
                 "name": c["name"],
                 "status": "" if c["status"] == CadreStatus.ACTIVE else c["status"],
                 "gender": c["gender"],
-                "birth": f"{month_text(birth)[:7]}（{age}岁）",
+                "birth": f"{month_text(birth)[:7]}（{age_on(birth, today)}岁）",
                 "ethnicity": ETHNICITY_NAME.get(c["ethnicity"], ""),
                 "political_status": c["political_status"],
                 "job": f"{unit}{c['position_title']}",
