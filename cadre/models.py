@@ -108,6 +108,23 @@ class Post(models.Model):
 # import's commit). Deleting a user still sets it to NULL (Django's SET_NULL of simple-history's field).
 
 
+class ImportedHistory(HistoricalRecords):
+    """The change log of a table the roster import writes thousands of rows into (cadre, education, assessment, post
+    and rank history): the history user without a database foreign key (HISTORY_USER_NOTE), and neither it nor
+    ``history_date`` indexed on their own. Every read of these logs selects by record (``id``) or by cadre
+    (``cadre_id``) and sorts those few rows by date; each index cost every imported row an index entry. Deleting a
+    user (SET_NULL on its history rows) scans these tables, a rare admin action."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, user_db_constraint=False, **kwargs)
+
+    def get_extra_fields(self, model, fields):
+        extra = super().get_extra_fields(model, fields)
+        extra["history_date"].db_index = False
+        extra["history_user"].db_index = False
+        return extra
+
+
 class Cadre(models.Model):
     # identity
     name = models.CharField("姓名", max_length=30)
@@ -158,11 +175,10 @@ class Cadre(models.Model):
     )
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
-    history = HistoricalRecords(
+    history = ImportedHistory(
         verbose_name="档案变更记录", excluded_fields=["updated_at", "rank_order", "unit_order", "pinyin_key", "stroke_key", "search_key"],
         # the change log reads a record's rows by id; indexes on the copied columns only slowed every write (import)
         no_db_index=["name", "id_number", "birth_date", "unit", "user"],
-        user_db_constraint=False,  # see HISTORY_USER_NOTE
     )
 
     class Meta:
@@ -255,7 +271,9 @@ class Cadre(models.Model):
 class EducationRecord(models.Model):
     """One row per mode (全日制 / 在职): the highest education in that mode, as the 任免审批表 shows it."""
 
-    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="educations")
+    cadre = models.ForeignKey(  # education_one_per_mode (cadre, mode) serves every lookup by cadre
+        Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="educations", db_index=False
+    )
     mode = models.CharField("教育类别", max_length=4, choices=EducationMode.choices)
     level = models.CharField("学历", max_length=8, choices=Education.choices, blank=True)
     degree = models.CharField("学位", max_length=30, blank=True)
@@ -266,7 +284,7 @@ class EducationRecord(models.Model):
     level_text = models.CharField(
         "学历（原文）", max_length=30, blank=True, default="", db_default="", help_text="导入文件中的写法，例如省委党校研究生"
     )
-    history = HistoricalRecords(verbose_name="学历变更记录", user_db_constraint=False)  # HISTORY_USER_NOTE
+    history = ImportedHistory(verbose_name="学历变更记录")
 
     class Meta:
         verbose_name = "学历学位"
@@ -300,7 +318,7 @@ class PostHistory(models.Model):
     method = models.CharField("任职方式", max_length=8, choices=AppointmentMethod.choices, blank=True)
     document_no = models.CharField("任职文号", max_length=60, blank=True, default="", db_default="")
     is_secondment = models.BooleanField("挂职", default=False)
-    history = HistoricalRecords(verbose_name="任职经历变更记录", user_db_constraint=False)  # HISTORY_USER_NOTE
+    history = ImportedHistory(verbose_name="任职经历变更记录", no_db_index=["unit", "post"])  # read by cadre
 
     class Meta:
         verbose_name = "任职经历"
@@ -338,7 +356,7 @@ class RankHistory(models.Model):
     start = models.DateField("起始时间")
     end = models.DateField("终止时间", null=True, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
-    history = HistoricalRecords(verbose_name="职级变更记录", user_db_constraint=False)  # HISTORY_USER_NOTE
+    history = ImportedHistory(verbose_name="职级变更记录")
 
     class Meta:
         verbose_name = "职务层次经历"
@@ -354,11 +372,13 @@ class RankHistory(models.Model):
 
 
 class AnnualAssessment(models.Model):
-    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="assessments")
+    cadre = models.ForeignKey(  # assessment_one_per_year (cadre, year) serves every lookup by cadre
+        Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="assessments", db_index=False
+    )
     year = models.PositiveSmallIntegerField("年度")
     grade = models.CharField("考核结果", max_length=4, choices=AssessmentGrade.choices)
     reason = models.CharField("说明", max_length=200, blank=True, help_text="未定等次时填写原因")
-    history = HistoricalRecords(verbose_name="考核变更记录", user_db_constraint=False)  # HISTORY_USER_NOTE
+    history = ImportedHistory(verbose_name="考核变更记录")
 
     class Meta:
         verbose_name = "年度考核"
