@@ -27,7 +27,7 @@ from ..bulk import chunks, fast_create, insert_rows, values_in
 from ..choices import RANK_ORDER
 from ..eligibility import roster_version_bump
 from ..models import AnnualAssessment, Cadre, EducationRecord, FamilyMember, OrgUnit
-from ..services import family_links_refresh, infer_unit_kind, sync_positions_bulk, unit_create
+from ..services import family_links_refresh, infer_unit_kind, sync_positions_bulk, units_create_bulk
 from ..services.positions import positions_open_bulk
 from ..sortkeys import stroke_keys_bulk
 from . import formats as rf
@@ -219,9 +219,7 @@ def _count(report: ImportReport, plan: _Plan, rows: list[RosterRow]):
 
 def _write(plan: _Plan, *, actor, user, report: ImportReport) -> list[int]:
     """Write the plan; returns the ids of the new records (in sheet order)."""
-    unit_ids = {}
-    for name, kind in plan.new_units.items():
-        unit_ids[name] = unit_create(actor=actor, name=name, kind=kind).pk
+    unit_ids = units_create_bulk(actor=actor, units=plan.new_units)
     now = timezone.now()
     unit_orders = dict(OrgUnit.objects.values_list("id", "order"))  # the unit tree is small
     created_ids = _write_creates(plan.creates, unit_ids, unit_orders, user=user, now=now, report=report)

@@ -31,7 +31,16 @@ from .roster import (
     roster_import_confirm,
     roster_import_start,
 )
-from .units import UNIT_FIELDS, check_unit_key_area, infer_unit_kind, next_unit_code, unit_create, unit_delete, unit_update
+from .units import (
+    UNIT_FIELDS,
+    check_unit_key_area,
+    infer_unit_kind,
+    next_unit_code,
+    unit_create,
+    unit_delete,
+    unit_update,
+    units_create_bulk,
+)
 
 __all__ = [
     "CADRE_FIELDS",
@@ -72,6 +81,7 @@ __all__ = [
     "unit_create",
     "unit_delete",
     "unit_update",
+    "units_create_bulk",
     "validate_id_number",
     "waiver_grant",
     "manual_check_delete",

@@ -53,6 +53,21 @@ def test_sample_imports_everything_in_one_go(staff_user):
     assert OrgUnit.objects.get(name="东林镇").kind == "乡镇"
 
 
+def test_new_units_are_created_like_unit_create(staff_user):
+    OrgUnitFactory(name="区审计局", code="U0007")
+    run(actor=staff_user)
+    names = ["东林镇", "凤凰街道", "区发改局", "区委组织部", "区财政局"]  # in name order, as one by one before
+    units = {u.name: u for u in OrgUnit.objects.filter(name__in=names)}
+    assert [units[n].code for n in names] == ["U0008", "U0009", "U0010", "U0011", "U0012"]
+    assert units["凤凰街道"].kind == "街道" and units["东林镇"].parent is None
+    for unit in units.values():
+        assert unit.history.get().history_type == "+" and unit.history.get().history_user == staff_user
+    events = AuditEvent.objects.filter(action="unit.create").order_by("id")
+    assert [(e.summary, e.actor, e.object_id) for e in events] == [
+        (f"新建单位 {n}", staff_user, str(units[n].pk)) for n in names
+    ]
+
+
 def test_dry_run_counts_and_writes_nothing(staff_user):
     before = table_counts()
     report = run(actor=staff_user, dry_run=True)
