@@ -2,12 +2,21 @@
 isolation (the media folder: config/settings/test.py; databases and live-server ports: pytest-django)."""
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.db import connection
 from playwright.sync_api import sync_playwright
 
 from cadre.tests.factories import CadreFactory
 from core import roles
 from tests.browser import launch
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the per-process locmem of config/settings/test.py): cached counts,
+    screens and pages, throttles and sessions of one test never answer another's."""
+    cache.clear()
+    yield
 
 
 def _user(username, *group_names, **extra):

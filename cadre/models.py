@@ -639,8 +639,9 @@ class EligibilityManualCheck(models.Model):
 
 
 class RosterVersion(models.Model):
-    """One row: a counter bumped after every write that can change a 任职资格 result (records, imports, waivers,
-    manual checks); cached screens are keyed by it, so every process sees a write at once."""
+    """One row: a token (a new random number) set after every write that can change a 任职资格 result or the
+    roster (records, imports, waivers, manual checks); cached screens, roster pages and counts are keyed by it,
+    so every process sees a write at once."""
 
     value = models.BigIntegerField("版本号", default=0)
 

@@ -8,14 +8,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.decorators import require
 from core.exceptions import ApplicationError
+from core.fragments import CSRF_SLOT, cached_fragment
 
 from . import permissions, selectors
 from .choices import FAMILY_RELATIONS
@@ -37,35 +41,80 @@ def _is_htmx_fragment(request) -> bool:
 # ---------------------------------------------------------------- 花名册
 @require(permissions.can_view_roster)
 def roster(request):
-    filterset, queryset = selectors.roster_search(user=request.user, params=request.GET)
-    paginator = selectors.RosterPaginator(
-        selectors.roster_page_queryset(queryset), PAGE_SIZE, user=request.user, params=request.GET
+    """The roster: heading, filter form and table; the table alone for htmx. Each piece's HTML is kept under the
+    roster version, the date, the viewer's permissions and the query (core.fragments): the same table is
+    rendered once, and the form once for all pages of a filter."""
+    user = request.user
+    flags = (
+        permissions.can_edit_cadre(user),
+        permissions.can_see_full_id_number(user),
+        permissions.can_search_id_number(user),
     )
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    rows = selectors.roster_rows(
-        page.object_list,
-        start=page.start_index(),
-        today=timezone.localdate(),
-        full_ids=permissions.can_see_full_id_number(request.user),
+    version = selectors.roster_cache_version()
+    pieces = _RosterPieces(request, version)
+    table = cached_fragment(
+        request, selectors.roster_page_key(version=version, params=request.GET, part="table", flags=flags), pieces.table
     )
-    context = {
-        "filter": filterset,
-        "page": page,
-        "page_links": list(paginator.get_elided_page_range(page.number, on_each_side=3, on_ends=1)),
-        "ellipsis": Paginator.ELLIPSIS,
-        "rows": rows,
-        "querystring": query.urlencode(),
-        "export_querystring": query.urlencode(),
-        "can_edit": permissions.can_edit_cadre(request.user),
-        "today": timezone.localdate(),
-        "filter_second_row": ["gender", "age_band", "education", "political_status", "staffing_type", "status"],
-    }
-    template = "cadre/_roster_table.html" if _is_htmx_fragment(request) else "cadre/roster.html"
-    response = render(request, template, context)
+    if _is_htmx_fragment(request):
+        response = HttpResponse(table)
+    else:
+        filters = request.GET.copy()
+        filters.pop("page", None)
+        form = cached_fragment(
+            request, selectors.roster_page_key(version=version, params=filters, part="form", flags=flags), pieces.form
+        )
+        response = render(request, "cadre/roster.html", {"form_html": mark_safe(form), "table_html": mark_safe(table)})
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+class _RosterPieces:
+    """Renders the roster's form and table (what the cache does not have); the filter set is built once for
+    both. Rendered without the request: nothing of the viewer goes in but what the cache key names."""
+
+    def __init__(self, request, version):
+        self.request, self.version = request, version
+
+    @cached_property
+    def filterset(self):
+        return selectors.roster_search(user=self.request.user, params=self.request.GET)
+
+    def _context(self) -> dict:
+        return {
+            "filter": self.filterset[0],
+            "can_read_roster": True,  # the view's own permission
+            "can_edit": permissions.can_edit_cadre(self.request.user),
+            "csrf_token": CSRF_SLOT,
+        }
+
+    def form(self) -> str:
+        context = self._context()
+        context["filter_second_row"] = ["gender", "age_band", "education", "political_status", "staffing_type", "status"]
+        return render_to_string("cadre/_roster_form.html", context)
+
+    def table(self) -> str:
+        request = self.request
+        paginator = selectors.RosterPaginator(
+            selectors.roster_page_queryset(self.filterset[1]), PAGE_SIZE,
+            user=request.user, params=request.GET, version=self.version,
+        )
+        page = paginator.get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        today = timezone.localdate()
+        context = self._context()
+        context.update({
+            "page": page,
+            "page_links": list(paginator.get_elided_page_range(page.number, on_each_side=3, on_ends=1)),
+            "ellipsis": Paginator.ELLIPSIS,
+            "rows": selectors.roster_rows(
+                page.object_list, start=page.start_index(), today=today,
+                full_ids=permissions.can_see_full_id_number(request.user),
+            ),
+            "querystring": query.urlencode(),
+            "export_querystring": query.urlencode(),
+        })
+        return render_to_string("cadre/_roster_table.html", context)
 
 
 # ---------------------------------------------------------------- 档案

@@ -2,7 +2,7 @@
 
 A screen of one post against the active roster (column-stored, `columns.screen_columns`) is kept in Django's
 cache (locmem per process by default, Redis when REDIS_URL is set) under the post, the as-of date, the scope,
-a digest of the resolved rule set and the roster version. The version is a counter in the database
+a digest of the resolved rule set and the roster version. The version is a token in the database
 (`RosterVersion`), so a write in one process reaches every process at once: it is bumped after the commit of any
 write to what the rules read (records, rank history, assessments, education, sanctions, posts, waivers, manual
 checks: model signals below) and by bulk writes that send no signals (`roster_version_bump()` in the roster
@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import secrets
 from dataclasses import replace
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
 from ..models import (
@@ -47,8 +47,12 @@ def roster_version() -> int:
 
 
 def _bump():
-    if not RosterVersion.objects.filter(pk=1).update(value=F("value") + 1):
-        RosterVersion.objects.get_or_create(pk=1, defaults={"value": 1})
+    """A new random version rather than the next number: a database restored from a backup, or created afresh,
+    goes on from a version whose cached entries (screens, roster pages, counts) were computed from other rows;
+    a random 62-bit token is never met again."""
+    value = secrets.randbits(62) + 1
+    if not RosterVersion.objects.filter(pk=1).update(value=value):
+        RosterVersion.objects.get_or_create(pk=1, defaults={"value": value})
 
 
 def roster_version_bump() -> None:

@@ -39,6 +39,8 @@ from .roster import (  # noqa: F401 (the roster list's reads, re-exported: cadre
     education_text,
     highest_education,
     roster_base_queryset,
+    roster_cache_version,
+    roster_page_key,
     roster_page_queryset,
     roster_params,
     roster_rows,

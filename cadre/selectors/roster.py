@@ -61,6 +61,24 @@ def roster_search(*, user, params):
 COUNT_TIMEOUT = 600
 
 
+def roster_cache_version() -> int | None:
+    """The roster version the cached roster HTML and counts are keyed by; None inside a transaction: its
+    uncommitted rows are not everyone's (as the eligibility screens)."""
+    return None if connection.in_atomic_block else roster_version()
+
+
+def roster_page_key(*, version: int | None, params, part: str, flags: tuple) -> str | None:
+    """The cache key of a piece of the roster's rendered HTML (core.fragments): ``part`` ("table": the table,
+    alone for htmx or inside the page; "form": heading and filter form), the roster version, today's date (ages),
+    the viewer's permission ``flags`` (what the rows and buttons show) and every GET parameter given. None
+    (render every time) when ``version`` is None."""
+    if version is None:
+        return None
+    query = sorted((k, v) for k, values in params.lists() for v in values)
+    digest = hashlib.sha1(repr((part, flags, query)).encode()).hexdigest()[:24]
+    return f"cadre:roster:html:{version}:{timezone.localdate()}:{digest}"
+
+
 class RosterPaginator(Paginator):
     """The roster's paginator: its row count is cached under the roster version, today's date (the age bands),
     the filters and whether the user may search by 身份证号. Counting every 在职 person took 10–45 ms of each
@@ -68,15 +86,16 @@ class RosterPaginator(Paginator):
     (cadre.eligibility.cache), so a cached count is never one a fresh count would not give. Inside a
     transaction (a caller's atomic block, a test) it counts, as the screen cache does."""
 
-    def __init__(self, object_list, per_page, *, user, params):
+    def __init__(self, object_list, per_page, *, user, params, version: int | None = None):
         super().__init__(object_list, per_page)
-        self.user, self.params = user, params
+        self.user, self.params, self.version = user, params, version
 
     def _count_key(self) -> str:
         filters = sorted((k, v) for k, values in self.params.lists() for v in values if k not in ("page", "sort"))
         digest = hashlib.sha1(repr(filters).encode()).hexdigest()[:20]
         flag = int(can_search_id_number(self.user))
-        return f"cadre:roster:count:{roster_version()}:{timezone.localdate()}:{flag}:{digest}"
+        version = roster_version() if self.version is None else self.version
+        return f"cadre:roster:count:{version}:{timezone.localdate()}:{flag}:{digest}"
 
     @cached_property
     def count(self) -> int:

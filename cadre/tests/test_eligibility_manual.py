@@ -207,13 +207,13 @@ def test_cached_screen_is_reused_and_invalidated_by_writes(staff_user, monkeypat
     assert len(S.post_screen(post, AS_OF)) == 1 and len(calls) == 1  # from the cache
     before = K.roster_version()
     services.manual_check_record(actor=staff_user, cadre=c, passed=False, reason="考察发现问题")
-    assert K.roster_version() > before
+    assert K.roster_version() != before
     assert S.post_screen(post, AS_OF)[0].result == R.RESULT_FAIL and len(calls) == 2
     person(rank="一级科员", birth=D(1991, 1, 1), unit_kind="乡镇")  # a new record (signals), in another unit
     assert len(S.post_screen(post, AS_OF)) == 2 and len(calls) == 3
     version = K.roster_version()
     K.roster_version_bump()  # what the bulk roster import calls
-    assert K.roster_version() == version + 1
+    assert K.roster_version() != version
     assert len(S.post_screen(post, AS_OF, unit_id=c.unit_id)) == 1 and len(calls) == 4
     assert isinstance(S.post_screen(post, AS_OF).screen, C.Screen)
 
