@@ -3,10 +3,12 @@ import io
 import zipfile
 
 import pytest
+from django.db import connection
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from cadre.models import Cadre
+from cadre.bulk import insert_rows
+from cadre.models import AnnualAssessment, Cadre
 from cadre.roster.export import _cell_xml, write_roster
 from cadre.selectors import roster_search
 from cadre.services import unit_update
@@ -138,3 +140,19 @@ def test_sheet_reader_gives_what_openpyxl_read_only_gives(write_only):
         assert book.estimated_rows("干部名册") == expected_max
     finally:
         book.close()
+
+
+@pytest.mark.parametrize("step", [1, 2])
+def test_insert_rows_copies_exactly_its_rows_to_the_history(staff_user, step):
+    """The new pks as one unbroken run (history rows by a pk range) or with gaps (by the list of pks)."""
+    other = CadreFactory(name="赵四")
+    AnnualAssessment.objects.create(cadre=other, year=2020, grade="称职")  # a row before, not copied again
+    if connection.vendor == "postgresql" and step > 1:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence('cadre_annualassessment', 'id')")
+            cursor.execute(f"ALTER SEQUENCE {cursor.fetchone()[0]} INCREMENT BY {step}")
+    cadre = CadreFactory(name="钱五")
+    ids = insert_rows(AnnualAssessment, [{"cadre_id": cadre.pk, "year": y, "grade": "优秀"} for y in (2021, 2022, 2023)], user=staff_user)
+    history = AnnualAssessment.history.filter(history_type="+", history_user=staff_user)
+    assert sorted(history.values_list("id", flat=True)) == sorted(ids) and len(set(ids)) == 3
+    assert set(history.values_list("cadre_id", "grade")) == {(cadre.pk, "优秀")}
