@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.roles",
             ],
+            "builtins": ["core.templatetags.urls"],  # {% url %} reversing argument-free names once per process
         },
     },
 ]
