@@ -13,7 +13,9 @@ django-simple-history's bulk helpers and ``sync_positions_bulk``. Name keys come
 """
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -169,8 +171,28 @@ def _in_bulk(model, pks: list[int]) -> dict:
     return out
 
 
+@contextmanager
+def cyclic_gc_paused():
+    """Python's cycle collector paused for a bulk job, then resumed as it was. An import allocates millions of small
+    objects that hold no cycles (cells, rows, parsed values, COPY text); reference counting frees them all, but the
+    allocations kept triggering the collector, and each of its full passes over the process's heap (Django, the
+    workbook, the rows) found nothing and took 0.1–0.4 s."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def import_roster(*, actor, source, dry_run: bool = False, progress: ProgressFn | None = None, filename: str = "") -> ImportReport:
     """Check the whole roster; when there is no error and not ``dry_run``, write it in one transaction."""
+    with cyclic_gc_paused():
+        return _import_roster(actor=actor, source=source, dry_run=dry_run, progress=progress, filename=filename)
+
+
+def _import_roster(*, actor, source, dry_run: bool, progress: ProgressFn | None, filename: str) -> ImportReport:
     parsed = read_roster(source, progress=progress)
     report = ImportReport(
         errors=parsed.errors, warnings=parsed.warnings, rows=parsed.data_rows, sheet=parsed.sheet,

@@ -1,6 +1,7 @@
 """Roster import (formats.md, Roster Excel): checks, upsert, history, error copy, command and pages."""
 import copy
 import datetime as dt
+import gc
 import io
 
 import pytest
@@ -66,6 +67,19 @@ def test_new_units_are_created_like_unit_create(staff_user):
     assert [(e.summary, e.actor, e.object_id) for e in events] == [
         (f"新建单位 {n}", staff_user, str(units[n].pk)) for n in names
     ]
+
+
+def test_cycle_collector_paused_during_the_import_only(staff_user):
+    seen = []
+    report = import_roster(actor=staff_user, source=xlsx(sample_rows()), progress=lambda *a: seen.append(gc.isenabled()))
+    assert report.written and seen and not any(seen)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        run(actor=staff_user)
+        assert not gc.isenabled()  # left as it was
+    finally:
+        gc.enable()
 
 
 def test_dry_run_counts_and_writes_nothing(staff_user):
