@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 
 import numpy as np
+from django.db import connection
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from core.exceptions import ApplicationError
 
 from ..models import Cadre, EligibilityManualCheck, EligibilityRuleSet, EligibilityWaiver, Post
 from . import rules as R
-from .cache import post_screen_columns, posts_screen_columns
+from .cache import post_screen_columns, posts_screen_columns, roster_version
 from .columns import APPT_INDEX, FAIL, MANUAL, RESULT_INDEX, screen_columns
 from .engine import Explanation, screen, today
 from .rulesets import LEVEL_RANK, RuleSetCache, level_key
@@ -100,6 +103,18 @@ def post_screen(
     idx = np.flatnonzero(keep)
     order = idx[np.lexsort((idx, col.result[idx], col.appointment[idx]))]
     return ScreenRows(screen_, post.pk, order, rules.resolve(level_key(post.level), post.pk))
+
+
+def post_screen_page_key(post: Post, params) -> str | None:
+    """The cache key of the rendered "who qualifies" page of a post (core.fragments): the roster version (bumped
+    by every write to records, posts, units, rule sets, waivers and manual checks), today's date (the default
+    as-of date), the post and every GET parameter. The page shows nothing of the viewer. None inside a
+    transaction: its uncommitted rows are not everyone's."""
+    if connection.in_atomic_block:
+        return None
+    query = sorted((k, v) for k, values in params.lists() for v in values)
+    digest = hashlib.sha1(repr(query).encode()).hexdigest()[:24]
+    return f"eligibility:post-screen:{roster_version()}:{timezone.localdate()}:{post.pk}:{digest}"
 
 
 def post_screen_counts(rows: ScreenRows) -> dict:

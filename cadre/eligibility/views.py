@@ -10,8 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
@@ -19,6 +21,7 @@ from openpyxl.styles import Alignment, Font
 
 from core import roles, xlsx
 from core.exceptions import ApplicationError
+from core.fragments import cached_fragment
 from core.links import SLOT, reverse_each
 
 from ..models import Cadre, EligibilityManualCheck, EligibilityRuleSet, EligibilityWaiver, Post
@@ -81,10 +84,14 @@ def index(request):
     })
 
 
-def _screen_rows(request, post):
+def _screen_form(request):
     form = ScreenFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    as_of = filters.get("as_of") or today()
+    return form, filters, filters.get("as_of") or today()
+
+
+def _screen_rows(request, post, screen_form=None):
+    form, filters, as_of = screen_form or _screen_form(request)
     unit = filters.get("unit")
     rows = S.post_screen(
         post, as_of, result=filters.get("result") or "", appointment=filters.get("appointment") or "",
@@ -156,13 +163,25 @@ def _screen_cells(page, post, as_of) -> list:
 
 @login_required
 def post_screen(request, pk):
+    """Everyone against one post. The page's body is kept as rendered HTML under the roster version, the date,
+    the post and the query (core.fragments): twelve server processes read one cached page, not each a screen."""
     _reader(request)
     post = get_object_or_404(Post.objects.select_related("unit"), pk=pk)
-    form, as_of, rows = _screen_rows(request, post)
+    screen_form = _screen_form(request)
+    html = cached_fragment(
+        request, S.post_screen_page_key(post, request.GET), lambda: _post_screen_html(request, post, screen_form)
+    )
+    return render(request, "eligibility/post_screen.html", {
+        "post": post, "as_of": screen_form[2], "content_html": mark_safe(html),
+    })
+
+
+def _post_screen_html(request, post, screen_form) -> str:
+    form, as_of, rows = _screen_rows(request, post, screen_form)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "eligibility/post_screen.html", {
+    return render_to_string("eligibility/_post_screen_content.html", {
         "post": post, "form": form, "as_of": as_of, "page": page, "total": len(rows),
         "cells": _screen_cells(page, post, as_of),
         "counts": S.post_screen_counts(rows), "query": query.urlencode(),

@@ -324,3 +324,31 @@ def test_api_schema_documents_eligibility(client, staff_user):
     assert "/api/eligibility/explain/" in paths
     assert paths["/api/eligibility/explain/"]["get"]["summary"] == "单人对照单个职位的任职资格"
     assert "/api/eligibility/posts/{id}/screen/" in paths
+
+
+@pytest.mark.django_db(transaction=True)
+def test_post_screen_page_is_rendered_once_per_roster_version(client, staff_user, leader_user, monkeypatch):
+    """Outside a transaction the "who qualifies" body is kept under the roster version, date, post and query:
+    the same page again reads no screen; another viewer gets the same body (it shows nothing of the viewer);
+    a write renders it afresh; another query is another page."""
+    post = PostFactory(level="正科级", title="局长", is_open_for_competition=True)
+    person(birth=D(1985, 6, 15), rank_start=D(2020, 1, 1), name="符合甲")
+    calls = []
+    real = E.selectors.post_screen
+    monkeypatch.setattr(E.selectors, "post_screen", lambda *a, **k: calls.append(1) or real(*a, **k))
+    url = reverse("eligibility:post-screen", args=[post.pk])
+    client.force_login(staff_user)
+    first = client.get(url, {"as_of": "2026-06-30"}).content.decode()
+    assert "符合甲" in first and len(calls) == 1
+    # the body after the print header (which names the viewer and the minute)
+    body = first.split("<main", 1)[1].split("</main>")[0].split('<div class="print-header">', 1)[1].split("</div>", 1)[1]
+    assert body in client.get(url, {"as_of": "2026-06-30"}).content.decode() and len(calls) == 1
+    client.force_login(leader_user)
+    leader = client.get(url, {"as_of": "2026-06-30"}).content.decode()
+    assert len(calls) == 1 and body in leader
+    assert "截止2026年6月30日" in leader  # the print title is the request's own
+    person(birth=D(1986, 1, 1), rank_start=D(2020, 1, 1), name="新来乙")  # committed: a new roster version
+    after = client.get(url, {"as_of": "2026-06-30"}).content.decode()
+    assert "新来乙" in after and len(calls) == 2
+    client.get(url, {"as_of": "2026-06-30", "result": "符合"})
+    assert len(calls) == 3
