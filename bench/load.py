@@ -1,6 +1,6 @@
 """Mixed load against a real gunicorn server on 127.0.0.1: roster pages, eligibility checks and ballots.
 
-    .venv/bin/python bench/load.py [--seconds 30] [--clients 12] [--size 2000] [--workers 12] [--threads 1] [--sqlite]
+    .venv/bin/python bench/load.py [--seconds 30] [--clients 12] [--size 2000] [--workers 12] [--threads 1] [--sqlite] [--from-db NAME]
 
 What it does, bounded in time and size (only 127.0.0.1; its own database, dropped at the end):
 1. creates a PostgreSQL database `cadre_load_bench` (or, with --sqlite or when PostgreSQL is not reachable, a
@@ -92,8 +92,9 @@ def seed_with_factories(size: int) -> None:
                          id_number=make_id_number("330502", birth, i % 499 + 1, gender))
 
 
-def setup_data(size: int, n_codes: int) -> dict:
-    """In this process, Django configured for the bench database: migrate, seed, session, codes, login cookie."""
+def setup_data(size: int, n_codes: int, seed: bool = True) -> dict:
+    """In this process, Django configured for the bench database: migrate, seed (unless it was copied from a
+    seeded one), session, codes, login cookie."""
     import django
 
     django.setup()
@@ -108,7 +109,8 @@ def setup_data(size: int, n_codes: int) -> dict:
 
     call_command("migrate", verbosity=0, interactive=False)
     try:
-        call_command("seed_demo", size=size, verbosity=0)
+        if seed:
+            call_command("seed_demo", size=size, verbosity=0)
     except Exception as exc:  # keep measuring when the demo loader is broken, but say so
         print(f"WARNING: seed_demo failed ({type(exc).__name__}: {str(exc).splitlines()[0][:120]}); "
               f"loading {size} cadres with the test factories instead")
@@ -302,6 +304,8 @@ def main():
     ap.add_argument("--no-redis", action="store_true", help="locmem cache per worker even when Redis answers")
     ap.add_argument("--sqlite", action="store_true", help="a temporary SQLite file instead of PostgreSQL")
     ap.add_argument("--db", default="cadre_load_bench")
+    ap.add_argument("--from-db", default="", help="copy this already seeded PostgreSQL database (CREATE DATABASE … "
+                    "TEMPLATE) instead of seeding; --size is then what it holds")
     args = ap.parse_args()
     if not (1 <= args.clients <= 64 and 1 <= args.seconds <= 600 and 100 <= args.size <= 100000):
         raise SystemExit("bounds: 1–64 clients, 1–600 s, 100–100000 cadres")
@@ -311,7 +315,7 @@ def main():
     if use_pg:
         db_url = f"{PG}/{args.db}"
         psql(f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)')
-        psql(f'CREATE DATABASE "{args.db}"')
+        psql(f'CREATE DATABASE "{args.db}"' + (f' TEMPLATE "{args.from_db}"' if args.from_db else ""))
     else:
         db_url = f"sqlite:///{tmp}/load.sqlite3"
     Path(tmp, "load_bench_settings.py").write_text(textwrap.dedent("""
@@ -335,7 +339,7 @@ def main():
     try:
         t0 = time.perf_counter()
         # at most ~400 ballots/s could be sent: issue enough codes that the ballots never run out
-        data = setup_data(args.size, n_codes=int(min(20000, 150 * args.seconds)))
+        data = setup_data(args.size, n_codes=int(min(20000, 150 * args.seconds)), seed=not (use_pg and args.from_db))
         data["as_of"] = dt.date.today().isoformat()
         print(f"setup ({'PostgreSQL' if use_pg else 'SQLite'}): {len(data['cadre_ids'])} cadres, {len(data['post_ids'])} posts, "
               f"{len(data['codes'])} codes in {time.perf_counter() - t0:.1f} s")
