@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from urllib.parse import urlsplit
 
 from django.db import connections
@@ -50,6 +51,13 @@ class AccessLogger(Logger):
 
 
 logger_class = AccessLogger
+
+# Sync workers: GUNICORN_WORKERS, else gunicorn's own rule of two per core plus one. With the roster and
+# who-qualifies pages served from the cache (core.fragments) a request is a few milliseconds of CPU; more workers
+# than that only share the cores more finely. Measured with 12 clients (bench/load.py, 2 cores, session 7):
+# 12 workers: roster p95 200–250 ms, 105–175 req/s; 5 workers: roster p95 100–112 ms, ballots 63–66 ms,
+# 210–220 req/s, at 2 000 and at 100 000 cadres.
+workers = int(os.environ.get("GUNICORN_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
 
 # The application is loaded once, in the master, and each worker is forked from it: the ≈250 MB of imported code
 # (Django, DRF, WeasyPrint, numpy, openpyxl …) is shared by the workers instead of loaded by each, and a worker

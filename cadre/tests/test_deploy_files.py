@@ -1,9 +1,12 @@
 """docker-compose.yml and docker/: the production shape, checked by reading (Docker is not available in CI)."""
+import importlib
 import os
 import stat
 from pathlib import Path
 
 import yaml
+
+import config.gunicorn as gunicorn_config
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON_SERVICES = ("web", "worker", "beat")
@@ -20,7 +23,7 @@ def test_compose_parses_and_has_the_five_services():
     assert services["redis"]["image"] == "redis:7"
 
 
-def test_one_settings_module_and_environment_for_all_python_services():
+def test_one_gunicorn_config_and_environment_for_all_python_services():
     services = compose()["services"]
     envs = [services[name]["environment"] for name in PYTHON_SERVICES]
     assert all(env == envs[0] for env in envs)
@@ -85,3 +88,17 @@ def test_dockerignore_keeps_local_state_out_of_the_image():
     ignored = (ROOT / ".dockerignore").read_text().split()
     for entry in (".venv", ".git", "db.sqlite3", "media", "staticfiles", ".env"):
         assert entry in ignored
+
+
+def test_gunicorn_workers_two_per_core_plus_one_unless_set(monkeypatch):
+    """docker/start-web.sh leaves the number of workers to config/gunicorn.py: GUNICORN_WORKERS, else
+    gunicorn's rule of two per core plus one (measured best once pages come from the cache: docs/decisions.md)."""
+    web = (ROOT / "docker" / "start-web.sh").read_text()
+    assert "--config python:config.gunicorn" in web and "--workers" not in web
+    monkeypatch.delenv("GUNICORN_WORKERS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert importlib.reload(gunicorn_config).workers == 5
+    monkeypatch.setenv("GUNICORN_WORKERS", "9")
+    assert importlib.reload(gunicorn_config).workers == 9
+    monkeypatch.delenv("GUNICORN_WORKERS")
+    importlib.reload(gunicorn_config)
