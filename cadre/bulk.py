@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 from enum import Enum
 
-from django.db import connection, models
+from django.db import DatabaseError, connection, models
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 BATCH = 2000
+logger = logging.getLogger(__name__)
 
 
 def chunks(items: list, size: int = BATCH):
@@ -205,3 +207,27 @@ def insert_rows(model, rows: list[dict], *, user, now=None) -> list[int]:
         else:
             cursor.execute(history_sql + f"{quote(pk)} = ANY(%s)", [now, user_id, ids])
     return ids
+
+
+def gin_pending_lists_merge(model) -> int:
+    """Merge the pending lists of ``model``'s GIN indexes into the indexes (PostgreSQL; elsewhere nothing); returns
+    the pages merged. A bulk insert leaves its rows in those lists (``fastupdate``), which every search then scans
+    in full: after a 10k import about 400 pages, a two-character name search at 100k cadres 0.2 → 6 ms or more,
+    until autovacuum, which a 10k import into a 100k table does not trigger. The merge takes about 50 ms. Called
+    after the commit: a failure (the index not the application user's) is logged, the import stands."""
+    if connection.vendor != "postgresql":
+        return 0
+    merged = 0
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "JOIN pg_am a ON a.oid = c.relam WHERE i.indrelid = %s::regclass AND a.amname = 'gin'",
+                [model._meta.db_table],
+            )
+            for (index,) in cursor.fetchall():
+                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+                merged += cursor.fetchone()[0]
+    except DatabaseError:
+        logger.warning("GIN pending lists of %s not merged", model._meta.db_table, exc_info=True)
+    return merged

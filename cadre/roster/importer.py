@@ -25,7 +25,7 @@ from simple_history.utils import bulk_update_with_history
 from core.audit import audit
 
 from ..audit import AuditAction
-from ..bulk import chunks, fast_create, insert_rows, values_in
+from ..bulk import chunks, fast_create, gin_pending_lists_merge, insert_rows, values_in
 from ..choices import RANK_ORDER
 from ..eligibility import roster_version_bump
 from ..models import AnnualAssessment, Cadre, EducationRecord, FamilyMember, OrgUnit
@@ -212,6 +212,8 @@ def _import_roster(*, actor, source, dry_run: bool, progress: ProgressFn | None,
         _count(report, plan, parsed.rows)
         created_ids = _write(plan, actor=actor, user=user, report=report)
         roster_version_bump()  # bulk writes send no signals: cached eligibility screens go stale after the commit
+        if plan.creates:  # the name searches' GIN indexes hold the new rows in their pending lists until merged
+            transaction.on_commit(lambda: gin_pending_lists_merge(Cadre))
         # family rows elsewhere that are these records (set-based over the imported ids); none unlinked: nothing to do
         if FamilyMember.objects.filter(relative_cadre__isnull=True).exists():
             family_links_refresh(actor=actor, cadre_ids=created_ids + [c.pk for _r, c, _ch in plan.updates])
