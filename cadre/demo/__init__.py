@@ -20,6 +20,7 @@ from core.audit import audit
 from core.signals import demo_seeded
 
 from ..audit import AuditAction
+from ..eligibility import roster_version_bump
 from ..models import Cadre, OrgUnit
 from . import data
 from .accounts import candidate_cadres_for_existing_demo, ensure_accounts
@@ -47,6 +48,7 @@ def demo_seed(*, size: int, seed: int, log=print) -> list[tuple[str, str]]:
                                        or candidate_cadres_for_existing_demo())
             audit(actor=None, action=AuditAction.DEMO_SEED, summary=f"生成演示数据：{size} 名干部（种子 {seed}）",
                   data={"size": size, "seed": seed, **counts})
+            roster_version_bump()  # bulk inserts send no signals: cached screens, pages and counts turn over
         log(
             "已生成：单位 {units} 个，职位 {posts} 个，干部 {cadres} 名，学历 {educations} 条，任职经历 {post_history} 条，"
             "职级经历 {rank_history} 条，年度考核 {assessments} 条，奖惩 {rewards} 条，家庭成员 {family} 条"

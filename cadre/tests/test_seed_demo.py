@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from cadre.demo import data as D
+from cadre.eligibility import roster_version
 from cadre.idnumber import parse_id_number
 from cadre.models import (
     AnnualAssessment,
@@ -100,6 +101,15 @@ def test_another_seed_gives_other_people():
     wipe_demo()
     seed("--size", "60", "--seed", "2")
     assert snapshot()[0] != first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seeding_turns_the_roster_version_over():
+    """The builder inserts in bulk (no model signals): it sets a new roster version itself, so cached screens,
+    roster pages and counts of the empty roster are not served after it."""
+    before = roster_version()
+    seed("--size", "20")
+    assert roster_version() != before
 
 
 def test_idempotent_second_run_adds_nothing():
