@@ -51,6 +51,13 @@ def code_version(base=None) -> str:
 CODE_VERSION = code_version()
 
 
+def params_digest(params, *, skip=(), extra=()) -> str:
+    """A digest of a request's GET parameters (every value of every key, in a fixed order) for a cache key;
+    keys in ``skip`` left out, ``extra`` (what else the cached value depends on) mixed in."""
+    query = sorted((k, v) for k, values in params.lists() for v in values if k not in skip)
+    return hashlib.sha1(repr((tuple(extra), query)).encode()).hexdigest()[:24]
+
+
 def cached_fragment(request, key: str | None, render: Callable[[], str]) -> str:
     """The HTML of ``render()`` (rendered with ``{"csrf_token": CSRF_SLOT}`` in its context), from the cache
     under ``key`` when it is there; ``key`` None renders every time. The request's CSRF token is filled in."""

@@ -14,9 +14,9 @@ A package of the cadre app (its models, EligibilityRuleSet and EligibilityWaiver
 Other apps import only the names below (``from cadre.eligibility import explain, screen``), never a module of
 the package; writes go through ``cadre.services`` (``waiver_grant``, ``waiver_revoke``, ``rule_set_save``…).
 """
-from .cache import post_screen_columns, roster_version, roster_version_bump
+from .cache import cache_version, post_screen_columns, roster_version, roster_version_bump
 from .columns import Screen, screen_columns
-from .dates import birth_cutoff, fmt_date, parse_date
+from .dates import age_on, birth_cutoff, fmt_date, parse_date
 from .engine import Explanation, explain, explain_many, screen, screen_level, today
 from .facts import CadreFacts, PostFacts, active_cadres
 from .rules import (
@@ -41,6 +41,7 @@ from .rulesets import LEVELS, RuleSet, has_rules_for_level, resolve_rule_set, re
 
 
 __all__ = [
+    "age_on",
     "APPOINTMENTS",
     "CadreFacts",
     "DEMOTION",
@@ -73,6 +74,7 @@ __all__ = [
     "post_screen_columns",
     "resolve_rule_set",
     "resolve_rule_sets",
+    "cache_version",
     "roster_version",
     "roster_version_bump",
     "screen",

@@ -46,6 +46,12 @@ def roster_version() -> int:
     return row or 0
 
 
+def cache_version() -> int | None:
+    """The roster version cached values are keyed by; None inside a transaction (a caller's atomic block, a
+    test): its uncommitted rows are not everyone's, so nothing is read from or written to the cache."""
+    return None if connection.in_atomic_block else roster_version()
+
+
 def _bump():
     """A new random version rather than the next number: a database restored from a backup, or created afresh,
     goes on from a version whose cached entries (screens, roster pages, counts) were computed from other rows;

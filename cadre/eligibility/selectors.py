@@ -2,19 +2,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 
 import numpy as np
-from django.db import connection
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from core.exceptions import ApplicationError
+from core.fragments import params_digest
 
 from ..models import Cadre, EligibilityManualCheck, EligibilityRuleSet, EligibilityWaiver, Post
 from . import rules as R
-from .cache import post_screen_columns, posts_screen_columns, roster_version
+from .cache import cache_version, post_screen_columns, posts_screen_columns
 from .columns import APPT_INDEX, FAIL, MANUAL, RESULT_INDEX, screen_columns
 from .engine import Explanation, screen, today
 from .rulesets import LEVEL_RANK, RuleSetCache, level_key
@@ -110,11 +109,10 @@ def post_screen_page_key(post: Post, params) -> str | None:
     by every write to records, posts, units, rule sets, waivers and manual checks), today's date (the default
     as-of date), the post and every GET parameter. The page shows nothing of the viewer. None inside a
     transaction: its uncommitted rows are not everyone's."""
-    if connection.in_atomic_block:
+    version = cache_version()
+    if version is None:
         return None
-    query = sorted((k, v) for k, values in params.lists() for v in values)
-    digest = hashlib.sha1(repr(query).encode()).hexdigest()[:24]
-    return f"eligibility:post-screen:{roster_version()}:{timezone.localdate()}:{post.pk}:{digest}"
+    return f"eligibility:post-screen:{version}:{timezone.localdate()}:{post.pk}:{params_digest(params)}"
 
 
 def post_screen_counts(rows: ScreenRows) -> dict:

@@ -3,21 +3,20 @@ the cached row count, and the page's rows as text. A fixed number of queries wha
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import NamedTuple
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from core.fragments import params_digest
 from core.links import SLOT, reverse_each
 from core.privacy import mask_id_number
 
 from ..choices import EDUCATION_RANK, ETHNICITY_NAME, CadreStatus, EducationMode
-from ..eligibility import roster_version
+from ..eligibility import cache_version
 from ..eligibility.dates import age_on
 from ..filters import CadreFilter
 from ..models import Cadre, EducationRecord, month_text
@@ -61,12 +60,6 @@ def roster_search(*, user, params):
 COUNT_TIMEOUT = 600
 
 
-def roster_cache_version() -> int | None:
-    """The roster version the cached roster HTML and counts are keyed by; None inside a transaction: its
-    uncommitted rows are not everyone's (as the eligibility screens)."""
-    return None if connection.in_atomic_block else roster_version()
-
-
 def roster_page_key(*, version: int | None, params, part: str, flags: tuple) -> str | None:
     """The cache key of a piece of the roster's rendered HTML (core.fragments): ``part`` ("table": the table,
     alone for htmx or inside the page; "form": heading and filter form), the roster version, today's date (ages),
@@ -74,9 +67,7 @@ def roster_page_key(*, version: int | None, params, part: str, flags: tuple) -> 
     (render every time) when ``version`` is None."""
     if version is None:
         return None
-    query = sorted((k, v) for k, values in params.lists() for v in values)
-    digest = hashlib.sha1(repr((part, flags, query)).encode()).hexdigest()[:24]
-    return f"cadre:roster:html:{version}:{timezone.localdate()}:{digest}"
+    return f"cadre:roster:html:{version}:{timezone.localdate()}:{params_digest(params, extra=(part, *flags))}"
 
 
 class RosterPaginator(Paginator):
@@ -90,18 +81,16 @@ class RosterPaginator(Paginator):
         super().__init__(object_list, per_page)
         self.user, self.params, self.version = user, params, version
 
-    def _count_key(self) -> str:
-        filters = sorted((k, v) for k, values in self.params.lists() for v in values if k not in ("page", "sort"))
-        digest = hashlib.sha1(repr(filters).encode()).hexdigest()[:20]
-        flag = int(can_search_id_number(self.user))
-        version = roster_version() if self.version is None else self.version
-        return f"cadre:roster:count:{version}:{timezone.localdate()}:{flag}:{digest}"
+    def _count_key(self, version: int) -> str:
+        digest = params_digest(self.params, skip=("page", "sort"), extra=(can_search_id_number(self.user),))
+        return f"cadre:roster:count:{version}:{timezone.localdate()}:{digest}"
 
     @cached_property
     def count(self) -> int:
-        if connection.in_atomic_block:
+        version = cache_version() if self.version is None else self.version
+        if version is None:
             return super().count
-        key = self._count_key()
+        key = self._count_key(version)
         value = cache.get(key)
         if value is None:
             value = super().count
