@@ -2,6 +2,7 @@
 permissions from cadre.permissions, reads from cadre.selectors, writes through cadre.services*."""
 from __future__ import annotations
 
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -45,13 +46,13 @@ def roster(request):
     roster version, the date, the viewer's permissions and the query (core.fragments): the same table is
     rendered once, and the form once for all pages of a filter."""
     user = request.user
-    flags = (
-        permissions.can_edit_cadre(user),
-        permissions.can_see_full_id_number(user),
-        permissions.can_search_id_number(user),
+    flags = RosterFlags(
+        can_edit=permissions.can_edit_cadre(user),
+        full_ids=permissions.can_see_full_id_number(user),
+        search_ids=permissions.can_search_id_number(user),
     )
-    version = selectors.roster_cache_version()
-    pieces = _RosterPieces(request, version)
+    version = selectors.cache_version()
+    pieces = _RosterPieces(request, version, flags)
     table = cached_fragment(
         request, selectors.roster_page_key(version=version, params=request.GET, part="table", flags=flags), pieces.table
     )
@@ -68,12 +69,21 @@ def roster(request):
     return response
 
 
+class RosterFlags(NamedTuple):
+    """What the roster shows of the viewer's permissions: part of each cached piece's key, and all the pieces
+    read of the viewer."""
+
+    can_edit: bool  # 新建档案, the batch forms' 任免审批表 and 加入轮岗交流方案
+    full_ids: bool  # 身份证号 in full, else masked
+    search_ids: bool  # the search box also finds 身份证号 (the rows and the count)
+
+
 class _RosterPieces:
     """Renders the roster's form and table (what the cache does not have); the filter set is built once for
-    both. Rendered without the request: nothing of the viewer goes in but what the cache key names."""
+    both. Rendered without the request: nothing of the viewer goes in but the flags the cache key names."""
 
-    def __init__(self, request, version):
-        self.request, self.version = request, version
+    def __init__(self, request, version, flags: RosterFlags):
+        self.request, self.version, self.flags = request, version, flags
 
     @cached_property
     def filterset(self):
@@ -83,7 +93,7 @@ class _RosterPieces:
         return {
             "filter": self.filterset[0],
             "can_read_roster": True,  # the view's own permission
-            "can_edit": permissions.can_edit_cadre(self.request.user),
+            "can_edit": self.flags.can_edit,
             "csrf_token": CSRF_SLOT,
         }
 
@@ -108,8 +118,7 @@ class _RosterPieces:
             "page_links": list(paginator.get_elided_page_range(page.number, on_each_side=3, on_ends=1)),
             "ellipsis": Paginator.ELLIPSIS,
             "rows": selectors.roster_rows(
-                page.object_list, start=page.start_index(), today=today,
-                full_ids=permissions.can_see_full_id_number(request.user),
+                page.object_list, start=page.start_index(), today=today, full_ids=self.flags.full_ids,
             ),
             "querystring": query.urlencode(),
             "export_querystring": query.urlencode(),
