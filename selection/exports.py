@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
+from cadre.eligibility import age_on
 from core import xlsx
 
 from . import selectors, snapshots
@@ -40,10 +41,6 @@ NOT_REVIEWED = "待审查"
 def month_text(value: dt.date | None) -> str:
     """``1981.06``; '' for None."""
     return f"{value.year}.{value.month:02d}" if value else ""
-
-
-def age_on(birth: dt.date, on: dt.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 def birth_with_age(birth: dt.date, as_of: dt.date) -> str:

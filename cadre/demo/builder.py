@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
+from ..eligibility.dates import age_on
 from ..models import (
     AnnualAssessment,
     Cadre,
@@ -23,7 +24,7 @@ from ..models import (
     RewardPunishment,
 )
 from . import data as D
-from .dates import add_months, age_on, months_between
+from .dates import add_months, months_between
 from .records import Person, PersonRecords
 from .tables import CADRE_COLUMNS, CHUNK, RawTable
 

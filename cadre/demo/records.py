@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from core.exceptions import ApplicationError
 
 from ..choices import RANK_ORDER
+from ..eligibility.dates import age_on
 from ..idnumber import make_id_number
 from ..models import OrgUnit, Post
 from . import data as D
-from .dates import add_months, age_on, months_between
+from .dates import add_months, months_between
 from .tables import sort_keys
 
 
