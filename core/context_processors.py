@@ -8,9 +8,11 @@ def has_own_record(user) -> bool:
     35-column record that `user.cadre` would load on every page; the loaded record when there is one already."""
     if not user.is_authenticated:
         return False
-    if "cadre" in user._state.fields_cache:
-        return user._state.fields_cache["cadre"] is not None
-    return apps.get_model("cadre", "Cadre").objects.filter(user_id=user.pk).exists()
+    cadre = apps.get_model("cadre", "Cadre")
+    link = cadre._meta.get_field("user").remote_field  # the reverse one-to-one, `user.cadre`
+    if link.is_cached(user):
+        return link.get_cached_value(user) is not None
+    return cadre.objects.filter(user_id=user.pk).exists()
 
 
 def roles(request):
