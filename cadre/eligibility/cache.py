@@ -95,11 +95,10 @@ def posts_screen_columns(posts, as_of: dt.date, *, scope: str = "", rules: RuleS
         return {}
     if rules is None:
         rules = RuleSetCache(posts=[p.pk for p in posts], scope=scope)
-    use_cache = not connection.in_atomic_block
+    version = cache_version()
     keys = {}
     found = {}
-    if use_cache:
-        version = roster_version()
+    if version is not None:
         keys = {p.pk: _key(p, rules.resolve(level_key(p.level), p.pk), as_of, scope, version) for p in posts}
         for pid, key in keys.items():
             screen = SCREENS.get(key)
@@ -114,7 +113,7 @@ def posts_screen_columns(posts, as_of: dt.date, *, scope: str = "", rules: RuleS
     if missing:
         both = screen_columns(active_cadres(), missing, as_of, scope=scope)
         fresh = {p.pk: replace(both, posts={p.pk: both.posts[p.pk]}) for p in missing}
-        if use_cache:
+        if version is not None:
             cache.set_many({keys[pid]: screen for pid, screen in fresh.items()}, TIMEOUT)
             fresh = {pid: _keep(keys[pid], screen) for pid, screen in fresh.items()}
         found.update(fresh)
